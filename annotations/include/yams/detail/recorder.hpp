@@ -1,0 +1,223 @@
+// The game thread's hot path: zone enter/exit written as 16-byte events into a per-thread ring that
+// the runtime's collector thread drains. Inline so a zone costs a few instructions; the slow paths
+// (first use on a thread, ring full or wrapping) live in the runtime library.
+#pragma once
+
+#include <atomic>
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#if defined(__x86_64__) || defined(_M_X64) || defined(__i386__)
+#include <x86intrin.h>
+#define YAMS_DETAIL_HAS_RDTSC 1
+#else
+#include <chrono>
+#define YAMS_DETAIL_HAS_RDTSC 0
+#endif
+
+namespace yams {
+struct site;
+}
+
+namespace yams::detail {
+
+/// One ring slot. `tag` says what it is:
+///   enter:  tag = address of the site (8-aligned, never 0..7), `a` = timestamp
+///   exit:   tag = tag_exit, `a` = timestamp
+///   number: tag = tag_value | kind << 8, `a` = the value's bits (follows an enter)
+///   string: tag = tag_string | truncated << 8 | length << 32, `a` = first 8 bytes; then
+///           ceil((length - 8) / 16) raw slots holding the rest (follows an enter)
+///   control: tag = tag_control | code << 8 (+ payload slots), written by the runtime only
+struct event {
+  std::uint64_t a;
+  std::uint64_t tag;
+};
+static_assert(sizeof(event) == 16, "events are 16-byte ring slots");
+
+inline constexpr std::uint64_t tag_exit = 1;
+inline constexpr std::uint64_t tag_value = 2;
+inline constexpr std::uint64_t tag_string = 3;
+inline constexpr std::uint64_t tag_control = 4;
+
+enum value_kind : std::uint64_t { kind_bool = 1, kind_int = 2, kind_uint = 3, kind_double = 4, kind_enum = 5 };
+
+/// Longest captured string; longer ones are cut and marked truncated.
+inline constexpr std::size_t max_captured_string = 256;
+
+/// Per-thread write position. `cur` is published with release stores so the collector can read up to
+/// it; `limit` is where the writer must take the slow path (end of free space or of the ring).
+struct thread_cursor {
+  std::atomic<event*> cur;
+  event* limit;
+};
+
+#if defined(__GNUC__)
+#define YAMS_DETAIL_TLS_MODEL __attribute__((tls_model("initial-exec")))
+#else
+#define YAMS_DETAIL_TLS_MODEL
+#endif
+
+extern constinit thread_local thread_cursor tl_cursor YAMS_DETAIL_TLS_MODEL;
+/// Non-zero while profiling is enabled and a frame is open: zones record only then.
+extern constinit std::atomic<std::uint32_t> g_recording;
+
+/// Slow path: makes room for `n` contiguous slots on this thread (registering the thread on first use)
+/// and returns where to write them, or nullptr when the ring is full (the loss is counted).
+event* reserve_slow(std::uint32_t n) noexcept;
+/// Slow path of leave(): the exit could not be written; the collector closes the zone at frame end.
+void leave_lost() noexcept;
+
+bool begin_frame_noexcept(std::uint64_t frame_number) noexcept;
+void end_frame_noexcept() noexcept;
+std::uint64_t next_frame_number() noexcept;
+
+inline std::uint64_t timestamp() noexcept {
+#if YAMS_DETAIL_HAS_RDTSC
+  return __rdtsc();
+#else
+  return static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+#endif
+}
+
+inline event* reserve(std::uint32_t n) noexcept {
+  event* e = tl_cursor.cur.load(std::memory_order_relaxed);
+  if (static_cast<std::size_t>(tl_cursor.limit - e) < n) [[unlikely]]
+    return reserve_slow(n);
+  return e;
+}
+
+inline void publish(event* end) noexcept { tl_cursor.cur.store(end, std::memory_order_release); }
+
+inline bool enter(const site* s) noexcept {
+  if (!g_recording.load(std::memory_order_relaxed)) return false;
+  event* e = tl_cursor.cur.load(std::memory_order_relaxed);
+  if (e == tl_cursor.limit) [[unlikely]] {
+    e = reserve_slow(1);
+    if (e == nullptr) return false;
+  }
+  e->a = timestamp();
+  e->tag = reinterpret_cast<std::uint64_t>(s);
+  publish(e + 1);
+  return true;
+}
+
+inline void leave() noexcept {
+  event* e = tl_cursor.cur.load(std::memory_order_relaxed);
+  if (e == tl_cursor.limit) [[unlikely]] {
+    e = reserve_slow(1);
+    if (e == nullptr) {
+      leave_lost();
+      return;
+    }
+  }
+  e->a = timestamp();
+  e->tag = tag_exit;
+  publish(e + 1);
+}
+
+// ---- captured values -------------------------------------------------------------------------
+
+template <class T, class = void>
+struct capturable : std::false_type {};
+template <class T>
+struct capturable<T, std::enable_if_t<std::is_arithmetic_v<T> || std::is_enum_v<T>>> : std::true_type {};
+template <>
+struct capturable<std::string> : std::true_type {};
+template <>
+struct capturable<std::string_view> : std::true_type {};
+template <>
+struct capturable<const char*> : std::true_type {};
+template <>
+struct capturable<char*> : std::true_type {};
+template <std::size_t N>
+struct capturable<char[N]> : std::true_type {};
+
+template <class T>
+inline std::string_view as_string_view(const T& v) noexcept {
+  if constexpr (std::is_pointer_v<T>) {
+    return v ? std::string_view(v) : std::string_view();
+  } else if constexpr (std::is_array_v<T>) {
+    return std::string_view(v, ::strnlen(v, sizeof(T)));
+  } else {
+    return std::string_view(v);
+  }
+}
+
+template <class T>
+inline constexpr bool is_string_arg_v = !std::is_arithmetic_v<T> && !std::is_enum_v<T>;
+
+/// Slots a value takes in the ring.
+template <class T>
+inline std::uint32_t slots_for(const T& v) noexcept {
+  if constexpr (is_string_arg_v<std::remove_cvref_t<T>>) {
+    std::size_t n = as_string_view(v).size();
+    if (n > max_captured_string) n = max_captured_string;
+    return n <= 8 ? 1u : 1u + static_cast<std::uint32_t>((n - 8 + 15) / 16);
+  } else {
+    return 1u;
+  }
+}
+
+template <class T>
+inline event* write_value(event* e, const T& v) noexcept {
+  using U = std::remove_cvref_t<T>;
+  if constexpr (std::is_same_v<U, bool>) {
+    e->a = v ? 1 : 0;
+    e->tag = tag_value | (kind_bool << 8);
+    return e + 1;
+  } else if constexpr (std::is_enum_v<U>) {
+    e->a = static_cast<std::uint64_t>(static_cast<std::int64_t>(v));
+    e->tag = tag_value | (kind_enum << 8);
+    return e + 1;
+  } else if constexpr (std::is_floating_point_v<U>) {
+    e->a = std::bit_cast<std::uint64_t>(static_cast<double>(v));
+    e->tag = tag_value | (kind_double << 8);
+    return e + 1;
+  } else if constexpr (std::is_integral_v<U> && std::is_signed_v<U>) {
+    e->a = static_cast<std::uint64_t>(static_cast<std::int64_t>(v));
+    e->tag = tag_value | (kind_int << 8);
+    return e + 1;
+  } else if constexpr (std::is_integral_v<U>) {
+    e->a = static_cast<std::uint64_t>(v);
+    e->tag = tag_value | (kind_uint << 8);
+    return e + 1;
+  } else {
+    std::string_view s = as_string_view(v);
+    std::uint64_t truncated = 0;
+    if (s.size() > max_captured_string) {
+      s = s.substr(0, max_captured_string);
+      truncated = 1;
+    }
+    std::uint64_t head = 0;
+    std::memcpy(&head, s.data(), s.size() < 8 ? s.size() : 8);
+    e->a = head;
+    e->tag = tag_string | (truncated << 8) | (static_cast<std::uint64_t>(s.size()) << 32);
+    ++e;
+    if (s.size() > 8) {
+      std::size_t rest = s.size() - 8;
+      std::memcpy(static_cast<void*>(e), s.data() + 8, rest);
+      e += (rest + 15) / 16;
+    }
+    return e;
+  }
+}
+
+template <class... A>
+inline bool enter_args(const site* s, const A&... values) noexcept {
+  if (!g_recording.load(std::memory_order_relaxed)) return false;
+  const std::uint32_t n = (1u + ... + slots_for(values));
+  event* e = reserve(n);
+  if (e == nullptr) return false;
+  e->a = timestamp();
+  e->tag = reinterpret_cast<std::uint64_t>(s);
+  event* p = e + 1;
+  ((p = write_value(p, values)), ...);
+  publish(p);
+  return true;
+}
+
+}  // namespace yams::detail

@@ -1,0 +1,88 @@
+// The recorded data model: one FrameProfile per frame, holding its calls as a flat list with parent
+// ids. Mirrors the design's JSON (section 4) key for key; docs/frame-format.md describes it and
+// web-panel/src/model/format.ts is its TypeScript mirror.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace yams {
+
+/// Version of the frame format written by to_json (JSON key `format_version` in session headers).
+inline constexpr int frame_format_version = 1;
+
+/// A captured argument value: JSON null, bool, integer, number or string.
+using arg_value = std::variant<std::nullptr_t, bool, std::int64_t, double, std::string>;
+
+/// One recorded call (JSON: an element of a frame's `calls`).
+struct CallNode {
+  std::uint64_t id = 0;                      ///< unique within the session
+  std::optional<std::uint64_t> parent_id;    ///< null for a root
+  std::string label;                         ///< placeholders already formatted
+  std::string module;
+  std::string func;
+  double start = 0.0;                        ///< ms from the frame's start
+  double duration = 0.0;                     ///< ms
+  std::vector<std::pair<std::string, arg_value>> args;  ///< JSON object `args`, in capture order
+  std::optional<std::string> entity_id;
+  bool lua_code = false;
+  bool lua_callback = false;
+  // Extra keys beyond the design's:
+  std::string file;                          ///< JSON `file`: the site's source file
+  std::uint32_t line = 0;                    ///< JSON `line`
+  std::uint64_t thread = 0;                  ///< JSON `thread`: small id of the recording thread
+
+  bool operator==(const CallNode&) const = default;
+};
+
+/// The rollback record of a frame (JSON `rollback`, or null).
+struct RollbackInfo {
+  bool triggered = true;
+  double target_timestamp = 0.0;   ///< epoch seconds
+  int frames_resimulated = 0;
+  double snapshot_age_ms = 0.0;
+
+  bool operator==(const RollbackInfo&) const = default;
+};
+
+/// One finished frame (JSON: an element of `frames`).
+struct FrameProfile {
+  std::uint64_t frame = 0;
+  double timestamp = 0.0;          ///< epoch seconds at begin_frame
+  double duration_ms = 0.0;
+  std::vector<CallNode> calls;     ///< pre-order: a parent precedes its children
+  std::optional<RollbackInfo> rollback;
+  // Extra keys beyond the design's:
+  std::uint64_t overflow = 0;      ///< JSON `overflow`: calls not recorded (cap or full ring)
+
+  bool operator==(const FrameProfile&) const = default;
+};
+
+/// A profiling session (JSON: the top level of a session document).
+struct SessionInfo {
+  std::string session_id;          ///< e.g. "2025-04-05_14-32-11_c4813854"
+  double start_time = 0.0;         ///< epoch seconds
+
+  bool operator==(const SessionInfo&) const = default;
+};
+
+/// Thrown by the readers on malformed input; what() names what was wrong and where.
+class format_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// The frame as a JSON object text (design section 4). Any thread.
+std::string to_json(const FrameProfile& frame);
+/// Appends the frame's JSON object text to `out` (no allocation beyond growing `out`). Any thread.
+void append_json(std::string& out, const FrameProfile& frame);
+/// Parses one frame object. Throws format_error naming the key or offset that was wrong. Any thread.
+FrameProfile frame_from_json(std::string_view json_text);
+
+}  // namespace yams

@@ -1,0 +1,139 @@
+// The probe ABI: what the Clang plugin inserts into marked functions, and what YAMS_ZONE expands to.
+// A call site owns one `static constexpr yams::site`; a zone object takes a pointer to it and, while it
+// lives, the function is "in" that site. Enter and exit write 16-byte events into a thread-local ring;
+// nothing on this path allocates, locks, formats or calls the operating system.
+#pragma once
+
+#include <yams/detail/recorder.hpp>
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace yams {
+
+/// Flags of a site, or-ed together in `site::flags`.
+enum site_flag : std::uint32_t {
+  site_lua_code = 1u << 0,      ///< the function runs script code (JSON `lua_code`)
+  site_lua_callback = 1u << 1,  ///< the function is an API callback called from script (`lua_callback`)
+  site_frame = 1u << 2,         ///< the function is a frame root (`[[yams::frame]]`)
+};
+
+/// Flags of a captured argument, or-ed together in `arg_desc::flags`.
+enum arg_flag : std::uint32_t {
+  arg_in_args = 1u << 0,    ///< the value goes into the call's `args` object
+  arg_entity_id = 1u << 1,  ///< the value fills the call's `entity_id`
+};
+
+/// One captured argument of a site: its name (the parameter's) and what it is used for.
+/// Values named by a `{name}` placeholder in the label are captured even without `arg_in_args`.
+struct arg_desc {
+  const char* name;
+  std::uint32_t flags;
+};
+
+/// The static descriptor of one call site. Always `static constexpr`; the runtime identifies sites by
+/// address, so two sites are never merged even if their fields are equal.
+struct alignas(8) site {
+  const char* label;      ///< may contain `{name}` placeholders naming captured arguments
+  const char* module;     ///< e.g. "game_engine"
+  const char* function;   ///< e.g. "update"
+  const char* file;       ///< source file the panel opens
+  std::uint32_t line;     ///< line of the function (or of YAMS_ZONE)
+  std::uint32_t flags;    ///< `site_flag`s
+  const arg_desc* args;   ///< descriptors of the values a zone captures, in the order it passes them
+  std::uint32_t arg_count;
+};
+
+/// True for the argument types a zone can capture: arithmetic types, bool, enums and strings
+/// (`std::string`, `std::string_view`, `const char*`, character arrays).
+template <class T>
+inline constexpr bool capturable_v = detail::capturable<std::remove_cvref_t<T>>::value;
+
+/// RAII zone: records entering its site on construction and leaving it on destruction, so every
+/// return and every exception closes it. Usable in constexpr functions: nothing is recorded during
+/// constant evaluation. Non-copyable and non-movable. May be used on any thread.
+class zone {
+ public:
+  constexpr explicit zone(const site* s) noexcept {
+    if (!std::is_constant_evaluated()) active_ = detail::enter(s);
+  }
+  /// Captures `values` (one per `s->args` entry, in order) together with entering the site.
+  template <class... A>
+  constexpr zone(const site* s, const A&... values) noexcept {
+    static_assert((capturable_v<A> && ...),
+                  "yams::zone: a captured value must be a number, bool, enum or string; "
+                  "leave the parameter out of the attribute's args list");
+    if (!std::is_constant_evaluated()) active_ = detail::enter_args(s, values...);
+  }
+  constexpr ~zone() {
+    if (!std::is_constant_evaluated()) {
+      if (active_) detail::leave();
+    }
+  }
+  zone(const zone&) = delete;
+  zone& operator=(const zone&) = delete;
+
+ private:
+  bool active_ = false;
+};
+
+/// Tag asking a `frame_zone` to number frames itself (1, 2, 3, ... per process).
+struct auto_frame_number_t {};
+inline constexpr auto_frame_number_t auto_frame_number{};
+
+/// RAII frame root (`[[yams::frame]]`): begins a frame, then enters its site, so the frame function is
+/// the frame's root call; on destruction leaves the site and ends the frame. Use on the game thread.
+class frame_zone {
+ public:
+  template <class... A>
+  constexpr frame_zone(const site* s, std::uint64_t frame_number, const A&... values) noexcept {
+    if (!std::is_constant_evaluated()) {
+      open_ = detail::begin_frame_noexcept(frame_number);
+      if (open_) active_ = detail::enter_args(s, values...);
+    }
+  }
+  template <class... A>
+  constexpr frame_zone(const site* s, auto_frame_number_t, const A&... values) noexcept {
+    if (!std::is_constant_evaluated()) {
+      open_ = detail::begin_frame_noexcept(detail::next_frame_number());
+      if (open_) active_ = detail::enter_args(s, values...);
+    }
+  }
+  constexpr ~frame_zone() {
+    if (!std::is_constant_evaluated()) {
+      if (active_) detail::leave();
+      if (open_) detail::end_frame_noexcept();
+    }
+  }
+  frame_zone(const frame_zone&) = delete;
+  frame_zone& operator=(const frame_zone&) = delete;
+
+ private:
+  bool open_ = false;
+  bool active_ = false;
+};
+
+}  // namespace yams
+
+// Manual zones, for code the plugin cannot reach and for tests. They are compiled in when the macro
+// YAMS_PROFILE_ON is 1 (yams_profile(<target>) defines it when the CMake option YAMS_PROFILE is ON) and
+// expand to nothing otherwise, like the plugin's probes.
+#define YAMS_DETAIL_CAT2(a, b) a##b
+#define YAMS_DETAIL_CAT(a, b) YAMS_DETAIL_CAT2(a, b)
+
+#if defined(YAMS_PROFILE_ON) && YAMS_PROFILE_ON
+/// `YAMS_ZONE("label")`: a zone from here to the end of the enclosing scope, module "manual".
+#define YAMS_ZONE(label) YAMS_ZONE_M("manual", label)
+/// `YAMS_ZONE_M("module", "label")`: the same with a module name.
+#define YAMS_ZONE_M(module_name, label)                                                         \
+  static constexpr ::yams::site YAMS_DETAIL_CAT(yams_site_, __LINE__){                        \
+      (label), (module_name), __builtin_FUNCTION(), __builtin_FILE(), __builtin_LINE(), 0u,   \
+      nullptr, 0u};                                                                            \
+  ::yams::zone YAMS_DETAIL_CAT(yams_zone_, __LINE__) { &YAMS_DETAIL_CAT(yams_site_, __LINE__) }
+#else
+#define YAMS_ZONE(label) static_assert(true, "")
+#define YAMS_ZONE_M(module_name, label) static_assert(true, "")
+#endif

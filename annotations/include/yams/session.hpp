@@ -1,0 +1,51 @@
+// Session files: the design's section 4 document ({session_id, start_time, frames}) and the streaming
+// form (one JSON object per line: a header, then one frame per line) that recorders write as they go,
+// so a killed process leaves every complete frame readable. docs/session-files.md describes both.
+#pragma once
+
+#include <yams/frame.hpp>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace yams {
+
+/// A whole session read from a file.
+struct Session {
+  SessionInfo info;
+  std::vector<FrameProfile> frames;
+  std::vector<std::string> warnings;  ///< e.g. "f.jsonl:812: truncated last line ignored"
+};
+
+/// Writes the streaming form incrementally: the header on open, each frame as one flushed line.
+/// Not thread-safe; use from one thread at a time.
+class session_writer {
+ public:
+  /// Opens (truncates) `path` and writes the header. Throws std::runtime_error naming the file.
+  session_writer(const std::string& path, const SessionInfo& info);
+  ~session_writer();
+  session_writer(const session_writer&) = delete;
+  session_writer& operator=(const session_writer&) = delete;
+  /// Appends one frame line and flushes it. Throws std::runtime_error on a write error.
+  void write(const FrameProfile& frame);
+  /// Number of frames written so far.
+  std::size_t frames_written() const noexcept { return count_; }
+  /// Flushes and closes; called by the destructor.
+  void close();
+
+ private:
+  std::FILE* file_ = nullptr;
+  std::string path_;
+  std::string line_;
+  std::size_t count_ = 0;
+};
+
+/// Reads either form (detected from the first non-blank character). Throws format_error with
+/// "<path>:<line>:<column>: expected ..." on malformed input; a streaming file whose last line is
+/// truncated yields its complete frames and a warning instead.
+Session read_session(const std::string& path);
+/// Writes the section 4 document form. Throws std::runtime_error naming the file.
+void write_session_document(const std::string& path, const Session& session);
+
+}  // namespace yams

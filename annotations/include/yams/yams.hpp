@@ -1,0 +1,101 @@
+// YAMS: a real-time frame profiler for C++ game engines. This is the one header engine code includes.
+//
+// Quickstart
+// ----------
+//   #include <yams/yams.hpp>
+//
+//   [[yams::frame("Frame")]] void Engine::update(double dt) { do_frame_update(dt); }
+//   [[yams::profile("Frame Update")]] void Engine::do_frame_update(double dt) { ... }
+//
+//   CMake:   add_subdirectory(yams) (or find_package(yams CONFIG)); yams_profile(my_game)
+//   Run:     YAMS_PROFILE=1 ./my_game            (or call yams::enable())
+//   Watch:   yams::serve({}) in the game, then open the URL it prints and press F9.
+//
+// Layers
+// ------
+//   [[yams::profile]] --clang plugin--> yams::zone (probe.hpp) --16-byte events--> per-thread ring
+//     --> collector thread (runtime): frames, labels, JSON --> ring of the last N frames
+//         --> end_frame() result, broadcast callback, live server (server.hpp), session files
+//
+// Without the plugin the attributes are ignored and the program contains no probe at all.
+#pragma once
+
+#include <yams/frame.hpp>
+#include <yams/probe.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace yams {
+
+/// Turns recording on. Any thread. Profiling starts enabled when the environment variable
+/// YAMS_PROFILE is 1, true or yes (any case).
+void enable() noexcept;
+/// Turns recording off; an open frame is discarded. Any thread.
+void disable() noexcept;
+/// Whether recording is on. Any thread.
+bool enabled() noexcept;
+
+/// Begins frame `frame_number` on the calling thread, which becomes the frame thread until
+/// end_frame(). Does nothing when disabled. A frame still open is ended first.
+void begin_frame(std::uint64_t frame_number) noexcept;
+
+namespace detail {
+struct pending_frame;
+}
+
+/// The result of end_frame(): cheap to obtain; the calls are assembled by the collector thread and
+/// only waited for when dereferenced. Empty when profiling was disabled or no frame was begun.
+class finished_frame {
+ public:
+  finished_frame() = default;
+  explicit finished_frame(std::shared_ptr<detail::pending_frame> p) : p_(std::move(p)) {}
+  /// Whether a frame was recorded.
+  explicit operator bool() const noexcept { return p_ != nullptr; }
+  /// The assembled frame; blocks until the collector has built it. Any thread.
+  const FrameProfile& operator*() const;
+  const FrameProfile* operator->() const { return &**this; }
+  /// The frame number and duration, available at once.
+  std::uint64_t frame_number() const noexcept;
+  double duration_ms() const noexcept;
+
+ private:
+  std::shared_ptr<detail::pending_frame> p_;
+};
+
+/// Ends the frame begun on this thread and hands it to the collector. Returns the finished frame,
+/// or an empty result when disabled or when no frame was begun. Call on the frame thread.
+finished_frame end_frame() noexcept;
+
+/// Sets the open frame's rollback record (`triggered` true). Any thread; ignored outside a frame.
+void record_rollback(int frames_resimulated, double target_timestamp, double snapshot_age_ms) noexcept;
+
+/// Receives `{"type":"profile_frame","data":{...}}` as JSON text for every finished frame.
+using broadcast_callback = std::function<void(std::string_view message)>;
+/// Installs `cb` (an empty function removes it). `cb` runs on the collector thread, never on the game
+/// thread, one frame at a time in frame order; after this returns the old callback is not called
+/// again. Any thread; do not call from inside the callback.
+void set_broadcast_callback(broadcast_callback cb);
+
+/// The last finished frames, oldest first (at most history_size()). Any thread; waits for frames
+/// already ended to be assembled.
+std::vector<std::shared_ptr<const FrameProfile>> history();
+/// Number of frames kept (60 by default). Setting it drops the oldest frames beyond it. Any thread.
+std::size_t history_size() noexcept;
+void set_history_size(std::size_t n);
+
+/// Cap on calls recorded per frame and thread (default 100,000); calls beyond it are counted in
+/// FrameProfile::overflow. Any thread; applies from the next frame.
+void set_max_calls_per_frame(std::size_t n) noexcept;
+
+/// The session: its id (`YYYY-MM-DD_HH-MM-SS_xxxxxxxx`) and start time, fixed at process start.
+const SessionInfo& session() noexcept;
+
+/// Stops the collector thread after assembling every ended frame. Called automatically at exit.
+void shutdown() noexcept;
+
+}  // namespace yams
