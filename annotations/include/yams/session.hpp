@@ -49,3 +49,14 @@ Session read_session(const std::string& path);
 void write_session_document(const std::string& path, const Session& session);
 
 }  // namespace yams
+
+namespace yams {
+
+/// Streams every finished frame to `path` (streaming form) from the collector thread until
+/// stop_recording(); each frame is one flushed line, so a killed process leaves a readable file.
+/// Throws std::runtime_error naming the file if it cannot be opened. Any thread.
+void start_recording(const std::string& path);
+/// Stops recording, flushes and closes the file; returns the number of frames written. Any thread.
+std::size_t stop_recording();
+
+}  // namespace yams

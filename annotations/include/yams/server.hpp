@@ -1,0 +1,41 @@
+// The live server: HTTP (the web panel's files, a read-only source endpoint) and WebSocket (/ws) on
+// 127.0.0.1, streaming every finished frame to any number of browsers without ever blocking the game.
+// docs/protocol.md describes the messages.
+#pragma once
+
+#include <yams/session.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace yams {
+
+struct serve_options {
+  std::string address = "127.0.0.1";       ///< anything else is logged as a warning
+  std::uint16_t port = 8765;               ///< 0 picks a free port
+  std::string panel_dir;                   ///< empty: $YAMS_PANEL_DIR, the build tree's, the installed one
+  std::vector<std::string> source_roots;   ///< the source endpoint serves only files under these
+  std::string token;                       ///< when set, required as ?token= or X-Yams-Token
+  std::vector<std::string> allowed_origins;  ///< besides the server's own origin
+  std::size_t client_queue_frames = 120;   ///< per-client send queue; oldest frames dropped beyond it
+  std::shared_ptr<const Session> replay;   ///< serve this saved session instead of live frames
+};
+
+struct server_info {
+  std::string address;
+  std::uint16_t port = 0;
+  std::string url;  ///< the panel's URL, e.g. http://127.0.0.1:8765/
+};
+
+/// Starts the server on its own thread (stopping a running one first). Returns where it listens;
+/// throws std::system_error when it cannot bind. Any thread.
+server_info serve(const serve_options& options);
+/// Closes every connection with a close frame and joins the server's threads. Any thread.
+void stop_serving() noexcept;
+/// Whether a server is running.
+bool serving() noexcept;
+
+}  // namespace yams
