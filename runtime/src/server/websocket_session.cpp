@@ -1,0 +1,223 @@
+// A WebSocket client's life: accept, hello + history, commands in, frames out through a bounded queue.
+#include "server/websocket_session.hpp"
+
+#include "server/fail.hpp"
+#include "server/protocol.hpp"
+
+#include <yams/yams.hpp>
+
+#include <algorithm>
+#include <chrono>
+
+namespace yams::detail {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+
+namespace {
+/// Replies waiting to be written beyond which the session stops reading commands until they drain.
+constexpr std::size_t max_pending_replies = 16;
+}  // namespace
+
+websocket_session::websocket_session(net::ip::tcp::socket&& socket, std::shared_ptr<shared_state> state)
+    : ws_(std::move(socket)), state_(std::move(state)) {}
+
+websocket_session::~websocket_session() {
+  if (joined_) state_->leave(this);
+}
+
+void websocket_session::run(http::request<http::string_body> req) {
+  websocket::stream_base::timeout timeouts{};
+  timeouts.handshake_timeout = std::chrono::seconds(10);
+  timeouts.idle_timeout = websocket::stream_base::none();
+  timeouts.keep_alive_pings = false;
+  ws_.set_option(timeouts);
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(http::field::server, "yams"); }));
+  ws_.read_message_max(max_client_message);
+  ws_.auto_fragment(false);
+  ws_.text(true);
+  ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept, shared_from_this()));
+}
+
+void websocket_session::send_frame(const published_frame& frame) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), frame] { self->queue_frame(frame); });
+}
+
+void websocket_session::notify_status() {
+  net::post(ws_.get_executor(), [self = shared_from_this()] {
+    if (self->accepted_ && !self->closing_) self->queue_status();
+  });
+}
+
+void websocket_session::close() {
+  net::post(ws_.get_executor(), [self = shared_from_this()] { self->do_close(); });
+}
+
+void websocket_session::on_accept(beast::error_code ec) {
+  if (ec) return fail(ec, "websocket accept");
+  accepted_ = true;
+  if (closing_) return;
+  // Join before taking the history: a frame finished meanwhile arrives both ways and is skipped live.
+  state_->join(this);
+  joined_ = true;
+  auto history = state_->history();
+  in_history_.insert(history.frames.begin(), history.frames.end());
+  queue_control(std::make_shared<const std::string>(
+      hello_message(state_->session(), state_->enabled(), history.frame_count, state_->replay())));
+  queue_control(std::move(history.message));
+  do_read();
+}
+
+void websocket_session::do_read() {
+  ws_.async_read(buffer_, beast::bind_front_handler(&websocket_session::on_read, shared_from_this()));
+}
+
+void websocket_session::on_read(beast::error_code ec, std::size_t) {
+  if (ec) {
+    if (ec != websocket::error::closed) fail(ec, "websocket read");
+    return;
+  }
+  handle_message();
+  buffer_.consume(buffer_.size());
+  if (closing_) return;
+  if (controls_queued_ >= max_pending_replies) {
+    read_paused_ = true;  // resumed by on_write once the client reads its replies
+    return;
+  }
+  do_read();
+}
+
+void websocket_session::handle_message() {
+  if (!ws_.got_text()) {
+    queue_control(error_message(
+        R"(binary messages are not supported; send JSON text such as {"command":"get_status"})"));
+    return;
+  }
+  const auto command = parse_command(beast::buffers_to_string(buffer_.data()));
+  switch (command.kind) {
+    case command_kind::invalid:
+      queue_control(error_message(command.error));
+      break;
+    case command_kind::enable_profiling:
+    case command_kind::disable_profiling:
+      if (state_->replay()) {
+        queue_control(error_message("this server replays a saved session; profiling cannot be enabled or "
+                                    "disabled"));
+        break;
+      }
+      if (command.kind == command_kind::enable_profiling) {
+        yams::enable();
+      } else {
+        yams::disable();
+      }
+      queue_status();          // the reply, before any other session hears of it
+      state_->notify_status();  // every other panel shows the new state too
+      break;
+    case command_kind::get_history:
+      queue_control(state_->history().message);
+      break;
+    case command_kind::get_status:
+      queue_status();
+      break;
+  }
+}
+
+void websocket_session::queue_frame(const published_frame& frame) {
+  if (!accepted_ || closing_ || !frame.message) return;
+  if (!in_history_.empty()) {
+    if (in_history_.contains(frame.frame.get())) return;
+    in_history_.clear();
+  }
+  const auto limit = std::max<std::size_t>(1, state_->options().client_queue_frames);
+  if (frames_queued_ >= limit && !drop_oldest_frame()) {
+    ++dropped_;  // nothing droppable but the frame in flight: this one goes instead
+    queue_status();
+    return;
+  }
+  queue_.push_back({entry_kind::frame, frame.message});
+  ++frames_queued_;
+  if (!writing_) do_write();
+}
+
+bool websocket_session::drop_oldest_frame() {
+  auto it = queue_.begin();
+  if (writing_ && it != queue_.end()) ++it;  // never the one being written
+  it = std::find_if(it, queue_.end(), [](const entry& e) { return e.kind == entry_kind::frame; });
+  if (it == queue_.end()) return false;
+  queue_.erase(it);
+  --frames_queued_;
+  ++dropped_;
+  queue_status();
+  return true;
+}
+
+void websocket_session::queue_control(std::string text) {
+  queue_control(std::make_shared<const std::string>(std::move(text)));
+}
+
+void websocket_session::queue_control(std::shared_ptr<const std::string> text) {
+  if (closing_) return;
+  queue_.push_back({entry_kind::control, std::move(text)});
+  ++controls_queued_;
+  if (!writing_) do_write();
+}
+
+void websocket_session::queue_status() {
+  if (closing_ || status_queued_) return;  // one pending status reports the latest count when written
+  status_queued_ = true;
+  queue_.push_back({entry_kind::status, nullptr});
+  ++controls_queued_;
+  if (!writing_) do_write();
+}
+
+void websocket_session::do_write() {
+  writing_ = true;
+  auto& next = queue_.front();
+  if (next.kind == entry_kind::status) {
+    next.text = std::make_shared<const std::string>(status_message(state_->enabled(), dropped_));
+    status_queued_ = false;
+  }
+  ws_.async_write(net::buffer(*next.text),
+                  beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
+}
+
+void websocket_session::on_write(beast::error_code ec, std::size_t) {
+  writing_ = false;
+  if (ec) return fail(ec, "websocket write");
+  if (queue_.front().kind == entry_kind::frame) {
+    --frames_queued_;
+  } else {
+    --controls_queued_;
+  }
+  queue_.pop_front();
+  if (closing_) return;
+  if (!queue_.empty()) do_write();
+  if (read_paused_ && controls_queued_ < max_pending_replies) {
+    read_paused_ = false;
+    do_read();
+  }
+}
+
+void websocket_session::do_close() {
+  if (closing_) return;
+  closing_ = true;
+  if (!accepted_) {
+    beast::get_lowest_layer(ws_).close();  // the pending handshake fails and the session ends
+    return;
+  }
+  // Keep only the message being written; async_close waits for it.
+  if (writing_) {
+    queue_.erase(queue_.begin() + 1, queue_.end());
+  } else {
+    queue_.clear();
+  }
+  ws_.async_close(websocket::close_code::going_away,
+                  [self = shared_from_this()](beast::error_code ec) {
+                    if (ec) fail(ec, "websocket close");
+                  });
+}
+
+}  // namespace yams::detail
