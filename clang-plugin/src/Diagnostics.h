@@ -1,0 +1,53 @@
+//===- Diagnostics.h - Every diagnostic the YAMS plugin emits --------------===//
+//
+// All diagnostic texts live in one table; their IDs are created once per
+// DiagnosticsEngine.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef YAMS_CLANG_PLUGIN_DIAGNOSTICS_H
+#define YAMS_CLANG_PLUGIN_DIAGNOSTICS_H
+
+#include "clang/Basic/Diagnostic.h"
+
+namespace yams_plugin {
+
+enum class Diag {
+  NotAFunction,
+  UnscopedSpelling,
+  WrongScope,
+  MissingLabel,
+  LabelNotString,
+  LabelEmpty,
+  OptionNotString,
+  UnknownOption,
+  OptionNeedsValue,
+  OptionOnlyForFrame,
+  PlaceholderUnknown,
+  PlaceholderUnterminated,
+  ArgUnknown,
+  EntityIdUnknown,
+  NotCapturable,
+  NoteParameterHere,
+  DuplicateAttribute,
+  InNamespaceYams,
+  Consteval,
+  DefaultedOrDeleted,
+  Coroutine,
+  MissingHeader,
+  FrameNumberUnknown,
+  UnknownPluginArg,
+};
+
+/// Returns the ID of \p D in \p Engine, creating it on first use.
+unsigned diagID(clang::DiagnosticsEngine &Engine, Diag D);
+
+/// Starts reporting \p D at \p Loc.
+inline clang::DiagnosticBuilder report(clang::DiagnosticsEngine &Engine,
+                                       clang::SourceLocation Loc, Diag D) {
+  return Engine.Report(Loc, diagID(Engine, D));
+}
+
+} // namespace yams_plugin
+
+#endif

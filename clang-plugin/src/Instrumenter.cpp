@@ -1,0 +1,504 @@
+//===- Instrumenter.cpp - Inserts probes into marked function bodies -------===//
+
+#include "Instrumenter.h"
+#include "Diagnostics.h"
+#include "ProbeSpec.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Attr.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/DeclTemplate.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Sema/EnterExpressionEvaluationContext.h"
+#include "clang/Sema/Sema.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace clang;
+using namespace llvm;
+
+namespace yams_plugin {
+namespace {
+
+constexpr unsigned ArgInArgs = 1u << 0;   // yams::arg_in_args
+constexpr unsigned ArgEntityId = 1u << 1; // yams::arg_entity_id
+constexpr unsigned SiteLuaCode = 1u << 0;
+constexpr unsigned SiteLuaCallback = 1u << 1;
+constexpr unsigned SiteFrame = 1u << 2;
+
+const AnnotateAttr *findMarker(const Decl *D) {
+  if (!D->hasAttrs())
+    return nullptr;
+  for (const auto *A : D->specific_attrs<AnnotateAttr>())
+    if (A->getAnnotation().starts_with(MarkerPrefix))
+      return A;
+  return nullptr;
+}
+
+void stripMarkers(FunctionDecl *FD) {
+  for (FunctionDecl *R : FD->redecls()) {
+    if (!R->hasAttrs())
+      continue;
+    AttrVec &Attrs = R->getAttrs();
+    llvm::erase_if(Attrs, [](const Attr *A) {
+      const auto *AA = dyn_cast<AnnotateAttr>(A);
+      return AA && AA->getAnnotation().starts_with(MarkerPrefix);
+    });
+    if (Attrs.empty())
+      R->dropAttrs();
+  }
+}
+
+bool startsWithProbe(const Stmt *S) {
+  const auto *CS = dyn_cast_or_null<CompoundStmt>(S);
+  if (!CS || CS->body_empty())
+    return false;
+  const auto *DS = dyn_cast<DeclStmt>(CS->body_front());
+  if (!DS || !DS->isSingleDecl())
+    return false;
+  const auto *VD = dyn_cast<VarDecl>(DS->getSingleDecl());
+  return VD && VD->getIdentifier() && VD->getName().starts_with("__yams_");
+}
+
+bool isProbed(const Stmt *Body) {
+  if (const auto *Try = dyn_cast<CXXTryStmt>(Body))
+    return startsWithProbe(Try->getTryBlock());
+  return startsWithProbe(Body);
+}
+
+/// Collects the marked functions under a declaration, including lambdas and
+/// template instantiations that already exist.
+class MarkedFinder : public RecursiveASTVisitor<MarkedFinder> {
+public:
+  bool shouldVisitTemplateInstantiations() const { return true; }
+
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    if (findMarker(FD))
+      Found.push_back(FD);
+    return true;
+  }
+
+  bool VisitLambdaExpr(LambdaExpr *LE) {
+    CXXMethodDecl *Op = LE->getCallOperator();
+    VisitFunctionDecl(Op);
+    if (FunctionTemplateDecl *T = Op->getDescribedFunctionTemplate())
+      for (FunctionDecl *Spec : T->specializations())
+        VisitFunctionDecl(Spec);
+    return true;
+  }
+
+  SmallVector<FunctionDecl *, 8> Found;
+};
+
+struct Capture {
+  ParmVarDecl *Param;
+  unsigned Flags;
+};
+
+/// The declarations of <yams/probe.hpp> a probe is built from.
+struct ProbeDecls {
+  CXXRecordDecl *Site = nullptr;
+  CXXRecordDecl *ArgDesc = nullptr;
+  CXXRecordDecl *Zone = nullptr;
+  CXXRecordDecl *FrameZone = nullptr;
+  VarDecl *AutoFrameNumber = nullptr;
+};
+
+class Instrumenter : public SemaConsumer {
+public:
+  Instrumenter(CompilerInstance &CI, PluginOptions Options)
+      : CI(CI), Options(Options) {}
+
+  void InitializeSema(Sema &S) override { SemaRef = &S; }
+  void ForgetSema() override { SemaRef = nullptr; }
+
+  bool HandleTopLevelDecl(DeclGroupRef DG) override {
+    if (!attributeSeen() || !SemaRef)
+      return true;
+    MarkedFinder Finder;
+    for (Decl *D : DG)
+      Finder.TraverseDecl(D);
+    for (FunctionDecl *FD : Finder.Found)
+      processFunction(FD);
+    return true;
+  }
+
+  void HandleInlineFunctionDefinition(FunctionDecl *FD) override {
+    if (attributeSeen() && SemaRef && findMarker(FD))
+      processFunction(FD);
+  }
+
+private:
+  void processFunction(FunctionDecl *FD);
+  bool collectCaptures(FunctionDecl *FD, const ProbeSpec &Spec,
+                       SourceLocation AttrLoc, SmallVectorImpl<Capture> &Out);
+  Expr *frameNumberExpr(FunctionDecl *FD, const ProbeSpec &Spec,
+                        SourceLocation AttrLoc, SourceLocation Loc);
+  bool lookupProbeDecls(SourceLocation AttrLoc, const ProbeSpec &Spec);
+  void insertProbe(FunctionDecl *FD, const ProbeSpec &Spec,
+                   ArrayRef<Capture> Captures, Expr *FrameNumber);
+  VarDecl *makeVar(FunctionDecl *FD, StringRef Name, QualType T,
+                   StorageClass SC, SourceLocation Loc);
+  Expr *stringLit(StringRef S, SourceLocation Loc);
+  Expr *uintLit(uint64_t V, SourceLocation Loc);
+  Expr *declRef(ValueDecl *D, SourceLocation Loc);
+  Stmt *wrapBody(FunctionDecl *FD, Stmt *Body, ArrayRef<Stmt *> Prefix);
+  void printSite(const FunctionDecl *FD, const ProbeSpec &Spec,
+                 StringRef File, unsigned Line, ArrayRef<Capture> Captures);
+
+  CompilerInstance &CI;
+  PluginOptions Options;
+  Sema *SemaRef = nullptr;
+  ProbeDecls Decls;
+  bool DeclsFound = false;
+};
+
+void Instrumenter::processFunction(FunctionDecl *FD) {
+  const AnnotateAttr *Marker = findMarker(FD);
+  if (!Marker)
+    return;
+  std::optional<ProbeSpec> Spec = ProbeSpec::decode(Marker->getAnnotation());
+  SourceLocation AttrLoc = Marker->getLocation();
+  DiagnosticsEngine &DE = CI.getDiagnostics();
+  if (FD->isDeleted() || FD->isExplicitlyDefaulted()) {
+    report(DE, AttrLoc, Diag::DefaultedOrDeleted)
+        << Spec->attrName() << FD->isDeleted();
+    stripMarkers(FD);
+    return;
+  }
+  // A declaration: the definition inherits the marker and is handled later.
+  if (!FD->doesThisDeclarationHaveABody() || !FD->getBody())
+    return;
+  stripMarkers(FD);
+  Stmt *Body = FD->getBody();
+  if (isa<CoroutineBodyStmt>(Body)) {
+    report(DE, AttrLoc, Diag::Coroutine) << Spec->attrName();
+    return;
+  }
+  if (isProbed(Body))
+    return; // instantiated from a pattern that was already instrumented
+  SmallVector<Capture, 8> Captures;
+  if (!collectCaptures(FD, *Spec, AttrLoc, Captures))
+    return;
+  Expr *FrameNumber =
+      frameNumberExpr(FD, *Spec, AttrLoc, Body->getBeginLoc());
+  if (Spec->IsFrame && !Spec->FrameNumber.empty() && !FrameNumber)
+    return;
+  if (Options.Off)
+    return;
+  if (!lookupProbeDecls(AttrLoc, *Spec))
+    return;
+  insertProbe(FD, *Spec, Captures, FrameNumber);
+}
+
+bool Instrumenter::collectCaptures(FunctionDecl *FD, const ProbeSpec &Spec,
+                                   SourceLocation AttrLoc,
+                                   SmallVectorImpl<Capture> &Out) {
+  DiagnosticsEngine &DE = CI.getDiagnostics();
+  SmallVector<Placeholder, 4> Holes;
+  unsigned Bad = 0;
+  parsePlaceholders(Spec.Label, Holes, Bad);
+  auto Named = [&](StringRef Name) {
+    return any_of(FD->parameters(), [&](const ParmVarDecl *P) {
+      return P->getIdentifier() && P->getName() == Name;
+    });
+  };
+  // The attribute handler checked the names against the declaration it was
+  // written on; the definition may name its parameters differently.
+  for (const Placeholder &H : Holes)
+    if (!Named(H.Name)) {
+      report(DE, AttrLoc, Diag::PlaceholderUnknown) << H.Name << FD;
+      return false;
+    }
+  for (const std::string &A : Spec.Args)
+    if (!Named(A)) {
+      report(DE, AttrLoc, Diag::ArgUnknown) << A << FD;
+      return false;
+    }
+  if (!Spec.EntityId.empty() && !Named(Spec.EntityId)) {
+    report(DE, AttrLoc, Diag::EntityIdUnknown) << Spec.EntityId << FD;
+    return false;
+  }
+  StringRef Entity =
+      Spec.EntityId.empty() ? StringRef("entity_id") : StringRef(Spec.EntityId);
+  const FunctionDecl *Pattern = FD->getTemplateInstantiationPattern();
+  for (unsigned I = 0; I < FD->getNumParams(); ++I) {
+    ParmVarDecl *P = FD->getParamDecl(I);
+    if (!P->getIdentifier() || P->isParameterPack())
+      continue;
+    StringRef Name = P->getName();
+    // In a template, "every capturable parameter" means those whose declared
+    // type is not dependent, so all instantiations capture the same values.
+    QualType Declared = Pattern && I < Pattern->getNumParams()
+                            ? Pattern->getParamDecl(I)->getType()
+                            : P->getType();
+    bool Capturable = isCapturable(Declared);
+    unsigned Flags = 0;
+    if (Spec.ArgsAll ? Capturable : is_contained(Spec.Args, Name))
+      Flags |= ArgInArgs;
+    if (Name == Entity && (Capturable || !Spec.EntityId.empty()))
+      Flags |= ArgEntityId;
+    bool InLabel = any_of(Holes, [&](const Placeholder &H) {
+      return H.Name == Name;
+    });
+    if (Flags || InLabel)
+      Out.push_back({P, Flags});
+  }
+  return true;
+}
+
+Expr *Instrumenter::frameNumberExpr(FunctionDecl *FD, const ProbeSpec &Spec,
+                                    SourceLocation AttrLoc,
+                                    SourceLocation Loc) {
+  if (!Spec.IsFrame || Spec.FrameNumber.empty())
+    return nullptr;
+  for (ParmVarDecl *P : FD->parameters())
+    if (P->getIdentifier() && P->getName() == Spec.FrameNumber)
+      return declRef(P, Loc);
+  auto *MD = dyn_cast<CXXMethodDecl>(FD);
+  if (MD && !MD->isLambdaStaticInvoker()) {
+    CXXRecordDecl *RD = MD->getParent();
+    for (NamedDecl *ND : RD->lookup(&CI.getASTContext().Idents.get(
+             Spec.FrameNumber))) {
+      if (auto *Field = dyn_cast<FieldDecl>(ND)) {
+        if (MD->isStatic())
+          break;
+        Expr *This = SemaRef->BuildCXXThisExpr(Loc, MD->getThisType(),
+                                               /*IsImplicit=*/true);
+        return MemberExpr::CreateImplicit(
+            CI.getASTContext(), This, /*IsArrow=*/true, Field,
+            Field->getType().getNonReferenceType(), VK_LValue, OK_Ordinary);
+      }
+      if (auto *Var = dyn_cast<VarDecl>(ND))
+        return declRef(Var, Loc);
+    }
+  }
+  report(CI.getDiagnostics(), AttrLoc, Diag::FrameNumberUnknown)
+      << Spec.FrameNumber << FD;
+  return nullptr;
+}
+
+bool Instrumenter::lookupProbeDecls(SourceLocation AttrLoc,
+                                    const ProbeSpec &Spec) {
+  if (DeclsFound)
+    return true;
+  ASTContext &Ctx = CI.getASTContext();
+  NamespaceDecl *NS = nullptr;
+  for (NamedDecl *ND :
+       Ctx.getTranslationUnitDecl()->lookup(&Ctx.Idents.get("yams")))
+    if ((NS = dyn_cast<NamespaceDecl>(ND)))
+      break;
+  auto Find = [&](StringRef Name) -> NamedDecl * {
+    if (!NS)
+      return nullptr;
+    for (NamedDecl *ND : NS->lookup(&Ctx.Idents.get(Name)))
+      return ND;
+    return nullptr;
+  };
+  auto Record = [&](StringRef Name) -> CXXRecordDecl * {
+    auto *RD = dyn_cast_or_null<CXXRecordDecl>(Find(Name));
+    return RD ? RD->getDefinition() : nullptr;
+  };
+  Decls.Site = Record("site");
+  Decls.ArgDesc = Record("arg_desc");
+  Decls.Zone = Record("zone");
+  Decls.FrameZone = Record("frame_zone");
+  Decls.AutoFrameNumber = dyn_cast_or_null<VarDecl>(Find("auto_frame_number"));
+  const char *Missing = !Decls.Site              ? "yams::site"
+                        : !Decls.ArgDesc         ? "yams::arg_desc"
+                        : !Decls.Zone            ? "yams::zone"
+                        : !Decls.FrameZone       ? "yams::frame_zone"
+                        : !Decls.AutoFrameNumber ? "yams::auto_frame_number"
+                                                 : nullptr;
+  if (Missing) {
+    report(CI.getDiagnostics(), AttrLoc, Diag::MissingHeader)
+        << Spec.attrName() << Missing;
+    return false;
+  }
+  DeclsFound = true;
+  return true;
+}
+
+VarDecl *Instrumenter::makeVar(FunctionDecl *FD, StringRef Name, QualType T,
+                               StorageClass SC, SourceLocation Loc) {
+  ASTContext &Ctx = CI.getASTContext();
+  auto *VD = VarDecl::Create(Ctx, FD, Loc, Loc, &Ctx.Idents.get(Name), T,
+                             Ctx.getTrivialTypeSourceInfo(T, Loc), SC);
+  VD->setImplicit();
+  VD->setReferenced();
+  FD->addDecl(VD);
+  return VD;
+}
+
+Expr *Instrumenter::stringLit(StringRef S, SourceLocation Loc) {
+  ASTContext &Ctx = CI.getASTContext();
+  QualType T = Ctx.getStringLiteralArrayType(Ctx.CharTy, S.size());
+  return clang::StringLiteral::Create(Ctx, S, StringLiteralKind::Ordinary,
+                               /*Pascal=*/false, T, Loc);
+}
+
+Expr *Instrumenter::uintLit(uint64_t V, SourceLocation Loc) {
+  ASTContext &Ctx = CI.getASTContext();
+  return IntegerLiteral::Create(Ctx, APInt(32, V), Ctx.UnsignedIntTy, Loc);
+}
+
+Expr *Instrumenter::declRef(ValueDecl *D, SourceLocation Loc) {
+  return SemaRef->BuildDeclRefExpr(D, D->getType().getNonReferenceType(),
+                                   VK_LValue, Loc);
+}
+
+Stmt *Instrumenter::wrapBody(FunctionDecl *FD, Stmt *Body,
+                             ArrayRef<Stmt *> Prefix) {
+  ASTContext &Ctx = CI.getASTContext();
+  auto Prepend = [&](CompoundStmt *CS) {
+    SmallVector<Stmt *, 16> Stmts(Prefix.begin(), Prefix.end());
+    Stmts.append(CS->body_begin(), CS->body_end());
+    FPOptionsOverride FP = CS->hasStoredFPFeatures()
+                               ? CS->getStoredFPFeatures()
+                               : FPOptionsOverride();
+    return CompoundStmt::Create(Ctx, Stmts, FP, CS->getLBracLoc(),
+                                CS->getRBracLoc());
+  };
+  if (auto *CS = dyn_cast<CompoundStmt>(Body))
+    return Prepend(CS);
+  auto *Try = cast<CXXTryStmt>(Body);
+  // A constructor's or destructor's function-try-block also covers member
+  // initialisation and destruction: the zone goes inside the try block.
+  if (isa<CXXConstructorDecl, CXXDestructorDecl>(FD)) {
+    SmallVector<Stmt *, 4> Handlers;
+    for (unsigned I = 0; I < Try->getNumHandlers(); ++I)
+      Handlers.push_back(Try->getHandler(I));
+    return CXXTryStmt::Create(Ctx, Try->getTryLoc(),
+                              Prepend(Try->getTryBlock()), Handlers);
+  }
+  // Elsewhere the zone also covers the handlers.
+  SmallVector<Stmt *, 4> Stmts(Prefix.begin(), Prefix.end());
+  Stmts.push_back(Try);
+  return CompoundStmt::Create(Ctx, Stmts, FPOptionsOverride(),
+                              Try->getBeginLoc(), Try->getEndLoc());
+}
+
+void Instrumenter::insertProbe(FunctionDecl *FD, const ProbeSpec &Spec,
+                               ArrayRef<Capture> Captures,
+                               Expr *FrameNumber) {
+  Sema &S = *SemaRef;
+  ASTContext &Ctx = CI.getASTContext();
+  SourceManager &SM = Ctx.getSourceManager();
+  Stmt *Body = FD->getBody();
+  SourceLocation Loc = Body->getBeginLoc();
+  PresumedLoc PLoc = SM.getPresumedLoc(SM.getExpansionLoc(FD->getLocation()));
+  std::string File = PLoc.isValid() ? PLoc.getFilename() : "";
+  unsigned Line = PLoc.isValid() ? PLoc.getLine() : 0;
+
+  Sema::ContextRAII SavedContext(S, FD);
+  S.PushFunctionScope();
+  EnterExpressionEvaluationContext EvalContext(
+      S, Sema::ExpressionEvaluationContext::PotentiallyEvaluated);
+  SmallVector<Stmt *, 3> Prefix;
+  auto AddDecl = [&](VarDecl *VD) {
+    Prefix.push_back(new (Ctx) DeclStmt(DeclGroupRef(VD), Loc, Loc));
+  };
+
+  Expr *ArgsPtr = new (Ctx) CXXNullPtrLiteralExpr(Ctx.NullPtrTy, Loc);
+  if (!Captures.empty()) {
+    QualType DescTy = Ctx.getRecordType(Decls.ArgDesc).withConst();
+    QualType ArrTy = Ctx.getConstantArrayType(
+        DescTy, APInt(32, Captures.size()), nullptr, ArraySizeModifier::Normal,
+        0);
+    VarDecl *Args = makeVar(FD, "__yams_args", ArrTy, SC_Static, Loc);
+    Args->setConstexpr(true);
+    SmallVector<Expr *, 8> Elems;
+    for (const Capture &C : Captures) {
+      Expr *Fields[] = {stringLit(C.Param->getName(), Loc),
+                        uintLit(C.Flags, Loc)};
+      Elems.push_back(S.ActOnInitList(Loc, Fields, Loc).get());
+    }
+    S.AddInitializerToDecl(Args, S.ActOnInitList(Loc, Elems, Loc).get(),
+                           /*DirectInit=*/false);
+    AddDecl(Args);
+    ArgsPtr = declRef(Args, Loc);
+  }
+
+  unsigned Flags = (Spec.LuaCode ? SiteLuaCode : 0) |
+                   (Spec.LuaCallback ? SiteLuaCallback : 0) |
+                   (Spec.IsFrame ? SiteFrame : 0);
+  std::string Module = Spec.Module.empty() ? defaultModule(FD) : Spec.Module;
+  std::string Func = Spec.Func.empty() ? functionName(FD) : Spec.Func;
+  QualType SiteTy = Ctx.getRecordType(Decls.Site).withConst();
+  VarDecl *Site = makeVar(FD, "__yams_site", SiteTy, SC_Static, Loc);
+  Site->setConstexpr(true);
+  Expr *SiteFields[] = {stringLit(Spec.Label, Loc), stringLit(Module, Loc),
+                        stringLit(Func, Loc),       stringLit(File, Loc),
+                        uintLit(Line, Loc),         uintLit(Flags, Loc),
+                        ArgsPtr,                    uintLit(Captures.size(), Loc)};
+  S.AddInitializerToDecl(Site, S.ActOnInitList(Loc, SiteFields, Loc).get(),
+                         /*DirectInit=*/false);
+  AddDecl(Site);
+
+  SmallVector<Expr *, 8> ZoneArgs;
+  ZoneArgs.push_back(S.CreateBuiltinUnaryOp(Loc, UO_AddrOf, declRef(Site, Loc))
+                         .get());
+  if (Spec.IsFrame)
+    ZoneArgs.push_back(FrameNumber ? FrameNumber
+                                   : declRef(Decls.AutoFrameNumber, Loc));
+  for (const Capture &C : Captures)
+    ZoneArgs.push_back(declRef(C.Param, Loc));
+  CXXRecordDecl *ZoneRD = Spec.IsFrame ? Decls.FrameZone : Decls.Zone;
+  VarDecl *Zone = makeVar(FD, "__yams_zone", Ctx.getRecordType(ZoneRD),
+                          SC_None, Loc);
+  S.AddInitializerToDecl(Zone, S.ActOnParenListExpr(Loc, Loc, ZoneArgs).get(),
+                         /*DirectInit=*/true);
+  AddDecl(Zone);
+  S.PopFunctionScopeInfo();
+
+  bool Invalid = any_of(Prefix, [](Stmt *St) {
+    return cast<DeclStmt>(St)->getSingleDecl()->isInvalidDecl();
+  });
+  if (Invalid)
+    return; // Sema has said why
+  FD->setBody(wrapBody(FD, Body, Prefix));
+  if (Options.List)
+    printSite(FD, Spec, File, Line, Captures);
+}
+
+void Instrumenter::printSite(const FunctionDecl *FD, const ProbeSpec &Spec,
+                             StringRef File, unsigned Line,
+                             ArrayRef<Capture> Captures) {
+  raw_ostream &OS = llvm::errs();
+  std::string Name;
+  raw_string_ostream NameOS(Name);
+  FD->getNameForDiagnostic(NameOS, CI.getASTContext().getPrintingPolicy(),
+                           /*Qualified=*/true);
+  OS << "yams: " << File << ':' << Line << ": " << Spec.attrName() << " '"
+     << Name << "' label \"" << Spec.Label << "\" module \""
+     << (Spec.Module.empty() ? defaultModule(FD) : Spec.Module) << "\" func \""
+     << (Spec.Func.empty() ? functionName(FD) : Spec.Func) << '"';
+  if (Spec.LuaCode)
+    OS << " lua_code";
+  if (Spec.LuaCallback)
+    OS << " lua_callback";
+  OS << " captures [";
+  ListSeparator Sep(", ");
+  for (const Capture &C : Captures) {
+    OS << Sep << C.Param->getName();
+    if (C.Flags & ArgInArgs)
+      OS << ":args";
+    if (C.Flags & ArgEntityId)
+      OS << ":entity_id";
+    if (!(C.Flags & (ArgInArgs | ArgEntityId)))
+      OS << ":label";
+  }
+  OS << "]\n";
+}
+
+} // namespace
+
+std::unique_ptr<ASTConsumer> createInstrumenter(CompilerInstance &CI,
+                                                PluginOptions Options) {
+  return std::make_unique<Instrumenter>(CI, Options);
+}
+
+} // namespace yams_plugin

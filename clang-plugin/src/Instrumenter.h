@@ -1,0 +1,41 @@
+//===- Instrumenter.h - Inserts probes into marked function bodies ---------===//
+//
+// An AST consumer that runs before code generation (AddBeforeMainAction): for
+// every function definition carrying the marker left by the attribute
+// handler, it prepends to the body, with Sema,
+//
+//   static constexpr ::yams::arg_desc __yams_args[] = {{"dt", 1u}, ...};
+//   static constexpr ::yams::site __yams_site = {label, module, func, file,
+//                                                line, flags, __yams_args, n};
+//   ::yams::zone __yams_zone(&__yams_site, dt, ...);   // or frame_zone
+//
+// and removes the marker. Template patterns are rewritten before they are
+// instantiated, so every instantiation gets its own site.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef YAMS_CLANG_PLUGIN_INSTRUMENTER_H
+#define YAMS_CLANG_PLUGIN_INSTRUMENTER_H
+
+#include "clang/Sema/SemaConsumer.h"
+
+#include <memory>
+
+namespace clang {
+class CompilerInstance;
+} // namespace clang
+
+namespace yams_plugin {
+
+struct PluginOptions {
+  bool Off = false;  // validate, insert nothing
+  bool List = false; // print every instrumented function
+};
+
+/// Returns the consumer that instruments one translation unit.
+std::unique_ptr<clang::ASTConsumer>
+createInstrumenter(clang::CompilerInstance &CI, PluginOptions Options);
+
+} // namespace yams_plugin
+
+#endif

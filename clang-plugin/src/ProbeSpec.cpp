@@ -1,0 +1,193 @@
+//===- ProbeSpec.cpp - What one [[yams::profile]] attribute asks for -------===//
+
+#include "ProbeSpec.h"
+
+#include "clang/AST/Decl.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/DeclTemplate.h"
+#include "llvm/ADT/StringExtras.h"
+
+using namespace clang;
+using namespace llvm;
+
+namespace yams_plugin {
+
+// The marker is "yams" then fields separated by \x1f, each "key=value" or a
+// flag. Labels may hold any byte but \x1f, which a C++ string literal can only
+// contain on purpose.
+std::string ProbeSpec::encode() const {
+  std::string S(MarkerPrefix);
+  auto Add = [&](StringRef Key, StringRef Value) {
+    S += Key;
+    S += '=';
+    S += Value;
+    S += '\x1f';
+  };
+  Add("kind", IsFrame ? "frame" : "profile");
+  Add("label", Label);
+  Add("module", Module);
+  Add("func", Func);
+  Add("lua_code", LuaCode ? "1" : "0");
+  Add("lua_callback", LuaCallback ? "1" : "0");
+  Add("args", ArgsAll ? "*" : join(Args, ","));
+  Add("entity_id", EntityId);
+  Add("number", FrameNumber);
+  return S;
+}
+
+std::optional<ProbeSpec> ProbeSpec::decode(StringRef Annotation) {
+  if (!Annotation.consume_front(MarkerPrefix))
+    return std::nullopt;
+  ProbeSpec P;
+  SmallVector<StringRef, 12> Fields;
+  Annotation.split(Fields, '\x1f', -1, /*KeepEmpty=*/false);
+  for (StringRef F : Fields) {
+    auto [Key, Value] = F.split('=');
+    if (Key == "kind")
+      P.IsFrame = Value == "frame";
+    else if (Key == "label")
+      P.Label = Value.str();
+    else if (Key == "module")
+      P.Module = Value.str();
+    else if (Key == "func")
+      P.Func = Value.str();
+    else if (Key == "lua_code")
+      P.LuaCode = Value == "1";
+    else if (Key == "lua_callback")
+      P.LuaCallback = Value == "1";
+    else if (Key == "args") {
+      P.ArgsAll = Value == "*";
+      if (!P.ArgsAll) {
+        SmallVector<StringRef, 8> Names;
+        Value.split(Names, ',', -1, /*KeepEmpty=*/false);
+        for (StringRef N : Names)
+          P.Args.push_back(N.str());
+      }
+    } else if (Key == "entity_id")
+      P.EntityId = Value.str();
+    else if (Key == "number")
+      P.FrameNumber = Value.str();
+  }
+  return P;
+}
+
+bool parsePlaceholders(StringRef Label, SmallVectorImpl<Placeholder> &Out,
+                       unsigned &BadOffset) {
+  for (size_t I = 0; I < Label.size(); ++I) {
+    if (Label[I] != '{')
+      continue;
+    size_t Close = Label.find('}', I + 1);
+    if (Close == StringRef::npos) {
+      BadOffset = static_cast<unsigned>(I);
+      return false;
+    }
+    StringRef Name = Label.slice(I + 1, Close).trim();
+    Out.push_back({Name.str(), static_cast<unsigned>(I + 1)});
+    I = Close;
+  }
+  return true;
+}
+
+static bool isStdCharString(const CXXRecordDecl *RD) {
+  if (!RD || !RD->isInStdNamespace() || !RD->getIdentifier())
+    return false;
+  StringRef Name = RD->getName();
+  if (Name != "basic_string" && Name != "basic_string_view")
+    return false;
+  const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD);
+  if (!Spec || Spec->getTemplateArgs().size() < 1)
+    return false;
+  const TemplateArgument &Arg = Spec->getTemplateArgs()[0];
+  if (Arg.getKind() != TemplateArgument::Type)
+    return false;
+  QualType Char = Arg.getAsType();
+  return Char->isSpecificBuiltinType(BuiltinType::Char_S) ||
+         Char->isSpecificBuiltinType(BuiltinType::Char_U);
+}
+
+bool isCapturable(QualType T) {
+  if (T.isNull() || T->isDependentType())
+    return false;
+  T = T.getNonReferenceType().getCanonicalType().getUnqualifiedType();
+  if (T->isArithmeticType() || T->isEnumeralType())
+    return true;
+  if (const auto *PT = T->getAs<PointerType>()) {
+    QualType Pointee = PT->getPointeeType().getUnqualifiedType();
+    return Pointee->isSpecificBuiltinType(BuiltinType::Char_S) ||
+           Pointee->isSpecificBuiltinType(BuiltinType::Char_U);
+  }
+  if (const auto *AT = dyn_cast<ConstantArrayType>(T.getTypePtr())) {
+    QualType Elem = AT->getElementType().getUnqualifiedType();
+    return Elem->isSpecificBuiltinType(BuiltinType::Char_S) ||
+           Elem->isSpecificBuiltinType(BuiltinType::Char_U);
+  }
+  return isStdCharString(T->getAsCXXRecordDecl());
+}
+
+std::string toSnakeCase(StringRef Name) {
+  std::string S;
+  for (size_t I = 0; I < Name.size(); ++I) {
+    char C = Name[I];
+    if (isUpper(C)) {
+      bool PrevLowerOrDigit =
+          I > 0 && (isLower(Name[I - 1]) || isDigit(Name[I - 1]));
+      bool AcronymEnd = I > 0 && isUpper(Name[I - 1]) && I + 1 < Name.size() &&
+                        isLower(Name[I + 1]);
+      if ((PrevLowerOrDigit || AcronymEnd) && !S.empty() && S.back() != '_')
+        S += '_';
+      S += toLower(C);
+    } else {
+      S += C;
+    }
+  }
+  return S;
+}
+
+// Skips lambda classes and functions to the context that names the code.
+static const DeclContext *namingContext(const DeclContext *DC) {
+  while (DC) {
+    if (const auto *RD = dyn_cast<CXXRecordDecl>(DC)) {
+      if (!RD->isLambda() && RD->getIdentifier())
+        return RD;
+    } else if (const auto *NS = dyn_cast<NamespaceDecl>(DC)) {
+      if (!NS->isAnonymousNamespace() && NS->getIdentifier())
+        return NS;
+    } else if (isa<TranslationUnitDecl>(DC)) {
+      return nullptr;
+    }
+    DC = DC->getParent();
+  }
+  return nullptr;
+}
+
+std::string defaultModule(const FunctionDecl *FD) {
+  const DeclContext *DC = namingContext(FD->getDeclContext());
+  if (const auto *RD = dyn_cast_or_null<CXXRecordDecl>(DC))
+    return toSnakeCase(RD->getName());
+  if (const auto *NS = dyn_cast_or_null<NamespaceDecl>(DC))
+    return NS->getName().str();
+  return "global";
+}
+
+std::string functionName(const FunctionDecl *FD) {
+  if (const auto *MD = dyn_cast<CXXMethodDecl>(FD))
+    if (MD->getParent()->isLambda())
+      return "lambda";
+  if (const auto *CD = dyn_cast<CXXConstructorDecl>(FD))
+    return CD->getParent()->getName().str();
+  if (const auto *DD = dyn_cast<CXXDestructorDecl>(FD))
+    return "~" + DD->getParent()->getName().str();
+  return FD->getDeclName().getAsString();
+}
+
+bool isInYamsNamespace(const Decl *D) {
+  for (const DeclContext *DC = D->getDeclContext(); DC; DC = DC->getParent()) {
+    const auto *NS = dyn_cast<NamespaceDecl>(DC);
+    if (NS && NS->getIdentifier() && NS->getName() == "yams" &&
+        NS->getParent()->getRedeclContext()->isTranslationUnit())
+      return true;
+  }
+  return false;
+}
+
+} // namespace yams_plugin
