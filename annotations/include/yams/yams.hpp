@@ -92,6 +92,11 @@ void set_history_size(std::size_t n);
 /// FrameProfile::overflow. Any thread; applies from the next frame.
 void set_max_calls_per_frame(std::size_t n) noexcept;
 
+/// Size, in 16-byte slots, of the event ring of each thread that starts recording after this call
+/// (default 65,536 = 1 MiB; at least 256). A full ring drops zones and counts them in `overflow`.
+/// Any thread.
+void set_thread_ring_size(std::size_t slots) noexcept;
+
 /// The session: its id (`YYYY-MM-DD_HH-MM-SS_xxxxxxxx`) and start time, fixed at process start.
 const SessionInfo& session() noexcept;
 

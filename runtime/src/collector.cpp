@@ -1,0 +1,421 @@
+// The collector thread: drains every thread's ring about once a millisecond, nests each thread's
+// zones by enter/exit, cuts them into frames at each frame's end timestamp, formats labels and
+// publishes the frames. Nothing here runs on the game thread unless a caller waits for a frame.
+#include "collector.hpp"
+
+#include "labels.hpp"
+#include "ring.hpp"
+
+#include <yams/yams.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+
+namespace yams::detail {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// Drops a trailing incomplete UTF-8 sequence (a captured string cut at max_captured_string).
+void trim_partial_utf8(std::string& s) {
+  std::size_t i = s.size();
+  std::size_t back = 0;
+  while (i > 0 && back < 4 && (static_cast<unsigned char>(s[i - 1]) & 0xC0) == 0x80) {
+    --i;
+    ++back;
+  }
+  if (i == 0) return;
+  const auto lead = static_cast<unsigned char>(s[i - 1]);
+  std::size_t need = 0;
+  if ((lead & 0xE0) == 0xC0) need = 1;
+  else if ((lead & 0xF0) == 0xE0) need = 2;
+  else if ((lead & 0xF8) == 0xF0) need = 3;
+  else return;
+  if (back < need) s.resize(i - 1);
+}
+
+struct inflight {
+  std::shared_ptr<pending_frame> p;
+  std::uint64_t thread_id = 0;
+};
+
+class collector {
+ public:
+  void ensure_started() noexcept;
+  void wake() noexcept;
+  void wait_assembled();
+  void pause(bool paused) noexcept;
+  void shutdown() noexcept;
+
+ private:
+  void main_loop();
+  bool run_pass();
+  void drain(thread_ring& r, event* cur, std::vector<inflight>& begun);
+  void parse(thread_ring& r, event* p, event* to, std::vector<inflight>& begun);
+  event* on_enter(thread_ring& r, event* p, event* to);
+  void on_exit(thread_ring& r, std::uint64_t tsc);
+  void cut(inflight& f);
+  void take_prefix(thread_ring& r, const pending_frame& p, FrameProfile* out);
+
+  std::mutex mu_;
+  std::condition_variable cv_;       // wakes the collector
+  std::condition_variable done_cv_;  // a pass finished
+  bool wake_ = false;
+  bool stop_ = false;
+  bool paused_ = false;
+  bool running_ = false;
+  bool exiting_ = false;
+  bool atexit_done_ = false;
+  std::uint64_t processed_ = 0;
+  std::thread thread_;
+  std::atomic<bool> started_{false};
+
+  // Pass state, guarded by pass_mu_ (in practice only the collector thread takes it).
+  std::mutex pass_mu_;
+  std::deque<inflight> frames_;
+  std::vector<thread_ring*> rings_;
+  site_cache sites_;
+  std::uint64_t next_id_ = 1;
+};
+
+collector& the_collector() noexcept {
+  static collector* c = new collector;  // never destroyed: threads may use it during exit
+  return *c;
+}
+
+void collector::ensure_started() noexcept {
+  if (started_.load(std::memory_order_acquire)) return;
+  (void)ms_per_tick();
+  std::lock_guard lk(mu_);
+  if (running_ || exiting_) return;
+  try {
+    stop_ = false;
+    thread_ = std::thread([this] { main_loop(); });
+    running_ = true;
+    started_.store(true, std::memory_order_release);
+    if (!atexit_done_) {
+      atexit_done_ = true;
+      std::atexit([] {
+        collector& c = the_collector();
+        {
+          std::lock_guard g(c.mu_);
+          c.exiting_ = true;
+        }
+        c.shutdown();
+      });
+    }
+  } catch (...) {
+    // No thread: frames are assembled by whoever waits for them.
+  }
+}
+
+void collector::wake() noexcept {
+  ensure_started();
+  std::lock_guard lk(mu_);
+  wake_ = true;
+  cv_.notify_one();
+}
+
+void collector::wait_assembled() {
+  const std::uint64_t target = g_frames_closed.load(std::memory_order_acquire);
+  ensure_started();
+  std::unique_lock lk(mu_);
+  if (!running_) {
+    lk.unlock();
+    while (run_pass()) {
+    }
+    return;
+  }
+  wake_ = true;
+  cv_.notify_one();
+  done_cv_.wait(lk, [&] { return processed_ >= target || !running_ || paused_; });
+}
+
+void collector::pause(bool paused) noexcept {
+  std::lock_guard lk(mu_);
+  paused_ = paused;
+  wake_ = true;
+  cv_.notify_one();
+  done_cv_.notify_all();
+}
+
+void collector::shutdown() noexcept {
+  std::thread t;
+  {
+    std::lock_guard lk(mu_);
+    if (!running_ || thread_.get_id() == std::this_thread::get_id()) return;
+    stop_ = true;
+    cv_.notify_one();
+    t = std::move(thread_);
+  }
+  t.join();
+  std::lock_guard lk(mu_);
+  running_ = false;
+  started_.store(false, std::memory_order_release);
+  done_cv_.notify_all();
+}
+
+void collector::main_loop() {
+  auto last_calibration = std::chrono::steady_clock::now();
+  bool again = false;
+  for (;;) {
+    bool stop = false;
+    {
+      std::unique_lock lk(mu_);
+      if (!again) {
+        const auto poll = g_enabled.load(std::memory_order_relaxed) ? 1ms : 20ms;
+        cv_.wait_for(lk, poll, [&] { return wake_ || stop_; });
+      }
+      wake_ = false;
+      stop = stop_;
+      if (paused_ && !stop) {
+        again = false;
+        continue;
+      }
+    }
+    again = run_pass();
+    if (stop) {
+      while (run_pass()) {
+      }
+      return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_calibration > 1s) {
+      refine_calibration();
+      last_calibration = now;
+    }
+  }
+}
+
+// One pass: note which frames had ended, drain every ring, cut those frames. Returns whether a
+// frame is ended but not yet cut (another pass is due at once).
+bool collector::run_pass() {
+  std::lock_guard pass(pass_mu_);
+  std::size_t ended = 0;
+  while (ended < frames_.size() && frames_[ended].p->ended.load(std::memory_order_acquire)) ++ended;
+
+  std::vector<inflight> begun;
+  {
+    ring_registry& reg = registry();
+    std::lock_guard lk(reg.mu);
+    for (std::size_t i = 0; i < reg.rings.size();) {
+      thread_ring& r = *reg.rings[i];
+      event* cur = r.retired ? r.final_cur : r.cursor->load(std::memory_order_acquire);
+      drain(r, cur, begun);
+      if (r.retired && r.nodes.empty()) {
+        r.reset_collector_state();
+        reg.pool.push_back(&r);
+        reg.rings.erase(reg.rings.begin() + static_cast<std::ptrdiff_t>(i));
+      } else {
+        ++i;
+      }
+    }
+    rings_ = reg.rings;
+  }
+  std::sort(begun.begin(), begun.end(),
+            [](const inflight& a, const inflight& b) { return a.p->begin_tsc < b.p->begin_tsc; });
+  for (auto& b : begun) frames_.push_back(std::move(b));
+
+  std::uint64_t cut_count = 0;
+  for (; ended > 0; --ended, ++cut_count) {
+    cut(frames_.front());
+    frames_.pop_front();
+  }
+  {
+    std::lock_guard lk(mu_);
+    processed_ += cut_count;
+    done_cv_.notify_all();
+  }
+  return !frames_.empty() && frames_.front().p->ended.load(std::memory_order_acquire);
+}
+
+void collector::drain(thread_ring& r, event* cur, std::vector<inflight>& begun) {
+  event* rd = r.read.load(std::memory_order_relaxed);
+  if (cur == nullptr || cur == rd) return;
+  if (cur > rd) {
+    parse(r, rd, cur, begun);
+  } else {
+    parse(r, rd, r.end, begun);
+    parse(r, r.begin, cur, begun);
+  }
+  r.read.store(cur, std::memory_order_release);
+}
+
+void collector::parse(thread_ring& r, event* p, event* to, std::vector<inflight>& begun) {
+  while (p < to) {
+    const std::uint64_t tag = p->tag;
+    if ((tag & 7) == 0) {
+      p = on_enter(r, p, to);
+      continue;
+    }
+    const std::uint64_t low = tag & 0xff;
+    if (low == tag_exit) {
+      on_exit(r, p->a);
+      ++p;
+    } else if (low == tag_control) {
+      const std::uint64_t code = (tag >> 8) & 0xff;
+      if (code == ctl_wrap) return;
+      if (code == ctl_begin && p + 1 < to) {
+        auto* pf = reinterpret_cast<pending_frame*>(p[1].a);
+        inflight f{std::move(pf->self_ref), r.thread_id};
+        begun.push_back(std::move(f));
+        p += 2;
+      } else if (code == ctl_lost_exits) {
+        for (std::uint64_t k = tag >> 32; k > 0; --k) on_exit(r, p->a);
+        ++p;
+      } else {
+        ++p;
+      }
+    } else {
+      ++p;  // a value slot without its enter: skip it
+    }
+  }
+}
+
+event* collector::on_enter(thread_ring& r, event* p, event* to) {
+  const auto* s = reinterpret_cast<const site*>(p->tag);
+  const std::uint64_t start = p->a;
+  ++p;
+  const bool keep = r.nodes.size() < g_max_calls.load(std::memory_order_relaxed);
+  node_rec* n = nullptr;
+  if (keep) {
+    node_rec& rec = r.nodes.emplace_back();
+    rec.s = s;
+    rec.start = start;
+    rec.parent = r.stack.empty() ? -1 : r.stack.back();
+    r.stack.push_back(r.base + static_cast<std::int64_t>(r.nodes.size()) - 1);
+    n = &rec;
+  } else {
+    ++r.overflow;
+    r.stack.push_back(-1);
+  }
+  for (std::uint32_t i = 0; i < s->arg_count && p < to; ++i) {
+    const std::uint64_t tag = p->tag;
+    const std::uint64_t low = tag & 0xff;
+    if (low == tag_value) {
+      if (n) n->values.push_back(captured{(tag >> 8) & 0xff, p->a, false, {}});
+      ++p;
+    } else if (low == tag_string) {
+      const std::size_t len = tag >> 32;
+      const std::size_t raw = len > 8 ? (len - 8 + 15) / 16 : 0;
+      if (p + 1 + raw > to) return to;
+      if (n) {
+        captured c{0, 0, ((tag >> 8) & 1) != 0, std::string(len, '\0')};
+        std::memcpy(c.text.data(), &p->a, std::min<std::size_t>(len, 8));
+        if (len > 8) std::memcpy(c.text.data() + 8, static_cast<const void*>(p + 1), len - 8);
+        if (c.truncated) trim_partial_utf8(c.text);
+        n->values.push_back(std::move(c));
+      }
+      p += 1 + raw;
+    } else {
+      break;
+    }
+  }
+  return p;
+}
+
+void collector::on_exit(thread_ring& r, std::uint64_t tsc) {
+  if (r.stack.empty()) return;
+  const std::int64_t seq = r.stack.back();
+  r.stack.pop_back();
+  if (seq < r.base) return;  // over the cap, or already cut into an earlier frame
+  node_rec& n = r.nodes[static_cast<std::size_t>(seq - r.base)];
+  n.end = tsc;
+  n.open = false;
+}
+
+void collector::cut(inflight& f) {
+  pending_frame& p = *f.p;
+  std::shared_ptr<FrameProfile> fp;
+  if (!p.discarded) {
+    try {
+      fp = std::make_shared<FrameProfile>();
+      fp->frame = p.number;
+      fp->timestamp = p.timestamp;
+      fp->duration_ms = p.duration_ms;
+      fp->rollback = p.rollback;
+    } catch (...) {
+      fp.reset();
+    }
+  }
+  // The frame thread's calls first, then other threads' in registration order.
+  for (thread_ring* r : rings_)
+    if (r->thread_id == f.thread_id) take_prefix(*r, p, fp.get());
+  for (thread_ring* r : rings_)
+    if (r->thread_id != f.thread_id) take_prefix(*r, p, fp.get());
+  if (fp) publish_frame(fp);
+  std::lock_guard lk(p.m);
+  p.result = std::move(fp);
+  p.ready = true;
+  p.cv.notify_all();
+}
+
+void collector::take_prefix(thread_ring& r, const pending_frame& p, FrameProfile* out) {
+  std::size_t k = 0;
+  while (k < r.nodes.size() && static_cast<std::int64_t>(r.nodes[k].start - p.end_tsc) < 0) ++k;
+  if (out != nullptr) {
+    const std::uint64_t first_id = next_id_;
+    next_id_ += k;
+    out->calls.reserve(out->calls.size() + k);
+    for (std::size_t i = 0; i < k; ++i) {
+      const node_rec& n = r.nodes[i];
+      CallNode& c = out->calls.emplace_back();
+      c.id = first_id + i;
+      if (n.parent >= r.base) c.parent_id = first_id + static_cast<std::uint64_t>(n.parent - r.base);
+      const std::uint64_t start = static_cast<std::int64_t>(n.start - p.begin_tsc) < 0 ? p.begin_tsc : n.start;
+      std::uint64_t end = n.open || static_cast<std::int64_t>(n.end - p.end_tsc) > 0 ? p.end_tsc : n.end;
+      if (static_cast<std::int64_t>(end - start) < 0) end = start;
+      c.start = static_cast<double>(start - p.begin_tsc) * p.ms_per_tick;
+      c.duration = static_cast<double>(end - start) * p.ms_per_tick;
+      c.thread = r.thread_id;
+      sites_.describe(c, n.s, n.values);
+    }
+  }
+  r.nodes.erase(r.nodes.begin(), r.nodes.begin() + static_cast<std::ptrdiff_t>(k));
+  r.base += static_cast<std::int64_t>(k);
+  const std::uint64_t lost = r.lost.load(std::memory_order_relaxed);
+  if (out != nullptr) out->overflow += r.overflow + (lost - r.lost_seen);
+  r.overflow = 0;
+  r.lost_seen = lost;
+}
+
+}  // namespace
+
+void collector_ensure_started() noexcept { the_collector().ensure_started(); }
+void collector_wake() noexcept { the_collector().wake(); }
+void collector_wait_assembled() { the_collector().wait_assembled(); }
+void collector_pause(bool paused) noexcept { the_collector().pause(paused); }
+
+}  // namespace yams::detail
+
+namespace yams {
+
+const FrameProfile& finished_frame::operator*() const {
+  static const FrameProfile empty;
+  detail::pending_frame& p = *p_;
+  {
+    std::lock_guard lk(p.m);
+    if (p.ready) return p.result ? *p.result : empty;
+  }
+  detail::collector_wake();
+  std::unique_lock lk(p.m);
+  while (!p.ready) {
+    if (p.cv.wait_for(lk, std::chrono::milliseconds(50)) == std::cv_status::timeout) {
+      lk.unlock();
+      detail::collector_wait_assembled();  // assembles inline when no collector thread runs
+      lk.lock();
+    }
+  }
+  return p.result ? *p.result : empty;
+}
+
+std::uint64_t finished_frame::frame_number() const noexcept { return p_->number; }
+double finished_frame::duration_ms() const noexcept { return p_->duration_ms; }
+
+void shutdown() noexcept { detail::the_collector().shutdown(); }
+
+}  // namespace yams

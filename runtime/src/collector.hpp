@@ -1,0 +1,27 @@
+// The collector thread: drains every thread's ring, assembles frames, publishes them. Internal.
+#pragma once
+
+#include <yams/frame.hpp>
+
+#include <memory>
+#include <string>
+
+namespace yams::detail {
+
+/// Starts the collector thread if it is not running (calibrating the clock first). Any thread.
+void collector_ensure_started() noexcept;
+/// Asks the collector to drain now instead of at its next poll. Any thread but the game loop's
+/// hot path (it may lock).
+void collector_wake() noexcept;
+/// Returns once every frame closed before the call has been assembled (or dropped). Any thread but
+/// the collector's.
+void collector_wait_assembled();
+/// Test hook: while paused the collector drains nothing, so rings fill up. Any thread.
+void collector_pause(bool paused) noexcept;
+
+/// Hands a finished frame to the history ring and the frame listeners. Collector thread.
+void publish_frame(std::shared_ptr<const FrameProfile> frame);
+/// `{"type":"profile_frame","data":<frame>}`. Any thread.
+std::string profile_frame_message(const FrameProfile& frame);
+
+}  // namespace yams::detail

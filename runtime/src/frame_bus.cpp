@@ -1,0 +1,135 @@
+// Finished frames to their consumers: the ring of the last N frames, the frame listeners (each
+// frame serialised once for all of them) and the broadcast callback built on them.
+#include "frame_bus.hpp"
+
+#include "collector.hpp"
+
+#include <yams/yams.hpp>
+
+#include <deque>
+#include <mutex>
+#include <utility>
+
+namespace yams::detail {
+
+namespace {
+
+struct frame_bus {
+  std::mutex mu;  // listeners, history
+  std::vector<std::pair<std::uint64_t, std::shared_ptr<const frame_listener>>> listeners;
+  std::uint64_t next_listener = 1;
+  std::deque<published_frame> history;
+  std::size_t history_size = 60;
+
+  std::mutex call_mu;  // held while listeners run, so removal can wait for a call in progress
+
+  std::mutex broadcast_mu;
+  std::uint64_t broadcast_id = 0;
+};
+
+frame_bus& bus() noexcept {
+  static frame_bus* b = new frame_bus;  // never destroyed: listeners may be removed during exit
+  return *b;
+}
+
+}  // namespace
+
+std::string profile_frame_message(const FrameProfile& frame) {
+  std::string out = R"({"type":"profile_frame","data":)";
+  append_json(out, frame);
+  out += '}';
+  return out;
+}
+
+void publish_frame(std::shared_ptr<const FrameProfile> frame) {
+  frame_bus& b = bus();
+  std::lock_guard calling(b.call_mu);
+  published_frame pf{std::move(frame), nullptr};
+  std::vector<std::shared_ptr<const frame_listener>> targets;
+  {
+    std::lock_guard lk(b.mu);
+    targets.reserve(b.listeners.size());
+    for (const auto& l : b.listeners) targets.push_back(l.second);
+  }
+  if (!targets.empty()) pf.message = std::make_shared<const std::string>(profile_frame_message(*pf.frame));
+  {
+    std::lock_guard lk(b.mu);
+    if (b.history_size > 0) {
+      b.history.push_back(pf);
+      while (b.history.size() > b.history_size) b.history.pop_front();
+    }
+  }
+  for (const auto& fn : targets) {
+    try {
+      (*fn)(pf);
+    } catch (...) {
+      // A consumer's failure must not stop the collector.
+    }
+  }
+}
+
+std::uint64_t add_frame_listener(frame_listener fn) {
+  collector_ensure_started();
+  frame_bus& b = bus();
+  std::lock_guard lk(b.mu);
+  const std::uint64_t id = b.next_listener++;
+  b.listeners.emplace_back(id, std::make_shared<const frame_listener>(std::move(fn)));
+  return id;
+}
+
+void remove_frame_listener(std::uint64_t id) {
+  frame_bus& b = bus();
+  {
+    std::lock_guard lk(b.mu);
+    std::erase_if(b.listeners, [id](const auto& l) { return l.first == id; });
+  }
+  std::lock_guard wait_for_call(b.call_mu);
+}
+
+std::vector<published_frame> history_snapshot() {
+  frame_bus& b = bus();
+  std::lock_guard lk(b.mu);
+  for (auto& pf : b.history)
+    if (!pf.message) pf.message = std::make_shared<const std::string>(profile_frame_message(*pf.frame));
+  return {b.history.begin(), b.history.end()};
+}
+
+}  // namespace yams::detail
+
+namespace yams {
+
+void set_broadcast_callback(broadcast_callback cb) {
+  detail::frame_bus& b = detail::bus();
+  std::lock_guard lk(b.broadcast_mu);
+  if (b.broadcast_id != 0) detail::remove_frame_listener(b.broadcast_id);
+  b.broadcast_id = 0;
+  if (cb) {
+    b.broadcast_id = detail::add_frame_listener(
+        [cb = std::move(cb)](const detail::published_frame& pf) { cb(*pf.message); });
+  }
+}
+
+std::vector<std::shared_ptr<const FrameProfile>> history() {
+  detail::collector_wait_assembled();
+  detail::frame_bus& b = detail::bus();
+  std::lock_guard lk(b.mu);
+  std::vector<std::shared_ptr<const FrameProfile>> out;
+  out.reserve(b.history.size());
+  for (const auto& pf : b.history) out.push_back(pf.frame);
+  return out;
+}
+
+std::size_t history_size() noexcept {
+  detail::frame_bus& b = detail::bus();
+  std::lock_guard lk(b.mu);
+  return b.history_size;
+}
+
+void set_history_size(std::size_t n) {
+  detail::frame_bus& b = detail::bus();
+  std::lock_guard lk(b.mu);
+  b.history_size = n;
+  while (b.history.size() > n) b.history.pop_front();
+}
+
+}  // namespace yams

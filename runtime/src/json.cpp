@@ -1,0 +1,208 @@
+// The frame JSON writer (design section 4, docs/frame-format.md): hand-written for speed, shortest
+// round-trip doubles, strict string escaping with UTF-8 passed through and invalid bytes replaced.
+#include <yams/frame.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <type_traits>
+
+namespace yams {
+
+namespace {
+
+constexpr char hex_digits[] = "0123456789abcdef";
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is invalid.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  std::size_t n;
+  std::uint32_t cp;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+    cp = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    cp = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    const auto cc = static_cast<unsigned char>(s[i + k]);
+    if ((cc & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+    return 0;
+  return n;
+}
+
+void append_string(std::string& out, std::string_view s) {
+  out += '"';
+  std::size_t run = 0;  // start of the pending run of bytes copied as they are
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
+    if (c >= 0x80) {
+      const std::size_t n = utf8_sequence(s, i);
+      if (n != 0) {
+        i += n;
+        continue;
+      }
+    }
+    out.append(s.data() + run, i - run);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (c < 0x20) {
+          const char esc[] = {'\\', 'u', '0', '0', hex_digits[c >> 4], hex_digits[c & 15]};
+          out.append(esc, sizeof esc);
+        } else {
+          out += "\xEF\xBF\xBD";  // U+FFFD for a byte that is not valid UTF-8
+        }
+    }
+    ++i;
+    run = i;
+  }
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
+}
+
+template <class T>
+void append_int(std::string& out, T v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+// Shortest text that reads back to the same double; always has a '.' or an exponent so readers
+// keep it a floating-point number. Infinities and NaN (not JSON) become null.
+void append_double(std::string& out, double v) {
+  if (!std::isfinite(v)) {
+    out += "null";
+    return;
+  }
+  char buf[40];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+  if (std::memchr(buf, '.', static_cast<std::size_t>(r.ptr - buf)) == nullptr &&
+      std::memchr(buf, 'e', static_cast<std::size_t>(r.ptr - buf)) == nullptr)
+    out += ".0";
+}
+
+void append_arg(std::string& out, const arg_value& v) {
+  std::visit(
+      [&out](const auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::nullptr_t>) {
+          out += "null";
+        } else if constexpr (std::is_same_v<T, bool>) {
+          out += x ? "true" : "false";
+        } else if constexpr (std::is_same_v<T, std::int64_t>) {
+          append_int(out, x);
+        } else if constexpr (std::is_same_v<T, double>) {
+          append_double(out, x);
+        } else {
+          append_string(out, x);
+        }
+      },
+      v);
+}
+
+void append_call(std::string& out, const CallNode& c) {
+  out += "{\"id\":";
+  append_int(out, c.id);
+  out += ",\"parent_id\":";
+  if (c.parent_id) {
+    append_int(out, *c.parent_id);
+  } else {
+    out += "null";
+  }
+  out += ",\"label\":";
+  append_string(out, c.label);
+  out += ",\"module\":";
+  append_string(out, c.module);
+  out += ",\"func\":";
+  append_string(out, c.func);
+  out += ",\"start\":";
+  append_double(out, c.start);
+  out += ",\"duration\":";
+  append_double(out, c.duration);
+  out += ",\"args\":{";
+  for (std::size_t i = 0; i < c.args.size(); ++i) {
+    if (i != 0) out += ',';
+    append_string(out, c.args[i].first);
+    out += ':';
+    append_arg(out, c.args[i].second);
+  }
+  out += "},\"entity_id\":";
+  if (c.entity_id) {
+    append_string(out, *c.entity_id);
+  } else {
+    out += "null";
+  }
+  out += c.lua_code ? ",\"lua_code\":true" : ",\"lua_code\":false";
+  out += c.lua_callback ? ",\"lua_callback\":true" : ",\"lua_callback\":false";
+  out += ",\"file\":";
+  append_string(out, c.file);
+  out += ",\"line\":";
+  append_int(out, c.line);
+  out += ",\"thread\":";
+  append_int(out, c.thread);
+  out += '}';
+}
+
+}  // namespace
+
+void append_json(std::string& out, const FrameProfile& f) {
+  out += "{\"frame\":";
+  append_int(out, f.frame);
+  out += ",\"timestamp\":";
+  append_double(out, f.timestamp);
+  out += ",\"duration_ms\":";
+  append_double(out, f.duration_ms);
+  out += ",\"calls\":[";
+  for (std::size_t i = 0; i < f.calls.size(); ++i) {
+    if (i != 0) out += ',';
+    append_call(out, f.calls[i]);
+  }
+  out += "],\"rollback\":";
+  if (f.rollback) {
+    out += "{\"triggered\":";
+    out += f.rollback->triggered ? "true" : "false";
+    out += ",\"target_timestamp\":";
+    append_double(out, f.rollback->target_timestamp);
+    out += ",\"frames_resimulated\":";
+    append_int(out, f.rollback->frames_resimulated);
+    out += ",\"snapshot_age_ms\":";
+    append_double(out, f.rollback->snapshot_age_ms);
+    out += '}';
+  } else {
+    out += "null";
+  }
+  out += ",\"overflow\":";
+  append_int(out, f.overflow);
+  out += '}';
+}
+
+std::string to_json(const FrameProfile& frame) {
+  std::string out;
+  out.reserve(256 + frame.calls.size() * 220);
+  append_json(out, frame);
+  return out;
+}
+
+}  // namespace yams

@@ -1,0 +1,140 @@
+// The frame JSON reader: nlohmann parses, this checks every key's type and reports the first
+// problem as "calls[3].duration: expected a number". Keys the design's example omits (args,
+// entity_id, lua_code, ...) default as in FrameProfile; unknown keys are ignored.
+#include <yams/frame.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <limits>
+#include <string>
+
+namespace yams {
+
+namespace {
+
+using json = nlohmann::json;
+
+[[noreturn]] void fail(const std::string& where, const char* what) {
+  throw format_error(where + ": expected " + what);
+}
+
+const json* find(const json& obj, const char* key) {
+  auto it = obj.find(key);
+  return it == obj.end() ? nullptr : &*it;
+}
+
+std::uint64_t get_uint(const json& v, const std::string& where) {
+  if (v.is_number_unsigned()) return v.get<std::uint64_t>();
+  if (v.is_number_integer() && v.get<std::int64_t>() >= 0) return static_cast<std::uint64_t>(v.get<std::int64_t>());
+  fail(where, "a non-negative integer");
+}
+
+double get_number(const json& v, const std::string& where) {
+  if (!v.is_number()) fail(where, "a number");
+  return v.get<double>();
+}
+
+std::string get_string(const json& v, const std::string& where) {
+  if (!v.is_string()) fail(where, "a string");
+  return v.get<std::string>();
+}
+
+bool get_bool(const json& v, const std::string& where) {
+  if (!v.is_boolean()) fail(where, "true or false");
+  return v.get<bool>();
+}
+
+arg_value get_arg(const json& v, const std::string& where) {
+  if (v.is_null()) return nullptr;
+  if (v.is_boolean()) return v.get<bool>();
+  if (v.is_number_unsigned()) {
+    const auto u = v.get<std::uint64_t>();
+    if (u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+      return static_cast<std::int64_t>(u);
+    return static_cast<double>(u);
+  }
+  if (v.is_number_integer()) return v.get<std::int64_t>();
+  if (v.is_number_float()) return v.get<double>();
+  if (v.is_string()) return v.get<std::string>();
+  fail(where, "a number, string, bool or null");
+}
+
+CallNode read_call(const json& c, const std::string& where) {
+  if (!c.is_object()) fail(where, "an object");
+  CallNode n;
+  const json* v = find(c, "id");
+  if (v == nullptr) throw format_error(where + ".id: missing");
+  n.id = get_uint(*v, where + ".id");
+  if ((v = find(c, "parent_id")) && !v->is_null()) n.parent_id = get_uint(*v, where + ".parent_id");
+  for (const char* key : {"label", "module", "func"}) {
+    v = find(c, key);
+    if (v == nullptr) throw format_error(where + "." + key + ": missing");
+    std::string s = get_string(*v, where + "." + key);
+    if (key[0] == 'l') n.label = std::move(s);
+    else if (key[0] == 'm') n.module = std::move(s);
+    else n.func = std::move(s);
+  }
+  if ((v = find(c, "start"))) n.start = get_number(*v, where + ".start");
+  if ((v = find(c, "duration"))) n.duration = get_number(*v, where + ".duration");
+  if ((v = find(c, "args"))) {
+    if (!v->is_object()) fail(where + ".args", "an object");
+    for (auto it = v->begin(); it != v->end(); ++it)
+      n.args.emplace_back(it.key(), get_arg(it.value(), where + ".args." + it.key()));
+  }
+  if ((v = find(c, "entity_id")) && !v->is_null()) n.entity_id = get_string(*v, where + ".entity_id");
+  if ((v = find(c, "lua_code"))) n.lua_code = get_bool(*v, where + ".lua_code");
+  if ((v = find(c, "lua_callback"))) n.lua_callback = get_bool(*v, where + ".lua_callback");
+  if ((v = find(c, "file"))) n.file = get_string(*v, where + ".file");
+  if ((v = find(c, "line"))) {
+    const std::uint64_t line = get_uint(*v, where + ".line");
+    if (line > std::numeric_limits<std::uint32_t>::max()) fail(where + ".line", "a line number");
+    n.line = static_cast<std::uint32_t>(line);
+  }
+  if ((v = find(c, "thread"))) n.thread = get_uint(*v, where + ".thread");
+  return n;
+}
+
+std::optional<RollbackInfo> read_rollback(const json& r) {
+  if (r.is_null()) return std::nullopt;
+  if (!r.is_object()) fail("rollback", "null or an object");
+  RollbackInfo info;
+  const json* v;
+  if ((v = find(r, "triggered"))) info.triggered = get_bool(*v, "rollback.triggered");
+  if ((v = find(r, "target_timestamp"))) info.target_timestamp = get_number(*v, "rollback.target_timestamp");
+  if ((v = find(r, "frames_resimulated"))) {
+    if (!v->is_number_integer() || v->get<std::int64_t>() < std::numeric_limits<int>::min() ||
+        v->get<std::int64_t>() > std::numeric_limits<int>::max())
+      fail("rollback.frames_resimulated", "an integer");
+    info.frames_resimulated = v->get<int>();
+  }
+  if ((v = find(r, "snapshot_age_ms"))) info.snapshot_age_ms = get_number(*v, "rollback.snapshot_age_ms");
+  return info;
+}
+
+}  // namespace
+
+FrameProfile frame_from_json(std::string_view json_text) {
+  json doc;
+  try {
+    doc = json::parse(json_text.begin(), json_text.end());
+  } catch (const json::parse_error& e) {
+    throw format_error(std::string("frame JSON: ") + e.what());
+  }
+  if (!doc.is_object()) fail("frame JSON", "an object");
+  FrameProfile f;
+  const json* v = find(doc, "frame");
+  if (v == nullptr) throw format_error("frame: missing");
+  f.frame = get_uint(*v, "frame");
+  if ((v = find(doc, "timestamp"))) f.timestamp = get_number(*v, "timestamp");
+  if ((v = find(doc, "duration_ms"))) f.duration_ms = get_number(*v, "duration_ms");
+  if ((v = find(doc, "calls"))) {
+    if (!v->is_array()) fail("calls", "an array");
+    f.calls.reserve(v->size());
+    for (std::size_t i = 0; i < v->size(); ++i) f.calls.push_back(read_call((*v)[i], "calls[" + std::to_string(i) + "]"));
+  }
+  if ((v = find(doc, "rollback"))) f.rollback = read_rollback(*v);
+  if ((v = find(doc, "overflow"))) f.overflow = get_uint(*v, "overflow");
+  return f;
+}
+
+}  // namespace yams

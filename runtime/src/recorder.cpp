@@ -1,0 +1,363 @@
+// The writer side: registering a thread's ring, the hot path's slow paths (wrap, full, lost exits),
+// begin/end of frames, rollback records, the enable switch (YAMS_PROFILE) and the session identity.
+#include "collector.hpp"
+#include "ring.hpp"
+
+#include <yams/yams.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <random>
+
+namespace yams::detail {
+
+constinit thread_local thread_cursor tl_cursor{};
+constinit std::atomic<std::uint32_t> g_recording{0};
+std::atomic<bool> g_enabled{false};
+std::atomic<std::uint64_t> g_frames_closed{0};
+std::atomic<std::size_t> g_max_calls{100'000};
+
+namespace {
+
+constinit thread_local thread_ring* tl_ring = nullptr;
+constinit thread_local bool tl_retired = false;
+constinit thread_local std::uint32_t tl_lost_exits = 0;
+
+// ---- clock calibration ------------------------------------------------------------------------
+
+struct clock_origin {
+  std::chrono::steady_clock::time_point steady = std::chrono::steady_clock::now();
+  std::uint64_t tsc = timestamp();
+};
+const clock_origin g_origin;
+std::atomic<double> g_ms_per_tick{0.0};
+
+double measure_ms_per_tick(std::chrono::nanoseconds min_span) noexcept {
+  auto now = std::chrono::steady_clock::now();
+  std::uint64_t tsc = timestamp();
+  while (now - g_origin.steady < min_span) {
+    now = std::chrono::steady_clock::now();
+    tsc = timestamp();
+  }
+  const double ms = std::chrono::duration<double, std::milli>(now - g_origin.steady).count();
+  const auto ticks = static_cast<double>(tsc - g_origin.tsc);
+  return ticks > 0 ? ms / ticks : 1e-6;
+}
+
+// ---- ring reservation ---------------------------------------------------------------------------
+
+// The limit normal events may write up to when the writer is at `e` (after the reservation).
+event* normal_limit(const thread_ring& r, event* e, event* rd) noexcept {
+  event* lim = e >= rd ? r.end - control_headroom : rd - 1 - control_headroom;
+  return lim;
+}
+
+// Finds `n` contiguous slots leaving `keep` free, wrapping (with a marker) when the end is reached.
+// Sets tl_cursor.limit for the hot path. Returns nullptr when the ring is full.
+event* ring_reserve(thread_ring& r, std::uint32_t n, std::size_t keep) noexcept {
+  event* w = tl_cursor.cur.load(std::memory_order_relaxed);
+  event* rd = r.read.load(std::memory_order_acquire);
+  event* e = nullptr;
+  if (w >= rd) {
+    if (static_cast<std::size_t>(r.end - w) >= n + keep) {
+      e = w;
+    } else if (static_cast<std::size_t>(rd - r.begin) > n + keep) {
+      if (w < r.end) {  // the marker becomes visible with the caller's publish
+        w->a = 0;
+        w->tag = control_tag(ctl_wrap);
+      }
+      e = r.begin;
+    }
+  } else if (static_cast<std::size_t>(rd - 1 - w) >= n + keep) {
+    e = w;
+  }
+  if (e == nullptr) {
+    tl_cursor.limit = w;
+    return nullptr;
+  }
+  tl_cursor.limit = std::max(normal_limit(r, e, rd), e + n);
+  return e;
+}
+
+struct ring_guard {
+  ring_guard() = default;
+  ring_guard(const ring_guard&) = delete;
+  ring_guard& operator=(const ring_guard&) = delete;
+  ~ring_guard() {
+    thread_ring* r = tl_ring;
+    if (r == nullptr) return;
+    {
+      std::lock_guard lk(registry().mu);
+      r->final_cur = tl_cursor.cur.load(std::memory_order_relaxed);
+      r->retired = true;
+    }
+    tl_ring = nullptr;
+    tl_retired = true;
+    tl_cursor.cur.store(nullptr, std::memory_order_relaxed);
+    tl_cursor.limit = nullptr;
+  }
+};
+
+thread_ring* acquire_ring(ring_registry& reg) {
+  std::lock_guard lk(reg.mu);
+  const std::size_t slots = reg.ring_slots.load(std::memory_order_relaxed);
+  thread_ring* r = nullptr;
+  while (!reg.pool.empty() && r == nullptr) {
+    thread_ring* c = reg.pool.back();
+    reg.pool.pop_back();
+    if (c->slots == slots) {
+      r = c;
+    } else {
+      delete c;
+    }
+  }
+  if (r == nullptr) {
+    auto fresh = std::make_unique<thread_ring>();
+    fresh->storage = std::make_unique<event[]>(slots);
+    fresh->slots = slots;
+    fresh->begin = fresh->storage.get();
+    fresh->end = fresh->begin + slots;
+    r = fresh.release();
+  }
+  r->retired = false;
+  r->final_cur = nullptr;
+  r->read.store(r->begin, std::memory_order_relaxed);
+  r->lost.store(0, std::memory_order_relaxed);
+  r->thread_id = reg.next_thread_id++;
+  tl_cursor.cur.store(r->begin, std::memory_order_relaxed);
+  tl_cursor.limit = r->begin;
+  r->cursor = &tl_cursor.cur;
+  reg.rings.push_back(r);
+  return r;
+}
+
+thread_ring* register_thread() noexcept {
+  try {
+    static thread_local ring_guard guard;  // retires the ring when the thread exits
+    (void)guard;
+    tl_ring = acquire_ring(registry());
+    return tl_ring;
+  } catch (...) {
+    tl_retired = true;
+    return nullptr;
+  }
+}
+
+thread_ring* this_ring() noexcept {
+  if (tl_ring != nullptr) return tl_ring;
+  if (tl_retired) return nullptr;
+  return register_thread();
+}
+
+// Room for control events: may use the headroom normal events leave.
+event* reserve_control(std::uint32_t n) noexcept {
+  thread_ring* r = this_ring();
+  return r == nullptr ? nullptr : ring_reserve(*r, n, 0);
+}
+
+}  // namespace
+
+ring_registry& registry() noexcept {
+  static ring_registry* reg = new ring_registry;  // never destroyed: threads may exit after main
+  return *reg;
+}
+
+double ms_per_tick() noexcept {
+  double v = g_ms_per_tick.load(std::memory_order_relaxed);
+  if (v == 0.0) {
+    v = measure_ms_per_tick(std::chrono::milliseconds(2));
+    g_ms_per_tick.store(v, std::memory_order_relaxed);
+  }
+  return v;
+}
+
+void refine_calibration() noexcept {
+  g_ms_per_tick.store(measure_ms_per_tick(std::chrono::milliseconds(2)), std::memory_order_relaxed);
+}
+
+event* reserve_slow(std::uint32_t n) noexcept {
+  thread_ring* r = this_ring();
+  if (r == nullptr) return nullptr;
+  const std::uint32_t extra = tl_lost_exits != 0 ? 1 : 0;
+  event* e = ring_reserve(*r, n + extra, control_headroom);
+  if (e == nullptr) {
+    r->lost.fetch_add(1, std::memory_order_relaxed);
+    return nullptr;
+  }
+  if (extra != 0) {  // published together with the caller's event
+    e->a = timestamp();
+    e->tag = control_tag(ctl_lost_exits) | (static_cast<std::uint64_t>(tl_lost_exits) << 32);
+    tl_lost_exits = 0;
+    ++e;
+  }
+  return e;
+}
+
+void leave_lost() noexcept {
+  if (tl_ring != nullptr) ++tl_lost_exits;
+}
+
+// ---- frames -----------------------------------------------------------------------------------
+
+namespace {
+
+struct frame_control {
+  std::mutex mu;
+  std::shared_ptr<pending_frame> current;
+};
+
+frame_control& frames() noexcept {
+  static frame_control* f = new frame_control;  // never destroyed, see registry()
+  return *f;
+}
+
+std::atomic<std::uint64_t> g_next_frame_number{1};
+
+double wall_now() noexcept {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Ends the open frame at `tsc`; the caller holds fc.mu.
+std::shared_ptr<pending_frame> close_current(frame_control& fc, std::uint64_t tsc) noexcept {
+  std::shared_ptr<pending_frame> p = std::move(fc.current);
+  fc.current.reset();
+  g_recording.store(0, std::memory_order_relaxed);
+  p->end_tsc = tsc;
+  p->ms_per_tick = ms_per_tick();
+  p->duration_ms = static_cast<double>(static_cast<std::int64_t>(tsc - p->begin_tsc)) * p->ms_per_tick;
+  p->ended.store(true, std::memory_order_release);
+  g_frames_closed.fetch_add(1, std::memory_order_release);
+  return p;
+}
+
+}  // namespace
+
+bool begin_frame_noexcept(std::uint64_t frame_number) noexcept {
+  frame_control& fc = frames();
+  collector_ensure_started();
+  std::lock_guard lk(fc.mu);
+  if (fc.current) close_current(fc, timestamp());
+  if (!g_enabled.load(std::memory_order_relaxed)) return false;
+  std::shared_ptr<pending_frame> p;
+  try {
+    p = std::make_shared<pending_frame>();
+  } catch (...) {
+    return false;
+  }
+  p->number = frame_number;
+  p->timestamp = wall_now();
+  event* e = reserve_control(2);
+  if (e == nullptr) {
+    if (tl_ring != nullptr) tl_ring->lost.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  p->self_ref = p;
+  p->begin_tsc = timestamp();
+  e[0].a = p->begin_tsc;
+  e[0].tag = control_tag(ctl_begin);
+  e[1].a = reinterpret_cast<std::uint64_t>(p.get());
+  e[1].tag = frame_number;
+  publish(e + 2);
+  fc.current = std::move(p);
+  g_recording.store(1, std::memory_order_relaxed);
+  return true;
+}
+
+void end_frame_noexcept() noexcept { (void)yams::end_frame(); }
+
+std::uint64_t next_frame_number() noexcept {
+  return g_next_frame_number.fetch_add(1, std::memory_order_relaxed);
+}
+
+}  // namespace yams::detail
+
+namespace yams {
+
+using namespace detail;
+
+void enable() noexcept {
+  g_enabled.store(true, std::memory_order_relaxed);
+  collector_ensure_started();
+}
+
+void disable() noexcept {
+  frame_control& fc = frames();
+  std::lock_guard lk(fc.mu);
+  g_enabled.store(false, std::memory_order_relaxed);
+  g_recording.store(0, std::memory_order_relaxed);
+  if (fc.current) fc.current->discarded = true;
+}
+
+bool enabled() noexcept { return g_enabled.load(std::memory_order_relaxed); }
+
+void begin_frame(std::uint64_t frame_number) noexcept { (void)begin_frame_noexcept(frame_number); }
+
+finished_frame end_frame() noexcept {
+  const std::uint64_t tsc = timestamp();
+  frame_control& fc = frames();
+  std::shared_ptr<pending_frame> p;
+  {
+    std::lock_guard lk(fc.mu);
+    if (!fc.current) return {};
+    const bool discarded = fc.current->discarded;
+    p = close_current(fc, tsc);
+    if (discarded) return {};
+  }
+  return finished_frame(std::move(p));
+}
+
+void record_rollback(int frames_resimulated, double target_timestamp, double snapshot_age_ms) noexcept {
+  frame_control& fc = frames();
+  std::lock_guard lk(fc.mu);
+  if (!fc.current || fc.current->discarded) return;
+  fc.current->rollback = RollbackInfo{true, target_timestamp, frames_resimulated, snapshot_age_ms};
+}
+
+void set_max_calls_per_frame(std::size_t n) noexcept { g_max_calls.store(n, std::memory_order_relaxed); }
+
+void set_thread_ring_size(std::size_t slots) noexcept {
+  registry().ring_slots.store(std::max(slots, min_ring_slots), std::memory_order_relaxed);
+}
+
+namespace {
+
+SessionInfo make_session() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%d_%H-%M-%S", &tm);
+  std::random_device rd;
+  std::mt19937 gen(rd());
+  char id[64];
+  std::snprintf(id, sizeof id, "%s_%08x", stamp, static_cast<unsigned>(gen()));
+  return SessionInfo{id, std::chrono::duration<double>(now.time_since_epoch()).count()};
+}
+
+bool env_says_on(const char* v) {
+  if (v == nullptr) return false;
+  std::string s(v);
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s == "1" || s == "true" || s == "yes";
+}
+
+// Runs at process start in the TU every probe references (g_recording), so static linking keeps it.
+const bool g_started = [] {
+  (void)session();
+  if (env_says_on(std::getenv("YAMS_PROFILE"))) g_enabled.store(true, std::memory_order_relaxed);
+  return true;
+}();
+
+}  // namespace
+
+const SessionInfo& session() noexcept {
+  static const SessionInfo s = make_session();
+  return s;
+}
+
+}  // namespace yams

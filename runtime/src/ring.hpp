@@ -1,0 +1,125 @@
+// Internal state shared by the recorder (writer side) and the collector (reader side): the per-thread
+// rings, the registry that lists them, and the frames handed from end_frame() to the collector.
+#pragma once
+
+#include <yams/detail/recorder.hpp>
+#include <yams/frame.hpp>
+#include <yams/probe.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace yams::detail {
+
+/// Control event codes (`tag = tag_control | code << 8`).
+enum control_code : std::uint64_t {
+  ctl_wrap = 1,        ///< the writer continued at the ring's start
+  ctl_begin = 2,       ///< a = tsc; next slot: a = pending_frame*, tag = frame number
+  ctl_lost_exits = 3,  ///< a = tsc; tag >> 32 = exits that could not be written
+};
+
+constexpr std::uint64_t control_tag(control_code c) noexcept { return tag_control | (c << 8); }
+
+/// Slots a normal event must leave free so that begin_frame's control events still fit.
+inline constexpr std::size_t control_headroom = 64;
+inline constexpr std::size_t min_ring_slots = 256;
+inline constexpr std::size_t default_ring_slots = std::size_t{1} << 16;
+
+/// A frame between begin_frame() and the collector's assembly of it.
+struct pending_frame {
+  std::uint64_t number = 0;
+  double timestamp = 0.0;
+  std::uint64_t begin_tsc = 0;
+  std::uint64_t end_tsc = 0;   // written before `ended` is set
+  double duration_ms = 0.0;    // written before `ended` is set
+  double ms_per_tick = 0.0;    // written before `ended` is set
+  std::optional<RollbackInfo> rollback;  // frame mutex until ended
+  bool discarded = false;                // frame mutex until ended
+  std::atomic<bool> ended{false};
+  std::shared_ptr<pending_frame> self_ref;  // keeps it alive until the collector reads the begin
+
+  std::mutex m;
+  std::condition_variable cv;
+  bool ready = false;  // m
+  std::shared_ptr<const FrameProfile> result;  // m
+};
+
+/// A captured value as the collector decoded it.
+struct captured {
+  std::uint64_t kind = 0;  // value_kind, or 0 for a string
+  std::uint64_t bits = 0;
+  bool truncated = false;
+  std::string text;
+};
+
+/// A zone as the collector saw it, before it is cut into a frame.
+struct node_rec {
+  const site* s = nullptr;
+  std::uint64_t start = 0;
+  std::uint64_t end = 0;
+  bool open = true;
+  std::int64_t parent = -1;  // sequence number of the parent zone, -1 for none
+  std::vector<captured> values;
+};
+
+/// One thread's ring. Writer fields live in the owner's `tl_cursor`; `read` goes back to the writer.
+struct thread_ring {
+  std::unique_ptr<event[]> storage;
+  event* begin = nullptr;
+  event* end = nullptr;
+  std::size_t slots = 0;
+  std::atomic<event*> read{nullptr};          // collector: consumed up to here (release)
+  std::atomic<event*>* cursor = nullptr;      // &owner's tl_cursor.cur while the owner lives
+  std::atomic<std::uint64_t> lost{0};         // events the writer could not record
+  std::uint64_t thread_id = 0;
+  // Registry mutex:
+  bool retired = false;
+  event* final_cur = nullptr;
+  // Collector only:
+  std::deque<node_rec> nodes;
+  std::int64_t base = 0;             // sequence number of nodes.front()
+  std::vector<std::int64_t> stack;   // open zones: sequence numbers, -1 for a zone over the cap
+  std::uint64_t overflow = 0;        // zones over the cap since the last frame cut
+  std::uint64_t lost_seen = 0;
+
+  void reset_collector_state() {
+    nodes.clear();
+    base = 0;
+    stack.clear();
+    overflow = 0;
+    lost_seen = 0;
+  }
+};
+
+/// Every ring ever handed out: live ones, retired ones not yet drained, and a pool for reuse.
+struct ring_registry {
+  std::mutex mu;
+  std::vector<thread_ring*> rings;  // registration order
+  std::vector<thread_ring*> pool;
+  std::atomic<std::size_t> ring_slots{default_ring_slots};
+  std::uint64_t next_thread_id = 1;
+};
+
+/// The process-wide registry (never destroyed, so threads exiting late can still use it).
+ring_registry& registry() noexcept;
+
+/// Milliseconds per timestamp tick, calibrated against steady_clock.
+double ms_per_tick() noexcept;
+/// Re-measures ms_per_tick over the time since process start. Collector thread.
+void refine_calibration() noexcept;
+
+/// Whether profiling is enabled (the flag behind yams::enabled()).
+extern std::atomic<bool> g_enabled;
+/// Frames closed (ended or replaced) whose begin reached a ring; the collector counts them processed.
+extern std::atomic<std::uint64_t> g_frames_closed;
+/// Cap on calls per frame and thread.
+extern std::atomic<std::size_t> g_max_calls;
+
+}  // namespace yams::detail
