@@ -1,0 +1,63 @@
+// Aggregation over frames: sites by self time, the histogram, entity lanes and rollback bands.
+import { describe, expect, it } from 'vitest';
+import { parseFrame } from './format';
+import { aggregateSites, entityLanes, frameHistogram, selfTimes, siteKey } from './aggregate';
+
+const f = (n: number, duration_ms: number, calls: object[], rollback: object | null = null) =>
+  parseFrame({ frame: n, timestamp: 100 + n * 0.02, duration_ms, calls, rollback });
+const c = (id: number, parent_id: number | null, start: number, duration: number, extra: object = {}) =>
+  ({ id, parent_id, label: `L${id}`, module: 'mod', func: `f${id}`, start, duration, ...extra });
+
+describe('aggregateSites', () => {
+  it('sums self time per site over frames and sorts by it', () => {
+    const upd = (id: number, parent: number, ent: string) =>
+      c(id, parent, 1, 3, { label: `Lua → on_update(${ent})`, file: 'duck.lua', line: 7, entity_id: ent });
+    const frames = [
+      f(1, 10, [c(1, null, 0, 10, { file: 'engine.cpp', line: 3 }), upd(2, 1, 'duck_1'), upd(3, 1, 'duck_2')]),
+      f(2, 10, [c(10, null, 0, 10, { file: 'engine.cpp', line: 3 }), upd(11, 10, 'duck_3')]),
+    ];
+    expect(Array.from(selfTimes(frames[0]))).toEqual([4, 3, 3]);
+    const sites = aggregateSites(frames);
+    expect(sites.map((s) => [s.key, s.self_ms, s.calls, s.frames])).toEqual([
+      ['engine.cpp:3', 11, 2, 2],
+      ['duck.lua:7', 9, 3, 2],
+    ]);
+    expect(sites[1].label).toBe('Lua → on_update(duck_3)');
+    expect(aggregateSites(frames, 1)).toHaveLength(1);
+  });
+
+  it('keys sites without a file by module and function', () => {
+    expect(siteKey(parseFrame({ frame: 1, calls: [c(1, null, 0, 1)] }).calls[0])).toBe('mod.f1');
+  });
+});
+
+describe('frameHistogram', () => {
+  it('bins frame times and counts frames over budget', () => {
+    const h = frameHistogram([f(1, 5, []), f(2, 10, []), f(3, 30, []), f(4, 16, [])], 3);
+    expect(h.counts).toEqual([1, 2, 1]);
+    expect(h.overBudget).toBe(1);
+    expect(h.max).toBe(30);
+    expect(h.median).toBe(10);
+    expect(h.width).toBe(10);
+  });
+});
+
+describe('entityLanes', () => {
+  it('makes one lane per entity, folds nested calls of the same entity and marks rollbacks', () => {
+    const rb = { triggered: true, target_timestamp: 99.9, frames_resimulated: 8, snapshot_age_ms: 12.5 };
+    const frames = [
+      f(1, 10, [c(1, null, 0, 10), c(2, 1, 1, 2, { entity_id: 'duck_10' }), c(3, 2, 1.5, 0.5, { entity_id: 'duck_10' }),
+                c(4, 1, 4, 1, { entity_id: 'duck_2' })]),
+      f(2, 12, [c(5, null, 0, 12), c(6, 5, 2, 3, { entity_id: 'duck_2' })], rb),
+    ];
+    const lanes = entityLanes(frames);
+    expect(lanes.lanes.map((l) => [l.entity_id, l.spans.length, l.busy_ms])).toEqual([['duck_2', 2, 4], ['duck_10', 1, 2]]);
+    const second = lanes.lanes[0].spans[1];
+    expect(second.t0).toBeCloseTo(20 + 2);
+    expect(second.t1).toBeCloseTo(20 + 5);
+    expect(lanes.rollbacks).toHaveLength(1);
+    expect(lanes.rollbacks[0]).toMatchObject({ frame: 2, info: rb });
+    expect(lanes.rollbacks[0].t0).toBeCloseTo(20);
+    expect(lanes.span_ms).toBeCloseTo(32);
+  });
+});

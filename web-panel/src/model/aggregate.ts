@@ -1,0 +1,168 @@
+// Views over many frames: top call sites by self time, the frame-time histogram, and per-entity lanes
+// with rollback bands for the timeline. Pure functions of the frames given.
+import type { CallNode, FrameProfile, RollbackInfo } from './format';
+
+/** Frame budget at 60 fps, ms. */
+export const FRAME_BUDGET_MS = 1000 / 60;
+
+export interface SiteStats {
+  /** `file:line` when the call names its site, else `module.func`, else the label */
+  key: string;
+  /** the most recent label seen at this site */
+  label: string;
+  module: string;
+  func: string;
+  file: string;
+  line: number;
+  calls: number;
+  self_ms: number;
+  total_ms: number;
+  /** frames in which the site ran */
+  frames: number;
+}
+
+/** The identity of a call's site, shared by all calls from the same source location. */
+export function siteKey(c: CallNode): string {
+  if (c.file) return `${c.file}:${c.line}`;
+  if (c.module || c.func) return `${c.module}.${c.func}`;
+  return c.label;
+}
+
+/** Self time of each call of a frame (its duration minus its children's), indexed like frame.calls. */
+export function selfTimes(frame: FrameProfile): Float64Array {
+  const self = new Float64Array(frame.calls.length);
+  const index = new Map<number, number>();
+  frame.calls.forEach((c, i) => {
+    self[i] = c.duration;
+    index.set(c.id, i);
+  });
+  for (const c of frame.calls) {
+    const p = c.parent_id === null ? undefined : index.get(c.parent_id);
+    if (p !== undefined && frame.calls[p] !== c) self[p] -= c.duration;
+  }
+  for (let i = 0; i < self.length; ++i) if (self[i] < 0) self[i] = 0;
+  return self;
+}
+
+/** Sites over the frames, sorted by self time (largest first), at most `limit` of them. */
+export function aggregateSites(frames: readonly FrameProfile[], limit = 20): SiteStats[] {
+  const sites = new Map<string, SiteStats & { lastFrame: number }>();
+  frames.forEach((frame, fi) => {
+    const self = selfTimes(frame);
+    frame.calls.forEach((c, i) => {
+      const key = siteKey(c);
+      let s = sites.get(key);
+      if (!s) {
+        s = { key, label: c.label, module: c.module, func: c.func, file: c.file, line: c.line,
+              calls: 0, self_ms: 0, total_ms: 0, frames: 0, lastFrame: -1 };
+        sites.set(key, s);
+      }
+      s.label = c.label;
+      s.calls += 1;
+      s.self_ms += self[i];
+      s.total_ms += c.duration;
+      if (s.lastFrame !== fi) {
+        s.lastFrame = fi;
+        s.frames += 1;
+      }
+    });
+  });
+  return [...sites.values()]
+    .sort((a, b) => b.self_ms - a.self_ms || a.key.localeCompare(b.key))
+    .slice(0, limit)
+    .map(({ lastFrame: _, ...s }) => s);
+}
+
+export interface Histogram {
+  /** lower edge of each bin, ms; bin i covers [edges[i], edges[i] + width) and the last takes the rest */
+  edges: number[];
+  width: number;
+  counts: number[];
+  overBudget: number;
+  max: number;
+  median: number;
+}
+
+/** Frame-time histogram with `bins` equal bins from 0 to the slowest frame (at least the budget). */
+export function frameHistogram(frames: readonly FrameProfile[], bins = 20): Histogram {
+  const times = frames.map((f) => f.duration_ms).sort((a, b) => a - b);
+  const max = times.length ? times[times.length - 1] : 0;
+  const top = Math.max(max, FRAME_BUDGET_MS * 1.25);
+  const width = top / bins;
+  const counts = new Array<number>(bins).fill(0);
+  for (const t of times) counts[Math.min(bins - 1, Math.floor(t / width))] += 1;
+  const median = times.length ? times[(times.length - 1) >> 1] : 0;
+  return {
+    edges: counts.map((_, i) => i * width),
+    width,
+    counts,
+    overBudget: times.filter((t) => t > FRAME_BUDGET_MS).length,
+    max,
+    median,
+  };
+}
+
+export interface LaneSpan {
+  frame: number;
+  /** ms since the first frame's start */
+  t0: number;
+  t1: number;
+  call: CallNode;
+}
+
+export interface EntityLane {
+  entity_id: string;
+  spans: LaneSpan[];
+  busy_ms: number;
+}
+
+export interface RollbackBand {
+  frame: number;
+  t0: number;
+  t1: number;
+  info: RollbackInfo;
+}
+
+export interface FrameSpan {
+  frame: number;
+  t0: number;
+  t1: number;
+}
+
+export interface Lanes {
+  lanes: EntityLane[];
+  rollbacks: RollbackBand[];
+  frames: FrameSpan[];
+  /** ms covered, from the first frame's start to the last one's end */
+  span_ms: number;
+}
+
+/**
+ * Per-entity swim lanes over the frames: every call carrying an `entity_id` becomes a span in its entity's
+ * lane (nested calls of the same entity under it are folded into it). Lanes are sorted by entity id.
+ */
+export function entityLanes(frames: readonly FrameProfile[]): Lanes {
+  const out: Lanes = { lanes: [], rollbacks: [], frames: [], span_ms: 0 };
+  if (frames.length === 0) return out;
+  const base = frames[0].timestamp;
+  const lanes = new Map<string, EntityLane>();
+  for (const frame of frames) {
+    const f0 = (frame.timestamp - base) * 1000;
+    out.frames.push({ frame: frame.frame, t0: f0, t1: f0 + frame.duration_ms });
+    out.span_ms = Math.max(out.span_ms, f0 + frame.duration_ms);
+    if (frame.rollback) out.rollbacks.push({ frame: frame.frame, t0: f0, t1: f0 + frame.duration_ms, info: frame.rollback });
+    const entityOf = new Map<number, string | null>();
+    for (const c of frame.calls) {
+      const parentEntity = c.parent_id === null ? null : entityOf.get(c.parent_id) ?? null;
+      entityOf.set(c.id, c.entity_id ?? parentEntity);
+      if (c.entity_id === null || parentEntity === c.entity_id) continue;
+      let lane = lanes.get(c.entity_id);
+      if (!lane) lanes.set(c.entity_id, (lane = { entity_id: c.entity_id, spans: [], busy_ms: 0 }));
+      lane.spans.push({ frame: frame.frame, t0: f0 + c.start, t1: f0 + c.start + c.duration, call: c });
+      lane.busy_ms += c.duration;
+    }
+  }
+  out.lanes = [...lanes.values()].sort((a, b) =>
+    a.entity_id.localeCompare(b.entity_id, undefined, { numeric: true }));
+  return out;
+}

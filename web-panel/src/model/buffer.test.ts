@@ -1,0 +1,48 @@
+// The frame buffer: bounded, follows live frames, pauses on a selection, steps, resumes.
+import { describe, expect, it } from 'vitest';
+import { FrameBuffer } from './buffer';
+import type { FrameProfile } from './format';
+
+const fr = (n: number): FrameProfile => ({ frame: n, timestamp: n, duration_ms: 1, calls: [], rollback: null, overflow: 0 });
+
+describe('FrameBuffer', () => {
+  it('keeps the newest frames up to capacity and follows the newest while live', () => {
+    const b = new FrameBuffer(3);
+    for (let i = 1; i <= 5; ++i) b.push(fr(i));
+    expect(b.frames.map((f) => f.frame)).toEqual([3, 4, 5]);
+    expect(b.selected?.frame).toBe(5);
+    expect(b.paused).toBe(false);
+  });
+
+  it('holds a selected frame while new ones arrive, steps, and resumes to live', () => {
+    const b = new FrameBuffer(10);
+    for (let i = 1; i <= 4; ++i) b.push(fr(i));
+    b.select(1);
+    b.push(fr(5));
+    expect(b.paused).toBe(true);
+    expect(b.selected?.frame).toBe(2);
+    b.step(-5);
+    expect(b.selected?.frame).toBe(1);
+    b.step(2);
+    expect(b.selected?.frame).toBe(3);
+    b.resume();
+    expect(b.selected?.frame).toBe(5);
+  });
+
+  it('moves a pinned frame that fell out of the window to the oldest kept', () => {
+    const b = new FrameBuffer(2);
+    b.push(fr(1));
+    b.push(fr(2));
+    b.select(0);
+    b.push(fr(3));
+    expect(b.selected?.frame).toBe(2);
+  });
+
+  it('shows a loaded file paused on its last frame and saves as a session', () => {
+    const b = new FrameBuffer(10);
+    b.reset('s', 7, [fr(1), fr(2)], 'file');
+    expect(b.paused).toBe(true);
+    expect(b.selected?.frame).toBe(2);
+    expect(b.toSession()).toEqual({ session_id: 's', start_time: 7, frames: [fr(1), fr(2)] });
+  });
+});

@@ -1,0 +1,88 @@
+// Frame, session-file and protocol readers: what they accept and the messages they give for bad input.
+import { describe, expect, it } from 'vitest';
+import { FormatError, parseFrame, parseServerMessage, parseSessionText, sessionToText } from './format';
+
+const call = (id: number, parent: number | null, extra: object = {}) => ({
+  id, parent_id: parent, label: `c${id}`, module: 'm', func: 'f', start: id, duration: 1, args: {},
+  entity_id: null, lua_code: false, lua_callback: false, ...extra,
+});
+const frame = (n: number, extra: object = {}) => ({
+  frame: n, timestamp: 1000 + n / 60, duration_ms: 16, calls: [call(1, null), call(2, 1)], rollback: null, ...extra,
+});
+
+describe('parseFrame', () => {
+  it('reads every key of the contract and the extras', () => {
+    const f = parseFrame(frame(7, {
+      overflow: 3,
+      rollback: { triggered: true, target_timestamp: 999.5, frames_resimulated: 8, snapshot_age_ms: 12.3 },
+      calls: [call(1, null, { file: '/src/a.cpp', line: 42, thread: 2, entity_id: 'duck_1', lua_code: true,
+                              args: { dt: 0.016, name: 'x', ok: true, none: null } })],
+    }));
+    expect(f.frame).toBe(7);
+    expect(f.overflow).toBe(3);
+    expect(f.rollback).toEqual({ triggered: true, target_timestamp: 999.5, frames_resimulated: 8, snapshot_age_ms: 12.3 });
+    expect(f.calls[0]).toMatchObject({ file: '/src/a.cpp', line: 42, thread: 2, entity_id: 'duck_1', lua_code: true });
+    expect(f.calls[0].args).toEqual({ dt: 0.016, name: 'x', ok: true, none: null });
+  });
+
+  it('defaults the keys the design sample leaves out', () => {
+    const f = parseFrame({ frame: 1, calls: [{ id: 5, parent_id: null, label: 'Frame', start: 0, duration: 2 }] });
+    expect(f.calls[0]).toMatchObject({ args: {}, entity_id: null, lua_code: false, lua_callback: false, file: '', line: 0 });
+    expect(f.rollback).toBeNull();
+  });
+
+  it('names the key and the call that is wrong', () => {
+    const bad = frame(1);
+    (bad.calls[1] as Record<string, unknown>).duration = '2ms';
+    expect(() => parseFrame(bad)).toThrow(new FormatError('frame.calls[1].duration: expected a number, got string'));
+    expect(() => parseFrame({ frame: 1, calls: {} })).toThrow('frame.calls: expected an array, got object');
+    expect(() => parseFrame({ frame: 1, calls: [{ ...call(1, null), args: { v: [1] } }] }))
+      .toThrow('frame.calls[0].args.v: expected null, a boolean, a number or a string, got array');
+    expect(() => parseFrame({ frame: 1, calls: [call(1, null, { duration: -1 })] })).toThrow('must not be negative');
+  });
+});
+
+describe('parseSessionText', () => {
+  it('reads the document form', () => {
+    const s = parseSessionText(JSON.stringify({ session_id: 's1', start_time: 5, frames: [frame(1), frame(2)] }));
+    expect(s.session_id).toBe('s1');
+    expect(s.frames.map((f) => f.frame)).toEqual([1, 2]);
+  });
+
+  it('reads the streaming form and round-trips through the writer', () => {
+    const text = [JSON.stringify({ yams_session: 1, session_id: 's2', start_time: 9 }),
+                  JSON.stringify(frame(3)), '', JSON.stringify(frame(4)), ''].join('\n');
+    const s = parseSessionText(text);
+    expect(s).toMatchObject({ session_id: 's2', start_time: 9 });
+    expect(s.frames.map((f) => f.frame)).toEqual([3, 4]);
+    expect(parseSessionText(sessionToText(s))).toEqual(s);
+  });
+
+  it('gives clear errors for malformed files', () => {
+    expect(() => parseSessionText('', 'a.json')).toThrow('a.json: the file is empty');
+    expect(() => parseSessionText('hello', 'a.json')).toThrow('a.json: not a YAMS session');
+    expect(() => parseSessionText('{"session_id":"x","frames":[', 'a.json')).toThrow(/^a\.json: not valid JSON/);
+    expect(() => parseSessionText('{"session_id":"x"}', 'a.json')).toThrow('a.json.frames: missing array');
+    const stream = `{"yams_session":1,"session_id":"s","start_time":1}\n${JSON.stringify(frame(1))}\n{"frame":2,"calls":[{"id":1}]}\n`;
+    expect(() => parseSessionText(stream, 'b.jsonl')).toThrow('b.jsonl line 3.calls[0].duration: missing number');
+    expect(() => parseSessionText('{"yams_session":1,"session_id":"s","start_time":1}\n{oops\n', 'c'))
+      .toThrow(/^c line 2: not valid JSON/);
+  });
+});
+
+describe('parseServerMessage', () => {
+  it('reads each message type', () => {
+    expect(parseServerMessage('{"type":"hello","protocol_version":1,"session_id":"s","start_time":1,"enabled":true,"history_size":3,"replay":false}'))
+      .toEqual({ type: 'hello', protocol_version: 1, session_id: 's', start_time: 1, enabled: true, history_size: 3, replay: false });
+    expect(parseServerMessage(JSON.stringify({ type: 'history', frames: [frame(1)] }))).toMatchObject({ type: 'history', frames: [{ frame: 1 }] });
+    expect(parseServerMessage(JSON.stringify({ type: 'profile_frame', data: frame(2) }))).toMatchObject({ data: { frame: 2 } });
+    expect(parseServerMessage('{"type":"status","enabled":false,"dropped":4}')).toEqual({ type: 'status', enabled: false, dropped: 4 });
+    expect(parseServerMessage('{"type":"error","message":"no"}')).toEqual({ type: 'error', message: 'no' });
+  });
+
+  it('rejects unknown or broken messages by name', () => {
+    expect(() => parseServerMessage('{"type":"bogus"}')).toThrow('message.type: unknown message type "bogus"');
+    expect(() => parseServerMessage('{"type":"profile_frame","data":{"frame":"1"}}'))
+      .toThrow('profile_frame message.data.frame: expected a number, got string');
+  });
+});

@@ -1,0 +1,272 @@
+// TypeScript mirror of the YAMS frame JSON (design section 4, docs/frame-format.md), the session-file forms
+// and the WebSocket protocol v1 (docs/protocol.md), with readers that name what was wrong and where.
+// The C++ definition is annotations/include/yams/frame.hpp; keep the two in step.
+
+export const FRAME_FORMAT_VERSION = 1;
+export const PROTOCOL_VERSION = 1;
+
+export type ArgValue = null | boolean | number | string;
+
+/** One recorded call: an element of a frame's `calls`, pre-order (a parent precedes its children). */
+export interface CallNode {
+  id: number;
+  parent_id: number | null;
+  label: string;
+  module: string;
+  func: string;
+  /** ms from the frame's start */
+  start: number;
+  /** ms */
+  duration: number;
+  args: Record<string, ArgValue>;
+  entity_id: string | null;
+  lua_code: boolean;
+  lua_callback: boolean;
+  // Extras beyond the design's keys.
+  file: string;
+  line: number;
+  thread: number;
+}
+
+export interface RollbackInfo {
+  triggered: boolean;
+  /** epoch seconds */
+  target_timestamp: number;
+  frames_resimulated: number;
+  snapshot_age_ms: number;
+}
+
+export interface FrameProfile {
+  frame: number;
+  /** epoch seconds at the frame's start */
+  timestamp: number;
+  duration_ms: number;
+  calls: CallNode[];
+  rollback: RollbackInfo | null;
+  /** calls the runtime could not record (cap or full ring) */
+  overflow: number;
+}
+
+export interface Session {
+  session_id: string;
+  /** epoch seconds */
+  start_time: number;
+  frames: FrameProfile[];
+}
+
+/** Malformed input; the message names the place (`frames[3].calls[12].duration`, `line 7`) and the fault. */
+export class FormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FormatError';
+  }
+}
+
+type Json = Record<string, unknown>;
+
+function kind(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+function fail(where: string, what: string): never {
+  throw new FormatError(`${where}: ${what}`);
+}
+
+function object(v: unknown, where: string): Json {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(where, `expected an object, got ${kind(v)}`);
+  return v as Json;
+}
+
+function num(o: Json, key: string, where: string, fallback?: number): number {
+  const v = o[key];
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (v === undefined && fallback !== undefined) return fallback;
+  return fail(`${where}.${key}`, v === undefined ? 'missing number' : `expected a number, got ${kind(v)}`);
+}
+
+function str(o: Json, key: string, where: string, fallback?: string): string {
+  const v = o[key];
+  if (typeof v === 'string') return v;
+  if (v === undefined && fallback !== undefined) return fallback;
+  return fail(`${where}.${key}`, v === undefined ? 'missing string' : `expected a string, got ${kind(v)}`);
+}
+
+function bool(o: Json, key: string, where: string): boolean {
+  const v = o[key];
+  if (v === undefined || typeof v === 'boolean') return v === true;
+  return fail(`${where}.${key}`, `expected a boolean, got ${kind(v)}`);
+}
+
+function nullableId(o: Json, key: string, where: string): number | null {
+  const v = o[key];
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  return fail(`${where}.${key}`, `expected a number or null, got ${kind(v)}`);
+}
+
+function args(v: unknown, where: string): Record<string, ArgValue> {
+  if (v === undefined || v === null) return {};
+  const o = object(v, where);
+  for (const k in o) {
+    const a = o[k];
+    if (a !== null && typeof a !== 'boolean' && typeof a !== 'number' && typeof a !== 'string')
+      fail(`${where}.${k}`, `expected null, a boolean, a number or a string, got ${kind(a)}`);
+  }
+  return o as Record<string, ArgValue>;
+}
+
+/** Reads one call object; keys the design marks optional in its sample get their defaults. */
+export function parseCall(v: unknown, where: string): CallNode {
+  const o = object(v, where);
+  const entity = o.entity_id;
+  if (entity !== undefined && entity !== null && typeof entity !== 'string')
+    fail(`${where}.entity_id`, `expected a string or null, got ${kind(entity)}`);
+  const duration = num(o, 'duration', where);
+  if (duration < 0) fail(`${where}.duration`, `must not be negative (${duration})`);
+  return {
+    id: num(o, 'id', where),
+    parent_id: nullableId(o, 'parent_id', where),
+    label: str(o, 'label', where),
+    module: str(o, 'module', where, ''),
+    func: str(o, 'func', where, ''),
+    start: num(o, 'start', where),
+    duration,
+    args: args(o.args, `${where}.args`),
+    entity_id: (entity as string | null | undefined) ?? null,
+    lua_code: bool(o, 'lua_code', where),
+    lua_callback: bool(o, 'lua_callback', where),
+    file: str(o, 'file', where, ''),
+    line: num(o, 'line', where, 0),
+    thread: num(o, 'thread', where, 0),
+  };
+}
+
+function parseRollback(v: unknown, where: string): RollbackInfo | null {
+  if (v === null || v === undefined) return null;
+  const o = object(v, where);
+  return {
+    triggered: o.triggered === undefined ? true : bool(o, 'triggered', where),
+    target_timestamp: num(o, 'target_timestamp', where),
+    frames_resimulated: num(o, 'frames_resimulated', where),
+    snapshot_age_ms: num(o, 'snapshot_age_ms', where),
+  };
+}
+
+/** Reads one frame object (`where` prefixes error messages). Throws FormatError. */
+export function parseFrame(v: unknown, where = 'frame'): FrameProfile {
+  const o = object(v, where);
+  const calls = o.calls ?? [];
+  if (!Array.isArray(calls)) fail(`${where}.calls`, `expected an array, got ${kind(calls)}`);
+  const parsed = new Array<CallNode>(calls.length);
+  for (let i = 0; i < calls.length; ++i) parsed[i] = parseCall(calls[i], `${where}.calls[${i}]`);
+  return {
+    frame: num(o, 'frame', where),
+    timestamp: num(o, 'timestamp', where, 0),
+    duration_ms: num(o, 'duration_ms', where, 0),
+    calls: parsed,
+    rollback: parseRollback(o.rollback, `${where}.rollback`),
+    overflow: num(o, 'overflow', where, 0),
+  };
+}
+
+function parseJson(text: string, where: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    return fail(where, `not valid JSON (${(e as Error).message})`);
+  }
+}
+
+function parseStreamingSession(text: string, name: string): Session {
+  const lines = text.split('\n');
+  const header = object(parseJson(lines[0], `${name} line 1`), `${name} line 1`);
+  const session: Session = {
+    session_id: str(header, 'session_id', `${name} line 1`),
+    start_time: num(header, 'start_time', `${name} line 1`),
+    frames: [],
+  };
+  for (let i = 1; i < lines.length; ++i) {
+    const line = lines[i].trim();
+    if (line === '') continue;
+    const where = `${name} line ${i + 1}`;
+    session.frames.push(parseFrame(parseJson(line, where), where));
+  }
+  return session;
+}
+
+/**
+ * Reads a session file of either form: the document `{"session_id","start_time","frames":[...]}` or the
+ * streaming form (header line with `yams_session`, then one frame per line). Throws FormatError.
+ */
+export function parseSessionText(text: string, name = 'session file'): Session {
+  const trimmed = text.trimStart();
+  if (trimmed === '') fail(name, 'the file is empty');
+  if (!trimmed.startsWith('{')) fail(name, 'not a YAMS session: expected a JSON object at the start');
+  const firstLine = trimmed.slice(0, trimmed.indexOf('\n') >>> 0);
+  if (/"yams_session"\s*:/.test(firstLine) && firstLine.trimEnd().endsWith('}'))
+    return parseStreamingSession(trimmed, name);
+  const o = object(parseJson(trimmed, name), name);
+  if (!Array.isArray(o.frames)) fail(`${name}.frames`, o.frames === undefined ? 'missing array' : `expected an array, got ${kind(o.frames)}`);
+  return {
+    session_id: str(o, 'session_id', name, ''),
+    start_time: num(o, 'start_time', name, 0),
+    frames: o.frames.map((f, i) => parseFrame(f, `${name}.frames[${i}]`)),
+  };
+}
+
+/** The session in document form, as the C++ writer produces it. */
+export function sessionToText(session: Session): string {
+  return JSON.stringify({ session_id: session.session_id, start_time: session.start_time, frames: session.frames });
+}
+
+// ---- WebSocket protocol v1 ----
+
+export interface HelloMessage {
+  type: 'hello';
+  protocol_version: number;
+  session_id: string;
+  start_time: number;
+  enabled: boolean;
+  history_size: number;
+  replay: boolean;
+}
+export interface HistoryMessage { type: 'history'; frames: FrameProfile[] }
+export interface FrameMessage { type: 'profile_frame'; data: FrameProfile }
+export interface StatusMessage { type: 'status'; enabled: boolean; dropped: number }
+export interface ErrorMessage { type: 'error'; message: string }
+export type ServerMessage = HelloMessage | HistoryMessage | FrameMessage | StatusMessage | ErrorMessage;
+
+export type ClientCommand = 'enable_profiling' | 'disable_profiling' | 'get_history' | 'get_status';
+
+/** Reads one server→client message. Throws FormatError naming the fault. */
+export function parseServerMessage(text: string): ServerMessage {
+  const o = object(parseJson(text, 'message'), 'message');
+  const type = str(o, 'type', 'message');
+  const where = `${type} message`;
+  switch (type) {
+    case 'hello':
+      return {
+        type,
+        protocol_version: num(o, 'protocol_version', where),
+        session_id: str(o, 'session_id', where),
+        start_time: num(o, 'start_time', where, 0),
+        enabled: bool(o, 'enabled', where),
+        history_size: num(o, 'history_size', where, 0),
+        replay: bool(o, 'replay', where),
+      };
+    case 'history': {
+      if (!Array.isArray(o.frames)) fail(`${where}.frames`, `expected an array, got ${kind(o.frames)}`);
+      return { type, frames: o.frames.map((f, i) => parseFrame(f, `${where}.frames[${i}]`)) };
+    }
+    case 'profile_frame':
+      return { type, data: parseFrame(o.data, `${where}.data`) };
+    case 'status':
+      return { type, enabled: bool(o, 'enabled', where), dropped: num(o, 'dropped', where, 0) };
+    case 'error':
+      return { type, message: str(o, 'message', where) };
+    default:
+      return fail('message.type', `unknown message type "${type}"`);
+  }
+}

@@ -1,0 +1,62 @@
+// Trees from flat calls: parents by id, self time, thread bands, the collapsible rows.
+import { describe, expect, it } from 'vitest';
+import { parseFrame, type FrameProfile } from './format';
+import { ancestry, buildTree, defaultExpanded, pathOf, percentOfFrame, visibleRows } from './tree';
+
+function frameOf(calls: [number, number | null, number, number, number?][]): FrameProfile {
+  return parseFrame({
+    frame: 1, timestamp: 0, duration_ms: 20,
+    calls: calls.map(([id, parent_id, start, duration, thread]) => ({ id, parent_id, label: `c${id}`, start, duration, thread })),
+  });
+}
+
+describe('buildTree', () => {
+  it('links children to parents by id and computes self time', () => {
+    const tree = buildTree(frameOf([[1, null, 0, 10], [2, 1, 1, 4], [3, 2, 1.5, 1], [4, 1, 6, 3]]));
+    expect(tree.roots.map((n) => n.call.id)).toEqual([1]);
+    const n1 = tree.byId.get(1)!;
+    expect(n1.children.map((n) => n.call.id)).toEqual([2, 4]);
+    expect(n1.self).toBeCloseTo(3);
+    expect(tree.byId.get(2)!.self).toBeCloseTo(3);
+    expect(tree.byId.get(3)!.depth).toBe(2);
+    expect(tree.nodes.map((n) => n.call.id)).toEqual([1, 2, 3, 4]);
+    expect(ancestry(tree.byId.get(3)!)).toEqual([1, 2, 3]);
+    expect(percentOfFrame(n1.call.duration, tree.frame)).toBe(50);
+  });
+
+  it('orders children by start even when calls arrive out of order, and keeps orphans as roots', () => {
+    const tree = buildTree(frameOf([[1, null, 0, 10], [4, 1, 6, 3], [2, 1, 1, 4], [9, 77, 12, 1]]));
+    expect(tree.byId.get(1)!.children.map((n) => n.call.id)).toEqual([2, 4]);
+    expect(tree.roots.map((n) => n.call.id)).toEqual([1, 9]);
+    expect(tree.orphans).toBe(1);
+  });
+
+  it('clamps self time at zero when children overrun the parent', () => {
+    const tree = buildTree(frameOf([[1, null, 0, 2], [2, 1, 0, 3]]));
+    expect(tree.byId.get(1)!.self).toBe(0);
+  });
+
+  it('puts each thread in its own band of flame rows', () => {
+    const tree = buildTree(frameOf([[1, null, 0, 10, 0], [2, 1, 0, 5, 0], [3, null, 0, 8, 1]]));
+    expect(tree.rows).toBe(3);
+    expect(tree.byId.get(2)!.row).toBe(1);
+    expect(tree.byId.get(3)!.row).toBe(2);
+  });
+});
+
+describe('visibleRows', () => {
+  const tree = buildTree(frameOf([[1, null, 0, 10], [2, 1, 1, 2], [3, 1, 4, 5], [4, 3, 4, 1]]));
+
+  it('shows only the roots when nothing is open, children by time when open', () => {
+    expect(visibleRows(tree, new Set()).map((r) => r.node.call.id)).toEqual([1]);
+    const rows = visibleRows(tree, new Set(['c1']));
+    expect(rows.map((r) => [r.node.call.id, r.depth])).toEqual([[1, 0], [3, 1], [2, 1]]);
+    expect(rows[0].expanded).toBe(true);
+    expect(rows[1].path).toBe(pathOf(tree.byId.get(3)!));
+    expect(visibleRows(tree, new Set(['c1', rows[1].path])).map((r) => r.node.call.id)).toEqual([1, 3, 4, 2]);
+  });
+
+  it('opens the heaviest chain by default, by path so the next frame keeps it', () => {
+    expect([...defaultExpanded(tree, 2)]).toEqual(['c1', pathOf(tree.byId.get(3)!)]);
+  });
+});

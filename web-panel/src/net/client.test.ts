@@ -1,0 +1,81 @@
+// The client against a real WebSocket server (the `ws` package) on 127.0.0.1: messages, commands,
+// reconnection after the server restarts, and a different session noticed.
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { AddressInfo } from 'node:net';
+import { ProfilerClient, socketUrl, type SocketLike } from './client';
+
+const hello = (session: string) => JSON.stringify({ type: 'hello', protocol_version: 1, session_id: session,
+  start_time: 1, enabled: true, history_size: 0, replay: false });
+const frameMsg = (n: number) => JSON.stringify({ type: 'profile_frame', data: { frame: n, timestamp: 1, duration_ms: 2, calls: [], rollback: null } });
+
+function startServer(port: number, session: string, commands: string[]): Promise<WebSocketServer> {
+  return new Promise((resolve) => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port, path: '/ws' }, () => resolve(wss));
+    wss.on('connection', (ws) => {
+      ws.send(hello(session));
+      ws.send(JSON.stringify({ type: 'history', frames: [] }));
+      ws.send(frameMsg(1));
+      ws.send('{"type":"profile_frame","data":{"frame":"two"}}');
+      ws.on('message', (m) => {
+        commands.push(String(m));
+        ws.send('{"type":"status","enabled":false,"dropped":0}');
+      });
+    });
+  });
+}
+const closeServer = (wss: WebSocketServer) => new Promise<void>((r) => {
+  for (const c of wss.clients) c.terminate();
+  wss.close(() => r());
+});
+const until = async (cond: () => boolean, ms = 3000) => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+let cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup) await c();
+  cleanup = [];
+});
+
+describe('ProfilerClient', () => {
+  it('builds the socket URL from the page, passing a token on', () => {
+    expect(socketUrl({ protocol: 'http:', host: '127.0.0.1:8765', search: '' })).toBe('ws://127.0.0.1:8765/ws');
+    expect(socketUrl({ protocol: 'https:', host: 'h', search: '?token=a b' })).toBe('wss://h/ws?token=a%20b');
+  });
+
+  it('reads messages, sends commands, reconnects and notices a new session', async () => {
+    const commands: string[] = [];
+    let wss = await startServer(0, 'first', commands);
+    const port = (wss.address() as AddressInfo).port;
+    const frames: number[] = [];
+    const errors: string[] = [];
+    const hellos: [string, string | null][] = [];
+    const statuses: boolean[] = [];
+    const client = new ProfilerClient(`ws://127.0.0.1:${port}/ws`, {
+      hello: (h, prev) => hellos.push([h.session_id, prev]),
+      frame: (f) => frames.push(f.frame),
+      status: (s) => statuses.push(s.enabled),
+      error: (m) => errors.push(m),
+    }, { minDelayMs: 20, maxDelayMs: 100, socket: (u) => new WebSocket(u) as unknown as SocketLike });
+    client.start();
+    cleanup.push(async () => client.stop());
+    await until(() => frames.length === 1 && errors.length === 1);
+    expect(errors[0]).toContain('profile_frame message.data.frame: expected a number, got string');
+    expect(client.send('disable_profiling')).toBe(true);
+    await until(() => statuses.length === 1);
+    expect(commands).toEqual(['{"command":"disable_profiling"}']);
+
+    await closeServer(wss);
+    await until(() => client.state !== 'open');
+    wss = await startServer(port, 'second', commands);
+    cleanup.push(() => closeServer(wss));
+    await until(() => hellos.length === 2, 5000);
+    expect(hellos).toEqual([['first', null], ['second', 'first']]);
+    expect(frames).toEqual([1, 1]);
+  });
+});

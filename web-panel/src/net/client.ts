@@ -1,0 +1,153 @@
+// WebSocket client of protocol v1: reads hello/history/profile_frame/status/error, sends commands,
+// reconnects with exponential backoff when the game goes away, and notices a different session_id.
+import {
+  FormatError, PROTOCOL_VERSION, parseServerMessage,
+  type ClientCommand, type FrameProfile, type HelloMessage, type StatusMessage,
+} from '../model/format';
+
+export type ConnectionState = 'connecting' | 'open' | 'closed';
+
+export interface ClientHandlers {
+  state?(state: ConnectionState, detail: string): void;
+  /** `previous` is the session id seen before when this hello names a different one */
+  hello?(hello: HelloMessage, previous: string | null): void;
+  history?(frames: FrameProfile[]): void;
+  frame?(frame: FrameProfile): void;
+  status?(status: StatusMessage): void;
+  /** an error message from the server, or a message the client could not read */
+  error?(message: string): void;
+}
+
+/** The subset of the browser WebSocket the client uses (the `ws` package's client has it too). */
+export interface SocketLike {
+  readyState: number;
+  onopen: ((ev: unknown) => void) | null;
+  onclose: ((ev: unknown) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  send(data: string): void;
+  close(): void;
+}
+export type SocketFactory = (url: string) => SocketLike;
+
+export interface ClientOptions {
+  minDelayMs?: number;
+  maxDelayMs?: number;
+  socket?: SocketFactory;
+}
+
+/** The WebSocket URL of the server that served `page` (ws://host/ws, passing on a `token` query). */
+export function socketUrl(page: { protocol: string; host: string; search: string }): string {
+  const token = new URLSearchParams(page.search).get('token');
+  const scheme = page.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${page.host}/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+}
+
+export class ProfilerClient {
+  private socket: SocketLike | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private attempt = 0;
+  private stopped = true;
+  private sessionId: string | null = null;
+  private readonly minDelay: number;
+  private readonly maxDelay: number;
+  private readonly factory: SocketFactory;
+  state: ConnectionState = 'closed';
+  /** ms until the next reconnection attempt, 0 when none is scheduled */
+  nextRetryMs = 0;
+
+  constructor(private readonly url: string, private readonly on: ClientHandlers, options: ClientOptions = {}) {
+    this.minDelay = options.minDelayMs ?? 250;
+    this.maxDelay = options.maxDelayMs ?? 5000;
+    this.factory = options.socket ?? ((u) => new WebSocket(u) as unknown as SocketLike);
+  }
+
+  /** Connects (and keeps reconnecting until stop()). */
+  start(): void {
+    this.stopped = false;
+    this.connect();
+  }
+
+  /** Closes the connection and cancels any reconnection. */
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const s = this.socket;
+    this.socket = null;
+    if (s) s.close();
+    this.setState('closed', 'stopped');
+  }
+
+  /** Sends a command; returns false when not connected. */
+  send(command: ClientCommand): boolean {
+    if (!this.socket || this.state !== 'open') return false;
+    this.socket.send(JSON.stringify({ command }));
+    return true;
+  }
+
+  private setState(state: ConnectionState, detail: string): void {
+    this.state = state;
+    this.on.state?.(state, detail);
+  }
+
+  private connect(): void {
+    this.timer = null;
+    this.setState('connecting', `connecting to ${this.url}`);
+    let socket: SocketLike;
+    try {
+      socket = this.factory(this.url);
+    } catch (e) {
+      this.scheduleRetry(`cannot connect: ${(e as Error).message}`);
+      return;
+    }
+    this.socket = socket;
+    socket.onopen = () => {
+      if (this.socket === socket) this.setState('open', `connected to ${this.url}`);
+    };
+    socket.onmessage = (ev) => {
+      if (this.socket === socket) this.receive(ev.data);
+    };
+    socket.onerror = () => {};
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.scheduleRetry('connection closed');
+    };
+  }
+
+  private scheduleRetry(reason: string): void {
+    if (this.stopped) return;
+    const delay = Math.min(this.maxDelay, this.minDelay * 2 ** Math.min(this.attempt, 16));
+    this.attempt += 1;
+    this.nextRetryMs = delay;
+    this.setState('closed', `${reason}; retrying in ${(delay / 1000).toFixed(1)} s`);
+    this.timer = setTimeout(() => this.connect(), delay);
+  }
+
+  private receive(data: unknown): void {
+    let msg;
+    try {
+      msg = parseServerMessage(typeof data === 'string' ? data : String(data));
+    } catch (e) {
+      this.on.error?.(e instanceof FormatError ? `unreadable message from the server: ${e.message}` : String(e));
+      return;
+    }
+    switch (msg.type) {
+      case 'hello': {
+        this.attempt = 0;
+        this.nextRetryMs = 0;
+        if (msg.protocol_version !== PROTOCOL_VERSION)
+          this.on.error?.(`server speaks protocol ${msg.protocol_version}, this panel ${PROTOCOL_VERSION}`);
+        const previous = this.sessionId !== null && this.sessionId !== msg.session_id ? this.sessionId : null;
+        this.sessionId = msg.session_id;
+        this.on.hello?.(msg, previous);
+        break;
+      }
+      case 'history': this.on.history?.(msg.frames); break;
+      case 'profile_frame': this.on.frame?.(msg.data); break;
+      case 'status': this.on.status?.(msg); break;
+      case 'error': this.on.error?.(msg.message); break;
+    }
+  }
+}

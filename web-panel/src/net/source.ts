@@ -1,0 +1,23 @@
+// Fetches a call site's source text from the server's read-only endpoint `/api/source?path=`.
+
+export type SourceResult = { ok: true; text: string } | { ok: false; message: string };
+
+/** The page's `token` query, passed on to the server's endpoints. */
+export function pageToken(): string | null {
+  return new URLSearchParams(location.search).get('token');
+}
+
+/** Asks the server that served the panel for `path`; a failure says why (not under the roots, missing, offline). */
+export async function fetchSource(path: string): Promise<SourceResult> {
+  const token = pageToken();
+  const url = `api/source?path=${encodeURIComponent(path)}`;
+  try {
+    const res = await fetch(url, token ? { headers: { 'X-Yams-Token': token } } : undefined);
+    if (res.ok) return { ok: true, text: await res.text() };
+    const why = res.status === 403 ? 'outside the source roots the server may show'
+      : res.status === 404 ? 'not found on the server' : `HTTP ${res.status}`;
+    return { ok: false, message: `${path}: ${why}.` };
+  } catch (e) {
+    return { ok: false, message: `${path}: the server could not be reached (${(e as Error).message}).` };
+  }
+}
