@@ -31,6 +31,12 @@ const ParmVarDecl *findParam(const FunctionDecl *FD, StringRef Name) {
   return nullptr;
 }
 
+/// Where the options that name parameters were written.
+struct OptionLocs {
+  SourceLocation Args;
+  SourceLocation EntityId;
+};
+
 class YamsAttrInfo : public ParsedAttrInfo {
 public:
   explicit YamsAttrInfo(bool IsFrame) : IsFrame(IsFrame) { OptArgs = 15; }
@@ -59,10 +65,12 @@ private:
   const char *name() const { return IsFrame ? "frame" : "profile"; }
   bool checkScope(Sema &S, const ParsedAttr &A) const;
   bool parseArgs(Sema &S, const ParsedAttr &A, ProbeSpec &Spec,
-                 const clang::StringLiteral *&Label) const;
-  bool parseOption(Sema &S, const clang::StringLiteral *Lit, ProbeSpec &Spec) const;
+                 const clang::StringLiteral *&Label, OptionLocs &Locs) const;
+  bool parseOption(Sema &S, const clang::StringLiteral *Lit, ProbeSpec &Spec,
+                   OptionLocs &Locs) const;
   bool checkParams(Sema &S, const FunctionDecl *FD, const ProbeSpec &Spec,
-                   const clang::StringLiteral *Label) const;
+                   const clang::StringLiteral *Label,
+                   const OptionLocs &Locs) const;
   bool checkCapturable(Sema &S, const ParmVarDecl *P,
                        SourceLocation Use) const;
 
@@ -75,16 +83,11 @@ bool YamsAttrInfo::checkScope(Sema &S, const ParsedAttr &A) const {
     report(S.getDiagnostics(), A.getLoc(), Diag::UnscopedSpelling) << name();
     return false;
   }
-  if (Scope->getName() != "yams") {
-    report(S.getDiagnostics(), A.getLoc(), Diag::WrongScope)
-        << Scope->getName() << name();
-    return false;
-  }
-  return true;
+  return Scope->getName() == "yams";
 }
 
 bool YamsAttrInfo::parseOption(Sema &S, const clang::StringLiteral *Lit,
-                               ProbeSpec &Spec) const {
+                               ProbeSpec &Spec, OptionLocs &Locs) const {
   DiagnosticsEngine &DE = S.getDiagnostics();
   StringRef Text = Lit->getString().trim();
   StringRef Key = Text.split('=').first.trim();
@@ -104,8 +107,10 @@ bool YamsAttrInfo::parseOption(Sema &S, const clang::StringLiteral *Lit,
     return NeedValue() && (Spec.Module = Value.str(), true);
   if (HasValue && Key == "func")
     return NeedValue() && (Spec.Func = Value.str(), true);
-  if (HasValue && Key == "entity_id")
+  if (HasValue && Key == "entity_id") {
+    Locs.EntityId = Lit->getBeginLoc();
     return NeedValue() && (Spec.EntityId = Value.str(), true);
+  }
   if (HasValue && Key == "number") {
     if (!IsFrame) {
       report(DE, Lit->getBeginLoc(), Diag::OptionOnlyForFrame) << Key;
@@ -114,6 +119,7 @@ bool YamsAttrInfo::parseOption(Sema &S, const clang::StringLiteral *Lit,
     return NeedValue() && (Spec.FrameNumber = Value.str(), true);
   }
   if (HasValue && Key == "args") {
+    Locs.Args = Lit->getBeginLoc();
     Spec.ArgsAll = Value == "*";
     Spec.Args.clear();
     if (!Spec.ArgsAll) {
@@ -130,7 +136,8 @@ bool YamsAttrInfo::parseOption(Sema &S, const clang::StringLiteral *Lit,
 }
 
 bool YamsAttrInfo::parseArgs(Sema &S, const ParsedAttr &A, ProbeSpec &Spec,
-                             const clang::StringLiteral *&Label) const {
+                             const clang::StringLiteral *&Label,
+                             OptionLocs &Locs) const {
   DiagnosticsEngine &DE = S.getDiagnostics();
   if (A.getNumArgs() == 0 || !A.isArgExpr(0)) {
     report(DE, A.getLoc(), Diag::MissingLabel) << name();
@@ -160,7 +167,7 @@ bool YamsAttrInfo::parseArgs(Sema &S, const ParsedAttr &A, ProbeSpec &Spec,
       OK = false;
       continue;
     }
-    OK &= parseOption(S, Lit, Spec);
+    OK &= parseOption(S, Lit, Spec, Locs);
   }
   return OK;
 }
@@ -168,7 +175,7 @@ bool YamsAttrInfo::parseArgs(Sema &S, const ParsedAttr &A, ProbeSpec &Spec,
 bool YamsAttrInfo::checkCapturable(Sema &S, const ParmVarDecl *P,
                                    SourceLocation Use) const {
   QualType T = P->getType();
-  if (T->isDependentType() || isCapturable(T))
+  if (!P->isParameterPack() && (T->isDependentType() || isCapturable(T)))
     return true;
   DiagnosticsEngine &DE = S.getDiagnostics();
   report(DE, Use, Diag::NotCapturable) << P->getName() << T << name();
@@ -178,7 +185,8 @@ bool YamsAttrInfo::checkCapturable(Sema &S, const ParmVarDecl *P,
 
 bool YamsAttrInfo::checkParams(Sema &S, const FunctionDecl *FD,
                                const ProbeSpec &Spec,
-                               const clang::StringLiteral *Label) const {
+                               const clang::StringLiteral *Label,
+                               const OptionLocs &Locs) const {
   DiagnosticsEngine &DE = S.getDiagnostics();
   const SourceManager &SM = S.getSourceManager();
   auto ByteLoc = [&](unsigned Offset) {
@@ -187,11 +195,7 @@ bool YamsAttrInfo::checkParams(Sema &S, const FunctionDecl *FD,
   };
   bool OK = true;
   SmallVector<Placeholder, 4> Holes;
-  unsigned Bad = 0;
-  if (!parsePlaceholders(Spec.Label, Holes, Bad)) {
-    report(DE, ByteLoc(Bad), Diag::PlaceholderUnterminated);
-    OK = false;
-  }
+  parsePlaceholders(Spec.Label, Holes);
   for (const Placeholder &H : Holes) {
     const ParmVarDecl *P = findParam(FD, H.Name);
     if (!P) {
@@ -201,23 +205,22 @@ bool YamsAttrInfo::checkParams(Sema &S, const FunctionDecl *FD,
       OK &= checkCapturable(S, P, ByteLoc(H.Offset));
     }
   }
-  SourceLocation AttrLoc = Label->getBeginLoc();
   for (const std::string &Name : Spec.Args) {
     const ParmVarDecl *P = findParam(FD, Name);
     if (!P) {
-      report(DE, AttrLoc, Diag::ArgUnknown) << Name << FD;
+      report(DE, Locs.Args, Diag::ArgUnknown) << Name << FD;
       OK = false;
     } else {
-      OK &= checkCapturable(S, P, AttrLoc);
+      OK &= checkCapturable(S, P, Locs.Args);
     }
   }
   if (!Spec.EntityId.empty()) {
     const ParmVarDecl *P = findParam(FD, Spec.EntityId);
     if (!P) {
-      report(DE, AttrLoc, Diag::EntityIdUnknown) << Spec.EntityId << FD;
+      report(DE, Locs.EntityId, Diag::EntityIdUnknown) << Spec.EntityId << FD;
       OK = false;
     } else {
-      OK &= checkCapturable(S, P, AttrLoc);
+      OK &= checkCapturable(S, P, Locs.EntityId);
     }
   }
   return OK;
@@ -232,7 +235,8 @@ YamsAttrInfo::handleDeclAttribute(Sema &S, Decl *D,
     return AttributeNotApplied;
   ProbeSpec Spec;
   const clang::StringLiteral *Label = nullptr;
-  if (!parseArgs(S, A, Spec, Label))
+  OptionLocs Locs;
+  if (!parseArgs(S, A, Spec, Label, Locs))
     return AttributeNotApplied;
   if (isInYamsNamespace(FD)) {
     report(DE, A.getLoc(), Diag::InNamespaceYams) << name();
@@ -248,7 +252,7 @@ YamsAttrInfo::handleDeclAttribute(Sema &S, Decl *D,
       report(DE, A.getLoc(), Diag::DuplicateAttribute) << FD;
       return AttributeNotApplied;
     }
-  if (!checkParams(S, FD, Spec, Label))
+  if (!checkParams(S, FD, Spec, Label, Locs))
     return AttributeNotApplied;
   FD->addAttr(AnnotateAttr::CreateImplicit(S.getASTContext(), Spec.encode(),
                                            nullptr, 0, A.getRange()));

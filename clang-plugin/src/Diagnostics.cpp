@@ -22,8 +22,6 @@ constexpr DiagText Texts[] = {
      "unscoped attribute '%0' is reserved by the YAMS plugin; write "
      "[[yams::%0(...)]]"},
     {DiagnosticsEngine::Error,
-     "unknown attribute '%0::%1'; the YAMS plugin provides [[yams::%1(...)]]"},
-    {DiagnosticsEngine::Error,
      "'yams::%0' attribute needs a label: [[yams::%0(\"Label\")]]"},
     {DiagnosticsEngine::Error,
      "the label of 'yams::%0' must be a string literal"},
@@ -38,8 +36,6 @@ constexpr DiagText Texts[] = {
      "option '%0' is only valid on [[yams::frame]]"},
     {DiagnosticsEngine::Error,
      "placeholder '{%0}' in the label names no parameter of %1"},
-    {DiagnosticsEngine::Error,
-     "unterminated placeholder in the label: '{' without a matching '}'"},
     {DiagnosticsEngine::Error, "args= names '%0', which is no parameter of %1"},
     {DiagnosticsEngine::Error,
      "entity_id= names '%0', which is no parameter of %1"},

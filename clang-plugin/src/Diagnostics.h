@@ -15,7 +15,6 @@ namespace yams_plugin {
 enum class Diag {
   NotAFunction,
   UnscopedSpelling,
-  WrongScope,
   MissingLabel,
   LabelNotString,
   LabelEmpty,
@@ -24,7 +23,6 @@ enum class Diag {
   OptionNeedsValue,
   OptionOnlyForFrame,
   PlaceholderUnknown,
-  PlaceholderUnterminated,
   ArgUnknown,
   EntityIdUnknown,
   NotCapturable,

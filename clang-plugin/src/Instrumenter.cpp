@@ -199,8 +199,7 @@ bool Instrumenter::collectCaptures(FunctionDecl *FD, const ProbeSpec &Spec,
                                    SmallVectorImpl<Capture> &Out) {
   DiagnosticsEngine &DE = CI.getDiagnostics();
   SmallVector<Placeholder, 4> Holes;
-  unsigned Bad = 0;
-  parsePlaceholders(Spec.Label, Holes, Bad);
+  parsePlaceholders(Spec.Label, Holes);
   auto Named = [&](StringRef Name) {
     return any_of(FD->parameters(), [&](const ParmVarDecl *P) {
       return P->getIdentifier() && P->getName() == Name;

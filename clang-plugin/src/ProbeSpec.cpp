@@ -71,21 +71,20 @@ std::optional<ProbeSpec> ProbeSpec::decode(StringRef Annotation) {
   return P;
 }
 
-bool parsePlaceholders(StringRef Label, SmallVectorImpl<Placeholder> &Out,
-                       unsigned &BadOffset) {
+// Same rule as the runtime's label formatter: `{` identifier `}` is a
+// placeholder, any other brace is literal text.
+void parsePlaceholders(StringRef Label, SmallVectorImpl<Placeholder> &Out) {
   for (size_t I = 0; I < Label.size(); ++I) {
     if (Label[I] != '{')
       continue;
-    size_t Close = Label.find('}', I + 1);
-    if (Close == StringRef::npos) {
-      BadOffset = static_cast<unsigned>(I);
-      return false;
+    size_t J = I + 1;
+    while (J < Label.size() && (isAlnum(Label[J]) || Label[J] == '_'))
+      ++J;
+    if (J < Label.size() && Label[J] == '}' && J > I + 1) {
+      Out.push_back({Label.slice(I + 1, J).str(), static_cast<unsigned>(I + 1)});
+      I = J;
     }
-    StringRef Name = Label.slice(I + 1, Close).trim();
-    Out.push_back({Name.str(), static_cast<unsigned>(I + 1)});
-    I = Close;
   }
-  return true;
 }
 
 static bool isStdCharString(const CXXRecordDecl *RD) {

@@ -54,11 +54,9 @@ struct Placeholder {
   unsigned Offset;
 };
 
-/// The placeholders of \p Label. Returns false (and the offset of the bad
-/// brace in \p BadOffset) when a '{' has no matching '}'.
-bool parsePlaceholders(llvm::StringRef Label,
-                       llvm::SmallVectorImpl<Placeholder> &Out,
-                       unsigned &BadOffset);
+/// The placeholders of \p Label, in order.
+void parsePlaceholders(llvm::StringRef Label,
+                       llvm::SmallVectorImpl<Placeholder> &Out);
 
 /// Whether a value of type \p T can be captured by a zone; mirrors
 /// yams::capturable_v in <yams/detail/recorder.hpp>. Dependent types are not.
