@@ -1,6 +1,6 @@
 // Vite build of the panel. Relative base so the game's server can serve it at `/`; the dev server
 // proxies /ws and /api to a running YAMS server (YAMS_SERVER=host:port, default 127.0.0.1:8765).
-import { defineConfig } from 'vite';
+import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 const server = process.env.YAMS_SERVER ?? '127.0.0.1:8765';

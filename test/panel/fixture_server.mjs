@@ -64,6 +64,8 @@ export async function startFixture({ dist, port = 0, calls = 200, fps = 60, roll
   return {
     port: http.address().port,
     stats,
+    /** the newest frame number generated */
+    frame: () => n,
     close: () => new Promise((r) => { clearInterval(timer); for (const c of wss.clients) c.terminate(); wss.close(); http.close(r); }),
   };
 }

@@ -12,6 +12,8 @@ export interface TreeNode {
   row: number;
   /** ms: duration minus the children's durations, never negative */
   self: number;
+  /** children by total time, largest first (computed on first use) */
+  byTime?: TreeNode[];
 }
 
 export interface FrameTree {
@@ -93,7 +95,7 @@ export interface TreeRow {
 
 /** Children ordered as the call tree shows them: by total time, largest first. */
 export function childrenByTime(node: TreeNode): TreeNode[] {
-  return node.children.slice().sort((a, b) => b.call.duration - a.call.duration);
+  return (node.byTime ??= node.children.slice().sort((a, b) => b.call.duration - a.call.duration));
 }
 
 /** The path key of a node: its ancestors' labels and its own, so expansion survives from frame to frame. */

@@ -11,7 +11,7 @@ const frameMsg = (n: number) => JSON.stringify({ type: 'profile_frame', data: { 
 
 function startServer(port: number, session: string, commands: string[]): Promise<WebSocketServer> {
   return new Promise((resolve) => {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port, path: '/ws' }, () => resolve(wss));
+    const wss: WebSocketServer = new WebSocketServer({ host: '127.0.0.1', port, path: '/ws' }, () => resolve(wss));
     wss.on('connection', (ws) => {
       ws.send(hello(session));
       ws.send(JSON.stringify({ type: 'history', frames: [] }));
