@@ -206,7 +206,7 @@ bool collector::run_pass() {
       thread_ring& r = *reg.rings[i];
       event* cur = r.retired ? r.final_cur : r.cursor->load(std::memory_order_acquire);
       drain(r, cur, begun);
-      if (r.retired && r.nodes.empty()) {
+      if (r.retired && r.nodes.empty() && r.dropped.empty()) {
         r.reset_collector_state();
         reg.pool.push_back(&r);
         reg.rings.erase(reg.rings.begin() + static_cast<std::ptrdiff_t>(i));
@@ -263,6 +263,8 @@ void collector::parse(thread_ring& r, event* p, event* to, std::vector<inflight>
         auto* pf = reinterpret_cast<pending_frame*>(p[1].a);
         inflight f{std::move(pf->self_ref), r.thread_id};
         begun.push_back(std::move(f));
+        r.cap_from = r.base + static_cast<std::int64_t>(r.nodes.size());
+        ++r.epoch;
         p += 2;
       } else if (code == ctl_lost_exits) {
         for (std::uint64_t k = tag >> 32; k > 0; --k) on_exit(r, p->a);
@@ -280,7 +282,9 @@ event* collector::on_enter(thread_ring& r, event* p, event* to) {
   const auto* s = reinterpret_cast<const site*>(p->tag);
   const std::uint64_t start = p->a;
   ++p;
-  const bool keep = r.nodes.size() < g_max_calls.load(std::memory_order_relaxed);
+  const std::int64_t next = r.base + static_cast<std::int64_t>(r.nodes.size());
+  const auto counted = static_cast<std::size_t>(next - std::max(r.cap_from, r.base));
+  const bool keep = counted < g_max_calls.load(std::memory_order_relaxed);
   node_rec* n = nullptr;
   if (keep) {
     node_rec& rec = r.nodes.emplace_back();
@@ -290,7 +294,11 @@ event* collector::on_enter(thread_ring& r, event* p, event* to) {
     r.stack.push_back(r.base + static_cast<std::int64_t>(r.nodes.size()) - 1);
     n = &rec;
   } else {
-    ++r.overflow;
+    if (!r.dropped.empty() && r.dropped.back().epoch == r.epoch) {
+      ++r.dropped.back().count;
+    } else {
+      r.dropped.push_back({start, 1, r.epoch});
+    }
     r.stack.push_back(-1);
   }
   for (std::uint32_t i = 0; i < s->arg_count && p < to; ++i) {
@@ -377,10 +385,20 @@ void collector::take_prefix(thread_ring& r, const pending_frame& p, FrameProfile
   }
   r.nodes.erase(r.nodes.begin(), r.nodes.begin() + static_cast<std::ptrdiff_t>(k));
   r.base += static_cast<std::int64_t>(k);
-  const std::uint64_t lost = r.lost.load(std::memory_order_relaxed);
-  if (out != nullptr) out->overflow += r.overflow + (lost - r.lost_seen);
-  r.overflow = 0;
-  r.lost_seen = lost;
+  std::uint64_t overflow = 0;
+  while (!r.dropped.empty() && static_cast<std::int64_t>(r.dropped.front().tsc - p.end_tsc) < 0) {
+    overflow += r.dropped.front().count;
+    r.dropped.pop_front();
+  }
+  // Zones the writer could not record: the frame thread's count as of end_frame, others' as of now.
+  const std::uint64_t lost = r.thread_id == p.thread_id && p.has_lost_at_end
+                                 ? p.lost_at_end
+                                 : r.lost.load(std::memory_order_relaxed);
+  if (lost > r.lost_seen) {
+    overflow += lost - r.lost_seen;
+    r.lost_seen = lost;
+  }
+  if (out != nullptr) out->overflow += overflow;
 }
 
 }  // namespace

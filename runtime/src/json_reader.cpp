@@ -12,7 +12,7 @@ namespace yams {
 
 namespace {
 
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;  // keeps `args` in their written order
 
 [[noreturn]] void fail(const std::string& where, const char* what) {
   throw format_error(where + ": expected " + what);

@@ -198,7 +198,9 @@ event* reserve_slow(std::uint32_t n) noexcept {
 }
 
 void leave_lost() noexcept {
-  if (tl_ring != nullptr) ++tl_lost_exits;
+  if (tl_ring == nullptr) return;
+  ++tl_lost_exits;
+  tl_ring->lost.fetch_sub(1, std::memory_order_relaxed);  // reserve_slow counted it; only zones count
 }
 
 // ---- frames -----------------------------------------------------------------------------------
@@ -227,6 +229,10 @@ std::shared_ptr<pending_frame> close_current(frame_control& fc, std::uint64_t ts
   fc.current.reset();
   g_recording.store(0, std::memory_order_relaxed);
   p->end_tsc = tsc;
+  if (tl_ring != nullptr && tl_ring->thread_id == p->thread_id) {
+    p->lost_at_end = tl_ring->lost.load(std::memory_order_relaxed);
+    p->has_lost_at_end = true;
+  }
   p->ms_per_tick = ms_per_tick();
   p->duration_ms = static_cast<double>(static_cast<std::int64_t>(tsc - p->begin_tsc)) * p->ms_per_tick;
   p->ended.store(true, std::memory_order_release);
@@ -256,6 +262,7 @@ bool begin_frame_noexcept(std::uint64_t frame_number) noexcept {
     return false;
   }
   p->self_ref = p;
+  p->thread_id = tl_ring->thread_id;
   p->begin_tsc = timestamp();
   e[0].a = p->begin_tsc;
   e[0].tag = control_tag(ctl_begin);

@@ -40,6 +40,9 @@ struct pending_frame {
   std::uint64_t end_tsc = 0;   // written before `ended` is set
   double duration_ms = 0.0;    // written before `ended` is set
   double ms_per_tick = 0.0;    // written before `ended` is set
+  std::uint64_t thread_id = 0;  // of the ring holding the begin event
+  std::uint64_t lost_at_end = 0;  // that ring's loss count at the end (when ended on that thread)
+  bool has_lost_at_end = false;
   std::optional<RollbackInfo> rollback;  // frame mutex until ended
   bool discarded = false;                // frame mutex until ended
   std::atomic<bool> ended{false};
@@ -86,14 +89,23 @@ struct thread_ring {
   std::deque<node_rec> nodes;
   std::int64_t base = 0;             // sequence number of nodes.front()
   std::vector<std::int64_t> stack;   // open zones: sequence numbers, -1 for a zone over the cap
-  std::uint64_t overflow = 0;        // zones over the cap since the last frame cut
+  std::int64_t cap_from = 0;         // the call cap counts nodes from this sequence number on
+  std::uint64_t epoch = 0;           // begin events seen in this ring
+  struct dropped_run {
+    std::uint64_t tsc;    // start of the first zone dropped
+    std::uint64_t count;  // zones dropped over the cap
+    std::uint64_t epoch;
+  };
+  std::deque<dropped_run> dropped;
   std::uint64_t lost_seen = 0;
 
   void reset_collector_state() {
     nodes.clear();
     base = 0;
     stack.clear();
-    overflow = 0;
+    cap_from = 0;
+    epoch = 0;
+    dropped.clear();
     lost_seen = 0;
   }
 };

@@ -1,28 +1,71 @@
-// Recording on the game thread: frames, zones, nesting, exceptions, enable/disable, rollback.
+// Recording on the game thread (runtime/src/recorder.cpp): the frame lifecycle, manual zones,
+// nesting, exceptions, enable/disable, rollback records, ring size, the call cap and bounded memory.
+#include "collector.hpp"
+#include "test_support.hpp"
+
 #include <yams/yams.hpp>
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <cstdlib>
+#include <new>
 #include <stdexcept>
 #include <thread>
 
+// Counts live heap allocations, to show that recording many zones does not grow memory.
+namespace {
+std::atomic<long long> g_live_allocations{0};
+}
+void* operator new(std::size_t n) {
+  void* p = std::malloc(n == 0 ? 1 : n);
+  if (p == nullptr) throw std::bad_alloc();
+  g_live_allocations.fetch_add(1, std::memory_order_relaxed);
+  return p;
+}
+void operator delete(void* p) noexcept {
+  if (p == nullptr) return;
+  g_live_allocations.fetch_sub(1, std::memory_order_relaxed);
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept { operator delete(p); }
+
 namespace {
 
-class Recorder : public ::testing::Test {
- protected:
-  void SetUp() override {
-    yams::enable();
-    yams::set_history_size(60);
-    yams::set_max_calls_per_frame(100'000);
-  }
-  void TearDown() override { yams::disable(); }
-};
+using yams::test::profiling_on;
+
+class Recorder : public profiling_on {};
+
+int g_runs = 0;
 
 int work(int n) {
   YAMS_ZONE_M("test_module", "Work");
+  ++g_runs;
   int s = 0;
   for (int i = 0; i < n; ++i) s += i;
   return s;
+}
+
+void inner() { YAMS_ZONE_M("inner", "Inner"); }
+
+void outer() {
+  YAMS_ZONE_M("outer", "Outer");
+  inner();
+  inner();
+}
+
+void failing() {
+  YAMS_ZONE_M("test", "Failing");
+  throw std::runtime_error("test error");
+}
+
+void catches() {
+  YAMS_ZONE_M("test", "Catches");
+  try {
+    failing();
+  } catch (const std::runtime_error&) {
+  }
+  inner();
 }
 
 TEST_F(Recorder, BeginEndFrameReturnsProfile) {
@@ -30,22 +73,280 @@ TEST_F(Recorder, BeginEndFrameReturnsProfile) {
   auto f = yams::end_frame();
   ASSERT_TRUE(f);
   EXPECT_EQ(f.frame_number(), 42u);
+  EXPECT_GT(f.duration_ms(), 0.0);
   EXPECT_EQ(f->frame, 42u);
-  EXPECT_GT(f->duration_ms, 0.0);
-  EXPECT_GT(f->timestamp, 1.6e9);
+  EXPECT_EQ(f->duration_ms, f.duration_ms());
+  EXPECT_GT(f->timestamp, yams::session().start_time - 1.0);
   EXPECT_TRUE(f->calls.empty());
   EXPECT_FALSE(f->rollback);
+  EXPECT_EQ(f->overflow, 0u);
 }
 
-TEST_F(Recorder, ZoneIsRecorded) {
+TEST_F(Recorder, DecoratorRecordsCall) {
   yams::begin_frame(1);
   EXPECT_EQ(work(100), 4950);
   auto f = yams::end_frame();
   ASSERT_EQ(f->calls.size(), 1u);
-  EXPECT_EQ(f->calls[0].label, "Work");
-  EXPECT_EQ(f->calls[0].module, "test_module");
+  const auto& c = f->calls[0];
+  EXPECT_EQ(c.label, "Work");
+  EXPECT_EQ(c.module, "test_module");
+  EXPECT_EQ(c.func, "work");
+  EXPECT_NE(c.file.find("recorder_test.cpp"), std::string::npos);
+  EXPECT_GT(c.line, 0u);
+  EXPECT_FALSE(c.parent_id);
+  EXPECT_GE(c.start, 0.0);
+  EXPECT_GE(c.duration, 0.0);
+  EXPECT_LE(c.start + c.duration, f->duration_ms * 1.0001);
+  EXPECT_TRUE(c.args.empty());
+  EXPECT_FALSE(c.entity_id);
+  EXPECT_FALSE(c.lua_code);
+  EXPECT_FALSE(c.lua_callback);
+}
+
+TEST_F(Recorder, NestedCallsHaveParentIds) {
+  yams::begin_frame(1);
+  outer();
+  auto f = yams::end_frame();
+  ASSERT_EQ(f->calls.size(), 3u);
+  const auto& o = f->calls[0];
+  EXPECT_EQ(o.label, "Outer");
+  EXPECT_FALSE(o.parent_id);
+  for (int i = 1; i < 3; ++i) {
+    EXPECT_EQ(f->calls[i].label, "Inner");
+    EXPECT_EQ(f->calls[i].parent_id, o.id);
+    EXPECT_GE(f->calls[i].start, o.start);
+    EXPECT_LE(f->calls[i].start + f->calls[i].duration, o.start + o.duration + 1e-9);
+  }
+  EXPECT_NE(f->calls[1].id, f->calls[2].id);
+  EXPECT_LE(f->calls[1].start + f->calls[1].duration, f->calls[2].start + 1e-9);
+}
+
+TEST_F(Recorder, ExceptionsCloseZones) {
+  yams::begin_frame(1);
+  EXPECT_THROW(failing(), std::runtime_error);
+  catches();
+  auto f = yams::end_frame();
+  ASSERT_EQ(f->calls.size(), 4u);
+  EXPECT_EQ(f->calls[0].label, "Failing");
   EXPECT_FALSE(f->calls[0].parent_id);
-  EXPECT_GE(f->calls[0].duration, 0.0);
+  EXPECT_EQ(f->calls[1].label, "Catches");
+  EXPECT_EQ(f->calls[2].label, "Failing");
+  EXPECT_EQ(f->calls[2].parent_id, f->calls[1].id);
+  // The zone after the exception is a sibling, not a child of the failed zone.
+  EXPECT_EQ(f->calls[3].label, "Inner");
+  EXPECT_EQ(f->calls[3].parent_id, f->calls[1].id);
+}
+
+TEST_F(Recorder, NoRecordingOutsideFrameButFunctionRuns) {
+  const int before = g_runs;
+  EXPECT_EQ(work(3), 3);
+  EXPECT_EQ(g_runs, before + 1);
+  yams::begin_frame(1);
+  auto f = yams::end_frame();
+  EXPECT_TRUE(f->calls.empty());
+}
+
+TEST_F(Recorder, DisabledEndFrameIsEmptyAndFunctionRuns) {
+  yams::disable();
+  EXPECT_FALSE(yams::enabled());
+  const int before = g_runs;
+  yams::begin_frame(1);
+  work(1);
+  EXPECT_EQ(g_runs, before + 1);
+  EXPECT_FALSE(yams::end_frame());
+}
+
+TEST_F(Recorder, EndFrameWithoutBeginIsEmpty) { EXPECT_FALSE(yams::end_frame()); }
+
+TEST_F(Recorder, EnableDisableSetsFlag) {
+  yams::disable();
+  EXPECT_FALSE(yams::enabled());
+  yams::enable();
+  EXPECT_TRUE(yams::enabled());
+  yams::disable();
+  EXPECT_FALSE(yams::enabled());
+}
+
+TEST_F(Recorder, DisableDiscardsOpenFrame) {
+  yams::begin_frame(7);
+  work(1);
+  yams::disable();
+  EXPECT_FALSE(yams::end_frame());
+  yams::enable();
+  yams::begin_frame(8);
+  work(1);
+  auto f = yams::end_frame();
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->frame, 8u);
+  EXPECT_EQ(f->calls.size(), 1u);
+}
+
+TEST_F(Recorder, BeginFrameEndsOpenFrame) {
+  yams::begin_frame(1);
+  work(1);
+  yams::begin_frame(2);
+  work(1);
+  work(1);
+  auto f2 = yams::end_frame();
+  ASSERT_TRUE(f2);
+  EXPECT_EQ(f2->frame, 2u);
+  EXPECT_EQ(f2->calls.size(), 2u);
+  auto h = yams::history();
+  ASSERT_GE(h.size(), 2u);
+  EXPECT_EQ(h[h.size() - 2]->frame, 1u);
+  EXPECT_EQ(h[h.size() - 2]->calls.size(), 1u);
+}
+
+TEST_F(Recorder, RollbackRecording) {
+  yams::begin_frame(1);
+  yams::record_rollback(10, 1000.0, 50.0);
+  auto f = yams::end_frame();
+  ASSERT_TRUE(f->rollback);
+  EXPECT_TRUE(f->rollback->triggered);
+  EXPECT_EQ(f->rollback->frames_resimulated, 10);
+  EXPECT_EQ(f->rollback->target_timestamp, 1000.0);
+  EXPECT_EQ(f->rollback->snapshot_age_ms, 50.0);
+}
+
+TEST_F(Recorder, RollbackFromAnotherThreadAndOutsideFrame) {
+  yams::record_rollback(3, 1.0, 2.0);  // no frame: ignored
+  yams::begin_frame(1);
+  std::thread([] { yams::record_rollback(4, 5.0, 6.0); }).join();
+  auto f = yams::end_frame();
+  ASSERT_TRUE(f->rollback);
+  EXPECT_EQ(f->rollback->frames_resimulated, 4);
+  yams::begin_frame(2);
+  EXPECT_FALSE(yams::end_frame()->rollback);
+}
+
+TEST_F(Recorder, ZoneOpenAtFrameEndIsClosedThere) {
+  yams::begin_frame(1);
+  yams::finished_frame f;
+  {
+    YAMS_ZONE("Spans the end");
+    work(1);
+    f = yams::end_frame();
+  }
+  ASSERT_EQ(f->calls.size(), 2u);
+  EXPECT_EQ(f->calls[0].label, "Spans the end");
+  EXPECT_NEAR(f->calls[0].start + f->calls[0].duration, f->duration_ms, 1e-6);
+  EXPECT_EQ(f->calls[1].parent_id, f->calls[0].id);
+  yams::begin_frame(2);
+  work(1);
+  auto g = yams::end_frame();
+  ASSERT_EQ(g->calls.size(), 1u);
+  EXPECT_FALSE(g->calls[0].parent_id);
+}
+
+constexpr yams::site frame_site{"Frame", "game_engine", "update", __FILE__, __LINE__, yams::site_frame,
+                                nullptr, 0};
+constexpr yams::site square_site{"Square", "math", "square", __FILE__, __LINE__, 0, nullptr, 0};
+
+constexpr int square(int x) {
+  yams::zone z(&square_site);
+  return x * x;
+}
+static_assert(square(3) == 9, "zones must not break constant evaluation");
+
+TEST_F(Recorder, FrameZoneIsTheRootCall) {
+  {
+    yams::frame_zone fz(&frame_site, std::uint64_t{77});
+    volatile int n = 4;
+    EXPECT_EQ(square(n), 16);
+  }
+  auto h = yams::history();
+  ASSERT_FALSE(h.empty());
+  const auto& f = *h.back();
+  EXPECT_EQ(f.frame, 77u);
+  ASSERT_EQ(f.calls.size(), 2u);
+  EXPECT_EQ(f.calls[0].label, "Frame");
+  EXPECT_EQ(f.calls[1].label, "Square");
+  EXPECT_EQ(f.calls[1].parent_id, f.calls[0].id);
+}
+
+TEST_F(Recorder, CallCapCountsOverflow) {
+  yams::set_max_calls_per_frame(10);
+  yams::begin_frame(1);
+  for (int i = 0; i < 25; ++i) outer();  // 75 calls
+  auto f = yams::end_frame();
+  EXPECT_EQ(f->calls.size(), 10u);
+  EXPECT_EQ(f->overflow, 65u);
+  for (std::size_t i = 0; i < f->calls.size(); ++i) {
+    if (!f->calls[i].parent_id) continue;
+    bool found = false;
+    for (std::size_t j = 0; j < i; ++j) found = found || f->calls[j].id == *f->calls[i].parent_id;
+    EXPECT_TRUE(found) << "call " << i << " refers to a parent not in the frame";
+  }
+  yams::set_max_calls_per_frame(100'000);
+  yams::begin_frame(2);
+  outer();
+  EXPECT_EQ(yams::end_frame()->overflow, 0u);
+}
+
+// A frame recorded on a thread whose ring holds 256 slots while the collector is paused: zones that
+// do not fit are counted in `overflow`, the rest are recorded and closed.
+TEST_F(Recorder, RingSizeIsConfigurableAndFullRingCountsLosses) {
+  yams::set_thread_ring_size(256);
+  yams::detail::collector_pause(true);
+  yams::finished_frame f;
+  std::thread t([&] {
+    yams::begin_frame(5);
+    for (int i = 0; i < 100; ++i) outer();  // 300 zones, 600 events
+    f = yams::end_frame();
+  });
+  t.join();
+  yams::detail::collector_pause(false);
+  yams::set_thread_ring_size(1 << 16);
+  ASSERT_TRUE(f);
+  EXPECT_GT(f->calls.size(), 30u);
+  EXPECT_LT(f->calls.size(), 128u);  // at most 256 slots / 2 events per zone
+  EXPECT_EQ(f->calls.size() + f->overflow, 300u);
+  EXPECT_EQ(f->calls[0].label, "Outer");
+  for (const auto& c : f->calls) EXPECT_LE(c.start + c.duration, f->duration_ms + 1e-6);
+}
+
+// Many frames on a small ring: the writer wraps around it again and again without losing events.
+TEST_F(Recorder, SmallRingWrapsWithoutLoss) {
+  yams::set_thread_ring_size(256);
+  std::thread t([] {
+    for (std::uint64_t i = 0; i < 60; ++i) {
+      yams::begin_frame(i);
+      for (int k = 0; k < 7; ++k) outer();  // 21 zones, 42 slots
+      auto f = yams::end_frame();
+      ASSERT_EQ(f->calls.size(), 21u) << "frame " << i;
+      EXPECT_EQ(f->overflow, 0u);
+      EXPECT_EQ(f->calls[20].parent_id, f->calls[18].id);
+    }
+  });
+  t.join();
+  yams::set_thread_ring_size(1 << 16);
+}
+
+// 10 million zones (1 million under sanitizers) with nobody watching: the ring, the call cap and
+// the history bound every allocation, so live allocations do not grow. Each frame is awaited so
+// that every frame holds exactly the capped calls and the counts compare exactly.
+TEST_F(Recorder, MemoryStaysFlatOverManyZones) {
+  const int frames = 100;
+  const int zones_per_frame = yams::test::sanitized() ? 10'000 : 100'000;
+  yams::set_max_calls_per_frame(1000);
+  auto run = [&](int first, int count) {
+    for (int i = first; i < first + count; ++i) {
+      yams::begin_frame(static_cast<std::uint64_t>(i));
+      for (int k = 0; k < zones_per_frame; ++k) inner();
+      auto f = yams::end_frame();
+      ASSERT_EQ(f->calls.size(), 1000u);
+    }
+  };
+  run(0, 70);  // fills the history (60 frames) and every pool
+  const long long warm = g_live_allocations.load();
+  run(70, frames - 70);
+  const long long after = g_live_allocations.load();
+  EXPECT_LT(after - warm, 50) << "live allocations grew from " << warm << " to " << after;
+  auto h = yams::history();
+  ASSERT_EQ(h.size(), 60u);
+  EXPECT_EQ(h.back()->frame, static_cast<std::uint64_t>(frames - 1));
+  EXPECT_LE(h.back()->calls.size(), 1000u);
+  EXPECT_EQ(h.back()->calls.size() + h.back()->overflow, static_cast<std::uint64_t>(zones_per_frame));
 }
 
 }  // namespace

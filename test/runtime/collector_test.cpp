@@ -1,0 +1,153 @@
+// Frame assembly on the collector thread (runtime/src/collector.cpp): other threads' zones as
+// separate roots, pre-order, session-unique ids, the history ring and waiting for frames.
+#include "test_support.hpp"
+
+#include <yams/yams.hpp>
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+namespace {
+
+class Collector : public yams::test::profiling_on {};
+
+void leaf() { YAMS_ZONE_M("worker", "Leaf"); }
+
+void job() {
+  YAMS_ZONE_M("worker", "Job");
+  leaf();
+  leaf();
+}
+
+void frame_body() {
+  YAMS_ZONE_M("game_engine", "Update");
+  leaf();
+}
+
+// Every parent precedes its children and is in the same frame and thread.
+void expect_preorder(const yams::FrameProfile& f) {
+  for (std::size_t i = 0; i < f.calls.size(); ++i) {
+    const auto& c = f.calls[i];
+    if (!c.parent_id) continue;
+    bool found = false;
+    for (std::size_t j = 0; j < i; ++j) {
+      if (f.calls[j].id != *c.parent_id) continue;
+      found = true;
+      EXPECT_EQ(f.calls[j].thread, c.thread) << "call " << i;
+      EXPECT_GE(c.start + 1e-9, f.calls[j].start) << "call " << i;
+    }
+    EXPECT_TRUE(found) << "call " << i << " has no earlier parent";
+  }
+}
+
+TEST_F(Collector, OtherThreadsAreSeparateRootsWithThreadIds) {
+  yams::begin_frame(1);
+  frame_body();
+  std::thread a(job);
+  std::thread b(job);
+  a.join();
+  b.join();
+  frame_body();
+  auto f = yams::end_frame();
+  ASSERT_EQ(f->calls.size(), 4u + 6u);
+  // The frame thread's tree comes first.
+  const std::uint64_t main_thread = f->calls[0].thread;
+  EXPECT_EQ(f->calls[0].label, "Update");
+  EXPECT_EQ(f->calls[2].label, "Update");
+  EXPECT_EQ(f->calls[3].thread, main_thread);
+  std::set<std::uint64_t> worker_threads;
+  int roots = 0;
+  for (std::size_t i = 4; i < f->calls.size(); ++i) {
+    const auto& c = f->calls[i];
+    EXPECT_NE(c.thread, main_thread);
+    worker_threads.insert(c.thread);
+    if (c.label == "Job") {
+      EXPECT_FALSE(c.parent_id);
+      ++roots;
+    } else {
+      EXPECT_EQ(c.label, "Leaf");
+      ASSERT_TRUE(c.parent_id);
+    }
+  }
+  EXPECT_EQ(roots, 2);
+  EXPECT_EQ(worker_threads.size(), 2u);
+  expect_preorder(*f);
+}
+
+TEST_F(Collector, IdsAreUniqueAcrossFrames) {
+  std::set<std::uint64_t> ids;
+  std::size_t total = 0;
+  for (std::uint64_t i = 0; i < 5; ++i) {
+    yams::begin_frame(i);
+    frame_body();
+    std::thread(job).join();
+    auto f = yams::end_frame();
+    for (const auto& c : f->calls) ids.insert(c.id);
+    total += f->calls.size();
+    expect_preorder(*f);
+  }
+  EXPECT_EQ(total, 25u);
+  EXPECT_EQ(ids.size(), total);
+}
+
+TEST_F(Collector, FrameBufferLimits) {
+  for (std::uint64_t i = 0; i < 100; ++i) {
+    yams::begin_frame(i);
+    yams::end_frame();
+  }
+  auto h = yams::history();
+  ASSERT_EQ(h.size(), 60u);
+  EXPECT_EQ(h.front()->frame, 40u);
+  EXPECT_EQ(h.back()->frame, 99u);
+  for (std::size_t i = 1; i < h.size(); ++i) EXPECT_EQ(h[i]->frame, h[i - 1]->frame + 1);
+}
+
+TEST_F(Collector, HistorySizeIsConfigurable) {
+  EXPECT_EQ(yams::history_size(), 60u);
+  yams::set_history_size(10);
+  EXPECT_EQ(yams::history_size(), 10u);
+  for (std::uint64_t i = 0; i < 30; ++i) {
+    yams::begin_frame(i);
+    yams::end_frame();
+  }
+  auto h = yams::history();
+  ASSERT_EQ(h.size(), 10u);
+  EXPECT_EQ(h.back()->frame, 29u);
+  yams::set_history_size(3);
+  h = yams::history();
+  ASSERT_EQ(h.size(), 3u);
+  EXPECT_EQ(h.front()->frame, 27u);
+}
+
+TEST_F(Collector, EndFrameResultCanBeReadFromAnotherThread) {
+  yams::begin_frame(9);
+  frame_body();
+  auto f = yams::end_frame();
+  std::size_t n = 0;
+  std::thread([&] { n = f->calls.size(); }).join();
+  EXPECT_EQ(n, 2u);
+}
+
+TEST_F(Collector, ZonesOfAThreadThatExitedAreKept) {
+  yams::begin_frame(1);
+  for (int i = 0; i < 8; ++i) std::thread(job).join();  // rings are retired and reused
+  auto f = yams::end_frame();
+  EXPECT_EQ(f->calls.size(), 24u);
+  expect_preorder(*f);
+}
+
+TEST_F(Collector, SessionIsFixed) {
+  const auto& s = yams::session();
+  ASSERT_EQ(s.session_id.size(), 28u) << s.session_id;
+  for (std::size_t i : {4u, 7u}) EXPECT_EQ(s.session_id[i], '-');
+  EXPECT_EQ(s.session_id[10], '_');
+  EXPECT_EQ(s.session_id[19], '_');
+  for (std::size_t i = 20; i < 28; ++i) EXPECT_TRUE(std::isxdigit(static_cast<unsigned char>(s.session_id[i])));
+  EXPECT_GT(s.start_time, 1.6e9);
+  EXPECT_EQ(&yams::session(), &s);
+  EXPECT_EQ(yams::session().session_id, s.session_id);
+}
+
+}  // namespace

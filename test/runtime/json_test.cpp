@@ -1,0 +1,154 @@
+// The frame JSON (runtime/src/json.cpp, json_reader.cpp): the design's key set, exact round trips,
+// escaping, and clear errors for bad input.
+#include "test_support.hpp"
+
+#include <yams/yams.hpp>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <limits>
+#include <set>
+#include <string>
+
+namespace {
+
+using nlohmann::json;
+
+std::set<std::string> keys(const json& o) {
+  std::set<std::string> k;
+  for (auto it = o.begin(); it != o.end(); ++it) k.insert(it.key());
+  return k;
+}
+
+yams::FrameProfile sample_frame() {
+  yams::FrameProfile f;
+  f.frame = 1842;
+  f.timestamp = 1743953561.882;
+  f.duration_ms = 16.2;
+  yams::CallNode root;
+  root.id = 84291;
+  root.label = "Frame";
+  root.module = "game_engine";
+  root.func = "update";
+  root.duration = 16.0;  // integral double stays a double
+  root.args = {{"dt", 0.0166}};
+  root.file = "src/engine.cpp";
+  root.line = 12;
+  root.thread = 1;
+  yams::CallNode child;
+  child.id = 84292;
+  child.parent_id = 84291;
+  child.label = "Lua \xE2\x86\x92 on_update(\"duck_42\")\n\t\\ \x01";
+  child.module = "lifecycle";
+  child.func = "on_entity_update";
+  child.start = 0.1;
+  child.duration = 1e-300;
+  child.args = {{"i", std::int64_t{std::numeric_limits<std::int64_t>::min()}},
+                {"b", false},
+                {"n", nullptr},
+                {"s", std::string("\xF0\x9F\xA6\x86 duck")},
+                {"big", 1e21},
+                {"neg", -2.5}};
+  child.entity_id = "duck_42";
+  child.lua_code = true;
+  child.lua_callback = true;
+  child.thread = std::numeric_limits<std::uint32_t>::max();
+  f.calls = {root, child};
+  f.rollback = yams::RollbackInfo{true, 1743953561.75, 8, 12.3};
+  f.overflow = 3;
+  return f;
+}
+
+TEST(Json, RoundTripIsExact) {
+  const auto f = sample_frame();
+  const std::string text = yams::to_json(f);
+  EXPECT_EQ(yams::frame_from_json(text), f);
+  std::string appended = "prefix";
+  yams::append_json(appended, f);
+  EXPECT_EQ(appended, "prefix" + text);
+}
+
+TEST(Json, KeySetIsTheDesigns) {
+  const json j = json::parse(yams::to_json(sample_frame()));
+  EXPECT_EQ(keys(j), (std::set<std::string>{"frame", "timestamp", "duration_ms", "calls", "rollback", "overflow"}));
+  for (const auto& c : j["calls"])
+    EXPECT_EQ(keys(c), (std::set<std::string>{"id", "parent_id", "label", "module", "func", "start", "duration",
+                                              "args", "entity_id", "lua_code", "lua_callback", "file", "line",
+                                              "thread"}));
+  EXPECT_EQ(keys(j["rollback"]),
+            (std::set<std::string>{"triggered", "target_timestamp", "frames_resimulated", "snapshot_age_ms"}));
+  EXPECT_TRUE(j["calls"][0]["parent_id"].is_null());
+  EXPECT_TRUE(j["calls"][0]["entity_id"].is_null());
+  EXPECT_TRUE(j["calls"][0]["duration"].is_number_float());
+  EXPECT_EQ(j["calls"][1]["label"], "Lua \xE2\x86\x92 on_update(\"duck_42\")\n\t\\ \x01");
+}
+
+TEST(Json, NoRollbackIsNull) {
+  yams::FrameProfile f;
+  const json j = json::parse(yams::to_json(f));
+  EXPECT_TRUE(j["rollback"].is_null());
+  EXPECT_TRUE(j["calls"].is_array());
+}
+
+TEST(Json, InvalidUtf8IsReplaced) {
+  yams::FrameProfile f;
+  yams::CallNode c;
+  c.label = std::string("a\xFF" "b\xC3", 4);
+  f.calls = {c};
+  const json j = json::parse(yams::to_json(f));  // parses: the output is valid UTF-8
+  EXPECT_EQ(j["calls"][0]["label"], "a\xEF\xBF\xBD" "b\xEF\xBF\xBD");
+}
+
+TEST(Json, RecordedFrameRoundTrips) {
+  yams::enable();
+  yams::begin_frame(3);
+  { YAMS_ZONE_M("json", "Recorded"); }
+  yams::record_rollback(2, 3.5, 4.25);
+  const yams::FrameProfile f = *yams::end_frame();
+  yams::disable();
+  EXPECT_EQ(yams::frame_from_json(yams::to_json(f)), f);
+}
+
+TEST(Json, DesignExampleIsReadWithDefaults) {
+  const auto f = yams::frame_from_json(R"({"frame": 1842, "timestamp": 1743953561.882, "duration_ms": 16.2,
+    "calls": [{"id": 84291, "parent_id": null, "label": "Frame", "module": "game_engine", "func": "update",
+               "start": 0.0, "duration": 16.2, "args": {"dt": 0.0166}},
+              {"id": 84293, "parent_id": 84291, "label": "x", "module": "lifecycle", "func": "f",
+               "start": 0.5, "duration": 2.3, "entity_id": "duck_42", "lua_code": true}],
+    "rollback": null})");
+  ASSERT_EQ(f.calls.size(), 2u);
+  EXPECT_EQ(f.calls[0].args.at(0).second, yams::arg_value(0.0166));
+  EXPECT_EQ(f.calls[1].parent_id, 84291u);
+  EXPECT_TRUE(f.calls[1].lua_code);
+  EXPECT_FALSE(f.calls[1].lua_callback);
+  EXPECT_EQ(f.calls[1].entity_id, "duck_42");
+}
+
+void expect_error(const std::string& text, const std::string& message) {
+  try {
+    (void)yams::frame_from_json(text);
+    ADD_FAILURE() << "no error for " << text;
+  } catch (const yams::format_error& e) {
+    EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+  }
+}
+
+TEST(Json, ErrorsNameWhatAndWhere) {
+  const std::string call = R"({"id":1,"label":"a","module":"m","func":"f","start":0,"duration":1})";
+  expect_error(R"({"frame":1,"calls":[)" + call + "," + call + "," +
+                   R"({"id":3,"label":"a","module":"m","func":"f","start":0,"duration":"x"}]})",
+               "calls[2].duration: expected a number");
+  expect_error(R"({"frame":-1})", "frame: expected a non-negative integer");
+  expect_error(R"({"calls":[]})", "frame: missing");
+  expect_error(R"({"frame":1,"calls":{}})", "calls: expected an array");
+  expect_error(R"({"frame":1,"calls":[{"id":1,"module":"m","func":"f"}]})", "calls[0].label: missing");
+  expect_error(R"({"frame":1,"calls":[{"id":1,"label":"a","module":"m","func":"f","args":{"x":[1]}}]})",
+               "calls[0].args.x: expected a number, string, bool or null");
+  expect_error(R"({"frame":1,"rollback":{"frames_resimulated":1.5}})", "rollback.frames_resimulated");
+  expect_error(R"({"frame":1,"rollback":3})", "rollback: expected null or an object");
+  expect_error(R"({"frame":1,)", "frame JSON");
+  expect_error("[1]", "frame JSON: expected an object");
+}
+
+}  // namespace
