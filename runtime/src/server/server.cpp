@@ -28,7 +28,7 @@ namespace net = boost::asio;
 namespace fs = std::filesystem;
 
 /// How long stop_serving() waits for clients to answer the close handshake before cutting them off.
-constexpr auto close_grace = std::chrono::seconds(2);
+constexpr auto close_grace = std::chrono::seconds(1);
 
 struct running_server {
   net::io_context ioc{1};

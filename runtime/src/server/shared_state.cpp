@@ -55,9 +55,10 @@ void shared_state::broadcast(const published_frame& frame) {
   }
 }
 
-void shared_state::notify_status() {
+void shared_state::notify_status(const websocket_session* origin) {
   for (const auto& weak : sessions_snapshot()) {
-    if (auto session = weak.lock()) session->notify_status();
+    auto session = weak.lock();
+    if (session && session.get() != origin) session->notify_status();
   }
 }
 

@@ -51,8 +51,8 @@ class shared_state {
   std::size_t session_count();
   /// Hands `frame` to every joined session without waiting for any of them. Any thread.
   void broadcast(const published_frame& frame);
-  /// Has every session send a fresh status (profiling was switched). Any thread.
-  void notify_status();
+  /// Has every session but `origin` send a fresh status (profiling was switched). Any thread.
+  void notify_status(const websocket_session* origin);
   /// Asks every session to close with a close frame. Any thread.
   void close_all();
   /// The history for a new client or a get_history command, built once per distinct ring content.

@@ -114,7 +114,7 @@ void websocket_session::handle_message() {
         yams::disable();
       }
       queue_status();          // the reply, before any other session hears of it
-      state_->notify_status();  // every other panel shows the new state too
+      state_->notify_status(this);  // every other panel shows the new state too
       break;
     case command_kind::get_history:
       queue_control(state_->history().message);

@@ -1,0 +1,70 @@
+// Protocol v1 texts: command parsing with its error messages, and the server's messages as JSON.
+#include "server/protocol.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace yams::detail {
+namespace {
+
+TEST(Protocol, ParsesEveryCommand) {
+  EXPECT_EQ(parse_command(R"({"command":"enable_profiling"})").kind, command_kind::enable_profiling);
+  EXPECT_EQ(parse_command(R"({"command":"disable_profiling"})").kind, command_kind::disable_profiling);
+  EXPECT_EQ(parse_command(R"({"command":"get_history"})").kind, command_kind::get_history);
+  EXPECT_EQ(parse_command(R"( {"extra": 1, "command" : "get_status"} )").kind, command_kind::get_status);
+}
+
+TEST(Protocol, MalformedJsonNamesTheByte) {
+  const auto c = parse_command(R"({"command": )");
+  EXPECT_EQ(c.kind, command_kind::invalid);
+  EXPECT_NE(c.error.find("malformed JSON at byte"), std::string::npos) << c.error;
+}
+
+TEST(Protocol, RejectsWrongShapes) {
+  EXPECT_NE(parse_command("[1,2]").error.find("expected a JSON object"), std::string::npos);
+  EXPECT_NE(parse_command("{}").error.find("missing key \"command\""), std::string::npos);
+  EXPECT_NE(parse_command(R"({"command":3})").error.find("must be a string, got number"), std::string::npos);
+  const auto unknown = parse_command(R"({"command":"format_disk"})");
+  EXPECT_EQ(unknown.kind, command_kind::invalid);
+  EXPECT_NE(unknown.error.find("unknown command \"format_disk\""), std::string::npos) << unknown.error;
+  EXPECT_EQ(parse_command("").kind, command_kind::invalid);
+  EXPECT_EQ(parse_command(std::string("\xff\xfe", 2)).kind, command_kind::invalid);
+}
+
+TEST(Protocol, HelloCarriesTheSession) {
+  const auto j = nlohmann::json::parse(hello_message({"2025-04-05_14-32-11_c4813854", 1743953561.5}, true, 7, false));
+  EXPECT_EQ(j["type"], "hello");
+  EXPECT_EQ(j["protocol_version"], 1);
+  EXPECT_EQ(j["session_id"], "2025-04-05_14-32-11_c4813854");
+  EXPECT_DOUBLE_EQ(j["start_time"].get<double>(), 1743953561.5);
+  EXPECT_EQ(j["enabled"], true);
+  EXPECT_EQ(j["history_size"], 7);
+  EXPECT_EQ(j["replay"], false);
+}
+
+TEST(Protocol, StatusErrorAndInfo) {
+  const auto s = nlohmann::json::parse(status_message(false, 42));
+  EXPECT_EQ(s, (nlohmann::json{{"type", "status"}, {"enabled", false}, {"dropped", 42}}));
+  const auto e = nlohmann::json::parse(error_message("bad \"quote\"\n"));
+  EXPECT_EQ(e["type"], "error");
+  EXPECT_EQ(e["message"], "bad \"quote\"\n");
+  const auto i = nlohmann::json::parse(info_document({"s", 2.0}, true, true));
+  EXPECT_EQ(i, (nlohmann::json{{"protocol_version", 1}, {"session_id", "s"}, {"start_time", 2.0},
+                               {"enabled", true}, {"replay", true}}));
+}
+
+TEST(Protocol, HistoryAndFrameExtraction) {
+  history_builder b;
+  EXPECT_EQ(nlohmann::json::parse(b.finish()), (nlohmann::json{{"type", "history"}, {"frames", nlohmann::json::array()}}));
+  b.add(R"({"frame":1})");
+  b.add(R"({"frame":2})");
+  const auto h = nlohmann::json::parse(b.finish());
+  ASSERT_EQ(h["frames"].size(), 2u);
+  EXPECT_EQ(h["frames"][1]["frame"], 2);
+  EXPECT_EQ(frame_json_of(R"({"type":"profile_frame","data":{"frame":3}})"), R"({"frame":3})");
+  EXPECT_EQ(frame_json_of(R"({"type":"status","data":{"frame":3}})"), "");
+  EXPECT_EQ(frame_json_of(R"({"type":"profile_frame","data":)"), "");
+}
+
+}  // namespace
+}  // namespace yams::detail

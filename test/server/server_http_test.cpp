@@ -1,0 +1,134 @@
+// The real server's HTTP side on 127.0.0.1: the panel's files and content types, the 503 without a
+// panel, /api/info, the source endpoint against traversal, and the Host guard.
+#include "server_fixture.hpp"
+#include "test_client.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace yams::test {
+namespace {
+
+namespace http = boost::beast::http;
+namespace fs = std::filesystem;
+
+TEST_F(ServerTest, InfoDescribesTheSession) {
+  const auto port = start();
+  const auto res = http_get(port, "/api/info");
+  EXPECT_EQ(res.result(), http::status::ok);
+  EXPECT_EQ(res[http::field::content_type], "application/json");
+  const auto j = nlohmann::json::parse(res.body());
+  EXPECT_EQ(j["protocol_version"], 1);
+  EXPECT_EQ(j["session_id"], yams::session().session_id);
+  EXPECT_EQ(j["enabled"], true);
+  EXPECT_EQ(j["replay"], false);
+}
+
+TEST_F(ServerTest, ServesPanelFilesWithContentTypes) {
+  temp_tree panel("panel");
+  panel.write("index.html", "<!doctype html><title>YAMS</title>");
+  const std::vector<std::pair<std::string, std::string>> files{
+      {"assets/app.js", "text/javascript; charset=utf-8"}, {"assets/app.css", "text/css; charset=utf-8"},
+      {"schema.json", "application/json"},                {"assets/app.js.map", "application/json"},
+      {"logo.svg", "image/svg+xml"},                      {"logo.png", "image/png"},
+      {"assets/x.wasm", "application/wasm"},              {"assets/f.ttf", "font/ttf"},
+      {"assets/f.woff2", "font/woff2"}};
+  for (const auto& [name, type] : files) panel.write(name, "content of " + name);
+  serve_options o;
+  o.panel_dir = panel.path().string();
+  const auto port = start(o);
+
+  auto index = http_get(port, "/");
+  EXPECT_EQ(index.result(), http::status::ok);
+  EXPECT_EQ(index[http::field::content_type], "text/html; charset=utf-8");
+  EXPECT_EQ(index.body(), "<!doctype html><title>YAMS</title>");
+  for (const auto& [name, type] : files) {
+    const auto res = http_get(port, "/" + name);
+    EXPECT_EQ(res.result(), http::status::ok) << name;
+    EXPECT_EQ(res[http::field::content_type], type) << name;
+    EXPECT_EQ(res.body(), "content of " + name);
+  }
+  const auto head = http_get(port, "/index.html", {}, http::verb::head);
+  EXPECT_EQ(head.result(), http::status::ok);
+  EXPECT_EQ(head[http::field::content_length], "34");
+  EXPECT_EQ(http_get(port, "/missing.js").result(), http::status::not_found);
+  EXPECT_EQ(http_get(port, "/", {}, http::verb::post).result(), http::status::method_not_allowed);
+}
+
+TEST_F(ServerTest, StaticFilesCannotLeaveThePanel) {
+  temp_tree tree("panel_escape");
+  tree.write("panel/index.html", "ok");
+  tree.write("secret.txt", "secret");
+  fs::create_symlink(tree.path() / "secret.txt", tree.path() / "panel" / "link.txt");
+  serve_options o;
+  o.panel_dir = (tree.path() / "panel").string();
+  const auto port = start(o);
+  for (const char* target : {"/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt", "/link.txt",
+                             "/assets/../../secret.txt"}) {
+    const auto res = http_get(port, target);
+    EXPECT_EQ(res.result(), http::status::forbidden) << target;
+    EXPECT_EQ(res.body().find("secret"), std::string::npos) << target;
+  }
+}
+
+TEST_F(ServerTest, WithoutAPanelTheRootSaysHowToBuildIt) {
+  temp_tree empty("no_panel");
+  serve_options o;
+  o.panel_dir = empty.path().string();
+  const auto port = start(o);
+  const auto res = http_get(port, "/");
+  EXPECT_EQ(res.result(), http::status::service_unavailable);
+  EXPECT_NE(res.body().find("yams_panel"), std::string::npos) << res.body();
+  EXPECT_EQ(http_get(port, "/api/info").result(), http::status::ok);  // the API works regardless
+}
+
+TEST_F(ServerTest, SourceEndpointServesOnlyUnderTheRoots) {
+  temp_tree tree("sources");
+  const auto game = tree.write("game/src/engine.cpp", "void update() {}\n");
+  tree.write("game/scripts/duck.lua", "return {}\n");
+  const auto secret = tree.write("private/key.txt", "secret");
+  fs::create_symlink(secret, tree.path() / "game" / "key_link");
+  fs::create_directory_symlink(tree.path() / "private", tree.path() / "game" / "private_link");
+  serve_options o;
+  o.source_roots = {(tree.path() / "game").string()};
+  const auto port = start(o);
+
+  auto res = http_get(port, "/api/source?path=src/engine.cpp");
+  EXPECT_EQ(res.result(), http::status::ok);
+  EXPECT_EQ(res[http::field::content_type], "text/plain; charset=utf-8");
+  EXPECT_EQ(res.body(), "void update() {}\n");
+  EXPECT_EQ(http_get(port, "/api/source?path=" + game.string()).result(), http::status::ok);
+  EXPECT_EQ(http_get(port, "/api/source?path=scripts%2Fduck.lua").result(), http::status::ok);
+
+  for (const std::string attempt :
+       {std::string("../private/key.txt"), std::string("src/../../private/key.txt"),
+        std::string("%2e%2e/private/key.txt"), std::string("%2e%2e%2fprivate%2fkey.txt"), secret.string(),
+        std::string("/etc/passwd"), std::string("key_link"), std::string("private_link/key.txt")}) {
+    res = http_get(port, "/api/source?path=" + attempt);
+    EXPECT_EQ(res.result(), http::status::forbidden) << attempt;
+    EXPECT_EQ(res.body().find("secret"), std::string::npos) << attempt;
+  }
+  EXPECT_EQ(http_get(port, "/api/source?path=src/missing.cpp").result(), http::status::not_found);
+  EXPECT_EQ(http_get(port, "/api/source").result(), http::status::bad_request);
+  EXPECT_EQ(http_get(port, "/api/source?path=%zz").result(), http::status::bad_request);
+}
+
+TEST_F(ServerTest, ForeignHostNamesAreRefused) {
+  const auto port = start();
+  EXPECT_EQ(http_get(port, "/api/info", {{"Host", "evil.example:" + std::to_string(port)}}).result(),
+            http::status::forbidden);
+  EXPECT_EQ(http_get(port, "/api/info", {{"Host", "localhost:" + std::to_string(port)}}).result(),
+            http::status::ok);
+}
+
+TEST_F(ServerTest, TokenGuardsTheApi) {
+  serve_options o;
+  o.token = "s3cret";
+  const auto port = start(o);
+  EXPECT_EQ(http_get(port, "/api/info").result(), http::status::unauthorized);
+  EXPECT_EQ(http_get(port, "/api/info?token=wrong").result(), http::status::unauthorized);
+  EXPECT_EQ(http_get(port, "/api/info?token=s3cret").result(), http::status::ok);
+  EXPECT_EQ(http_get(port, "/api/info", {{"X-Yams-Token", "s3cret"}}).result(), http::status::ok);
+}
+
+}  // namespace
+}  // namespace yams::test

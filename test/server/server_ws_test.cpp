@@ -1,0 +1,254 @@
+// The real server's WebSocket side with real Beast clients on 127.0.0.1: hello, history and live
+// frames in order, commands, bad messages, origins and tokens, back-pressure, many clients, restart.
+#include "server_fixture.hpp"
+#include "test_client.hpp"
+
+#include <yams/session.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <future>
+#include <memory>
+
+namespace yams::test {
+namespace {
+
+namespace websocket = boost::beast::websocket;
+using nlohmann::json;
+
+/// Reads hello and history; returns the history's frame numbers.
+std::vector<std::uint64_t> read_greeting(ws_client& c, json* hello = nullptr) {
+  auto h = c.read_json();
+  EXPECT_EQ(h["type"], "hello");
+  if (hello) *hello = h;
+  auto history = c.read_json();
+  EXPECT_EQ(history["type"], "history");
+  EXPECT_EQ(history["frames"].size(), h["history_size"].get<std::size_t>());
+  std::vector<std::uint64_t> numbers;
+  for (const auto& f : history["frames"]) numbers.push_back(f["frame"].get<std::uint64_t>());
+  return numbers;
+}
+
+TEST_F(ServerTest, HelloHistoryThenLiveFramesInOrder) {
+  const auto port = start();
+  std::vector<FrameProfile> before;
+  for (int i = 0; i < 3; ++i) before.push_back(record_frame(3));
+  ws_client c(port);
+  ASSERT_TRUE(c.ok()) << c.status();
+  json hello;
+  const auto history = read_greeting(c, &hello);
+  EXPECT_EQ(hello["protocol_version"], 1);
+  EXPECT_EQ(hello["session_id"], yams::session().session_id);
+  EXPECT_EQ(hello["enabled"], true);
+  EXPECT_EQ(hello["replay"], false);
+  ASSERT_GE(history.size(), 3u);
+  EXPECT_EQ(std::vector<std::uint64_t>(history.end() - 3, history.end()),
+            (std::vector<std::uint64_t>{before[0].frame, before[1].frame, before[2].frame}));
+
+  for (int i = 0; i < 3; ++i) {
+    const auto sent = record_frame(5);
+    const auto msg = c.read_json();
+    ASSERT_EQ(msg["type"], "profile_frame");
+    const auto got = frame_from_json(msg["data"].dump());
+    EXPECT_EQ(got.frame, sent.frame);
+    ASSERT_EQ(got.calls.size(), sent.calls.size());
+    EXPECT_EQ(got.calls.size(), 6u);
+    EXPECT_EQ(got.calls[1].label, "Test Call");
+    EXPECT_EQ(got.calls[1].parent_id, got.calls[0].id);
+  }
+}
+
+TEST_F(ServerTest, CommandsToggleProfilingAndOtherPanelsHear) {
+  const auto port = start();
+  ws_client a(port), b(port);
+  read_greeting(a);
+  read_greeting(b);
+  a.write(R"({"command":"disable_profiling"})");
+  EXPECT_EQ(a.read_json(), (json{{"type", "status"}, {"enabled", false}, {"dropped", 0}}));
+  EXPECT_FALSE(yams::enabled());
+  EXPECT_EQ(b.read_type("status")["enabled"], false);
+  a.write(R"({"command":"enable_profiling"})");
+  EXPECT_EQ(a.read_json()["enabled"], true);
+  EXPECT_TRUE(yams::enabled());
+  a.write(R"({"command":"get_status"})");
+  EXPECT_EQ(a.read_json(), (json{{"type", "status"}, {"enabled", true}, {"dropped", 0}}));
+  const auto f = record_frame();
+  EXPECT_EQ(a.read_json()["data"]["frame"], f.frame);
+  a.write(R"({"command":"get_history"})");
+  const auto h = a.read_json();
+  ASSERT_EQ(h["type"], "history");
+  EXPECT_EQ(h["frames"].back()["frame"], f.frame);
+}
+
+TEST_F(ServerTest, BadMessagesGetErrorsAndTheConnectionStays) {
+  const auto port = start();
+  ws_client c(port);
+  read_greeting(c);
+  c.write("{\"command\": ");
+  auto e = c.read_json();
+  EXPECT_EQ(e["type"], "error");
+  EXPECT_NE(e["message"].get<std::string>().find("malformed JSON"), std::string::npos) << e;
+  c.write(R"({"command":"self_destruct"})");
+  e = c.read_json();
+  EXPECT_NE(e["message"].get<std::string>().find("unknown command \"self_destruct\""), std::string::npos) << e;
+  c.write(std::string("\x01\x02\x03", 3), true);
+  e = c.read_json();
+  EXPECT_NE(e["message"].get<std::string>().find("binary messages are not supported"), std::string::npos) << e;
+  c.write(R"({"command":"get_status"})");
+  EXPECT_EQ(c.read_json()["type"], "status");
+}
+
+TEST_F(ServerTest, OversizedMessageClosesWithCode1009) {
+  const auto port = start();
+  ws_client c(port);
+  read_greeting(c);
+  c.write(std::string(70 * 1024, 'x'));
+  c.read_until_closed();  // the server may reset the connection right after its close frame
+  EXPECT_EQ(c.close_reason().code, websocket::close_code::too_big);
+  ws_client other(port);  // the server itself carries on
+  EXPECT_TRUE(other.ok());
+}
+
+TEST_F(ServerTest, ForeignOriginIsRefusedBeforeTheUpgrade) {
+  serve_options o;
+  o.allowed_origins = {"http://localhost:5173"};
+  const auto port = start(o);
+  const auto p = std::to_string(port);
+  ws_client evil(port, "/ws", {{"Origin", "https://evil.example"}});
+  EXPECT_FALSE(evil.ok());
+  EXPECT_EQ(evil.status(), 403u);
+  ws_client other_port(port, "/ws", {{"Origin", "http://127.0.0.1:1"}});
+  EXPECT_EQ(other_port.status(), 403u);
+  for (const std::string origin : {"http://127.0.0.1:" + p, "http://localhost:" + p, std::string("http://localhost:5173")}) {
+    ws_client ok(port, "/ws", {{"Origin", origin}});
+    EXPECT_TRUE(ok.ok()) << origin;
+    EXPECT_EQ(ok.read_json()["type"], "hello");
+  }
+  ws_client wrong_path(port, "/socket");
+  EXPECT_EQ(wrong_path.status(), 404u);
+}
+
+TEST_F(ServerTest, TokenIsRequiredWhenSet) {
+  serve_options o;
+  o.token = "s3cret";
+  const auto port = start(o);
+  EXPECT_EQ(ws_client(port).status(), 401u);
+  EXPECT_EQ(ws_client(port, "/ws?token=nope").status(), 401u);
+  EXPECT_TRUE(ws_client(port, "/ws?token=s3cret").ok());
+  EXPECT_TRUE(ws_client(port, "/ws", {{"X-Yams-Token", "s3cret"}}).ok());
+}
+
+TEST_F(ServerTest, StalledClientDoesNotDelayAFastOneAndItsDropsAreCounted) {
+  serve_options o;
+  o.client_queue_frames = 4;
+  const auto port = start(o);
+  ws_client stalled(port, "/ws", {}, 4096);  // never reads until the end
+  ws_client fast(port);
+  read_greeting(fast);
+  constexpr int frames = 60;
+  std::vector<std::uint64_t> sent;
+  for (int i = 0; i < frames; ++i) {
+    sent.push_back(record_frame(2000).frame);
+    const auto msg = fast.read_json();  // arrives while the other client is stalled
+    ASSERT_EQ(msg["type"], "profile_frame");
+    ASSERT_EQ(msg["data"]["frame"], sent.back());
+  }
+  fast.write(R"({"command":"get_status"})");
+  EXPECT_EQ(fast.read_type("status")["dropped"], 0);
+
+  read_greeting(stalled);
+  stalled.write(R"({"command":"get_status"})");
+  std::vector<std::uint64_t> received;
+  std::uint64_t dropped = 0;
+  while (received.size() + dropped < frames) {
+    const auto msg = stalled.read_json();
+    if (msg["type"] == "profile_frame") {
+      received.push_back(msg["data"]["frame"].get<std::uint64_t>());
+    } else if (msg["type"] == "status") {
+      dropped = msg["dropped"].get<std::uint64_t>();
+    }
+  }
+  EXPECT_GT(dropped, 0u);
+  EXPECT_EQ(received.size() + dropped, static_cast<std::size_t>(frames));
+  EXPECT_TRUE(std::is_sorted(received.begin(), received.end()));
+  ASSERT_FALSE(received.empty());
+  EXPECT_EQ(received.back(), sent.back());  // the newest frames survive, the oldest were dropped
+}
+
+TEST_F(ServerTest, TwentyClientsEachGetEveryFrame) {
+  const auto port = start();
+  std::vector<std::unique_ptr<ws_client>> clients;
+  for (int i = 0; i < 20; ++i) {
+    clients.push_back(std::make_unique<ws_client>(port));
+    ASSERT_TRUE(clients.back()->ok());
+    read_greeting(*clients.back());
+  }
+  std::vector<std::uint64_t> sent;
+  for (int i = 0; i < 5; ++i) sent.push_back(record_frame(50).frame);
+  for (auto& c : clients) {
+    for (const auto n : sent) {
+      const auto msg = c->read_json();
+      ASSERT_EQ(msg["type"], "profile_frame");
+      EXPECT_EQ(msg["data"]["frame"], n);
+    }
+  }
+}
+
+TEST_F(ServerTest, StopSendsCloseFramesAndRestartWorks) {
+  const auto first = start();
+  EXPECT_TRUE(yams::serving());
+  ws_client c(first);
+  read_greeting(c);
+  // The client answers the close handshake while stop_serving() waits for it, as a browser would.
+  auto stopping = std::async(std::launch::async, [] { yams::stop_serving(); });
+  EXPECT_EQ(c.read_until_closed(), websocket::error::closed);
+  EXPECT_EQ(c.close_reason().code, websocket::close_code::going_away);
+  stopping.get();
+  EXPECT_FALSE(yams::serving());
+
+  serve_options o;
+  o.port = first;  // the same port again, at once
+  EXPECT_EQ(yams::serve(o).port, first);
+  ws_client again(first);
+  EXPECT_TRUE(again.ok());
+  read_greeting(again);
+  const auto f = record_frame();
+  EXPECT_EQ(again.read_json()["data"]["frame"], f.frame);
+  auto replacing = std::async(std::launch::async, [] { return start(); });  // replaces the running server
+  EXPECT_EQ(again.read_until_closed(), websocket::error::closed);
+  EXPECT_EQ(again.close_reason().code, websocket::close_code::going_away);
+  const auto replacement = replacing.get();
+  ws_client on_new(replacement);
+  EXPECT_TRUE(on_new.ok());
+}
+
+TEST_F(ServerTest, ReplayServesASavedSession) {
+  auto saved = std::make_shared<Session>();
+  saved->info = {"2025-04-05_14-32-11_c4813854", 1743953561.0};
+  for (std::uint64_t n : {7, 8}) {
+    FrameProfile f;
+    f.frame = n;
+    f.duration_ms = 16.5;
+    f.calls.push_back({.id = n * 10, .label = "Frame", .module = "game", .func = "update", .duration = 16.5});
+    saved->frames.push_back(f);
+  }
+  serve_options o;
+  o.replay = saved;
+  const auto port = start(o);
+  ws_client c(port);
+  json hello;
+  EXPECT_EQ(read_greeting(c, &hello), (std::vector<std::uint64_t>{7, 8}));
+  EXPECT_EQ(hello["replay"], true);
+  EXPECT_EQ(hello["enabled"], false);
+  EXPECT_EQ(hello["session_id"], "2025-04-05_14-32-11_c4813854");
+  c.write(R"({"command":"enable_profiling"})");
+  const auto e = c.read_json();
+  EXPECT_EQ(e["type"], "error");
+  EXPECT_NE(e["message"].get<std::string>().find("replays a saved session"), std::string::npos);
+  record_frame();  // live frames are not part of a replay
+  c.write(R"({"command":"get_status"})");
+  EXPECT_EQ(c.read_json(), (json{{"type", "status"}, {"enabled", false}, {"dropped", 0}}));
+}
+
+}  // namespace
+}  // namespace yams::test
