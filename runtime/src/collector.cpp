@@ -5,6 +5,9 @@
 
 #include "labels.hpp"
 #include "ring.hpp"
+#if YAMS_HAS_SERVER
+#include "server/autostart.hpp"
+#endif
 
 #include <yams/yams.hpp>
 
@@ -403,7 +406,12 @@ void collector::take_prefix(thread_ring& r, const pending_frame& p, FrameProfile
 
 }  // namespace
 
-void collector_ensure_started() noexcept { the_collector().ensure_started(); }
+void collector_ensure_started() noexcept {
+  the_collector().ensure_started();
+#if YAMS_HAS_SERVER
+  start_server_from_environment();  // once: the live server when YAMS_PROFILE_PORT is set
+#endif
+}
 void collector_wake() noexcept { the_collector().wake(); }
 void collector_wait_assembled() { the_collector().wait_assembled(); }
 void collector_pause(bool paused) noexcept { the_collector().pause(paused); }
