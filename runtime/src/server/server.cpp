@@ -180,8 +180,10 @@ void fail(beast::error_code ec, const char* what) {
 }
 
 void start_server_from_environment() noexcept {
-  static std::once_flag once;
-  std::call_once(once, [] {
+  // Not std::call_once: serve() registers a frame listener, which calls back in here.
+  static std::atomic<bool> tried{false};
+  if (tried.load(std::memory_order_relaxed) || tried.exchange(true)) return;
+  [] {
     const char* port = std::getenv("YAMS_PROFILE_PORT");
     if (!port || !*port) return;
     char* end = nullptr;
@@ -207,7 +209,7 @@ void start_server_from_environment() noexcept {
     } catch (const std::exception& e) {
       std::fprintf(stderr, "yams: no live server (YAMS_PROFILE_PORT=%s): %s\n", port, e.what());
     }
-  });
+  }();
 }
 
 }  // namespace detail
