@@ -1,0 +1,208 @@
+// Runtime hot path benchmarks: the floor (two rdtsc + two 16-byte stores into a thread-local ring),
+// zones with and without captured values, a runtime-disabled zone, end_frame() of a 1,000-call frame
+// and JSON serialisation. Prints medians and the same-run ratios zone/floor at the end.
+#include "collector.hpp"
+
+#include <yams/yams.hpp>
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr yams::site plain_site{"Plain", "bench", "plain", __FILE__, __LINE__, 0, nullptr, 0};
+constexpr yams::arg_desc arg_descs[] = {{"entity_id", yams::arg_in_args | yams::arg_entity_id},
+                                        {"vy", yams::arg_in_args}};
+constexpr yams::site args_site{"ams.set_vy({entity_id})", "lua_api", "set_vy", __FILE__, __LINE__,
+                               yams::site_lua_callback, arg_descs, 2};
+
+// Zones between two drains: stays well inside the default ring (65,536 slots).
+constexpr std::int64_t batch = 8192;
+
+// Ends the frame, lets the collector catch up (not timed) and opens a new one.
+void drain(benchmark::State& state) {
+  state.PauseTiming();
+  auto f = yams::end_frame();
+  if (f) (void)f->frame;
+  yams::begin_frame(1);
+  state.ResumeTiming();
+}
+
+struct floor_ring {
+  alignas(64) yams::detail::event slots[1 << 16];
+  std::uint32_t pos = 0;
+};
+thread_local floor_ring tl_floor;
+
+void BM_floor(benchmark::State& state) {
+  floor_ring& r = tl_floor;
+  for (auto _ : state) {
+    yams::detail::event* e = &r.slots[r.pos];
+    e[0].a = yams::detail::timestamp();
+    e[0].tag = reinterpret_cast<std::uint64_t>(&plain_site);
+    e[1].a = yams::detail::timestamp();
+    e[1].tag = yams::detail::tag_exit;
+    r.pos = (r.pos + 2) & ((1 << 16) - 1);
+    benchmark::DoNotOptimize(e);  // the stores must happen
+    benchmark::ClobberMemory();
+  }
+}
+
+void BM_zone(benchmark::State& state) {
+  yams::enable();
+  yams::begin_frame(1);
+  std::int64_t n = 0;
+  for (auto _ : state) {
+    { yams::zone z(&plain_site); }
+    benchmark::ClobberMemory();
+    if (++n == batch) {
+      n = 0;
+      drain(state);
+    }
+  }
+  yams::end_frame();
+}
+
+void BM_zone_string_double(benchmark::State& state) {
+  yams::enable();
+  yams::begin_frame(1);
+  const std::string entity = "duck_42";
+  double vy = 533.7;
+  std::int64_t n = 0;
+  for (auto _ : state) {
+    { yams::zone z(&args_site, entity, vy); }
+    benchmark::ClobberMemory();
+    if (++n == batch) {
+      n = 0;
+      drain(state);
+    }
+  }
+  yams::end_frame();
+}
+
+void BM_zone_disabled(benchmark::State& state) {
+  yams::disable();
+  for (auto _ : state) {
+    { yams::zone z(&plain_site); }
+    benchmark::ClobberMemory();
+  }
+}
+
+void BM_end_frame_1000_calls(benchmark::State& state) {
+  yams::enable();
+  std::vector<double> ns;
+  ns.reserve(static_cast<std::size_t>(state.max_iterations));
+  for (auto _ : state) {
+    yams::begin_frame(1);
+    for (int i = 0; i < 1000; ++i) yams::zone z(&plain_site);
+    const auto t0 = std::chrono::steady_clock::now();
+    { auto f = yams::end_frame(); }  // the game loop ignores the result
+    const auto t1 = std::chrono::steady_clock::now();
+    state.SetIterationTime(std::chrono::duration<double>(t1 - t0).count());
+    ns.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count());
+    (void)yams::history();  // let the collector catch up, outside the measured time
+  }
+  // The mean suffers from the VM's preemptions; the median per call is the figure that counts.
+  std::nth_element(ns.begin(), ns.begin() + static_cast<std::ptrdiff_t>(ns.size() / 2), ns.end());
+  state.counters["median_ns"] = ns.empty() ? 0.0 : ns[ns.size() / 2];
+}
+
+yams::FrameProfile recorded_frame() {
+  yams::enable();
+  yams::begin_frame(1);
+  for (int i = 0; i < 500; ++i) {
+    yams::zone z(&plain_site);
+    yams::zone a(&args_site, std::string("duck_") + std::to_string(i), i * 0.5);
+  }
+  yams::FrameProfile f = *yams::end_frame();
+  return f;
+}
+
+void BM_json_calls(benchmark::State& state) {
+  const yams::FrameProfile f = recorded_frame();
+  std::string out;
+  for (auto _ : state) {
+    out.clear();
+    yams::append_json(out, f);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(f.calls.size()));
+  state.counters["bytes_per_call"] = static_cast<double>(out.size()) / static_cast<double>(f.calls.size());
+}
+
+BENCHMARK(BM_floor);
+BENCHMARK(BM_zone);
+BENCHMARK(BM_zone_string_double);
+BENCHMARK(BM_zone_disabled);
+// Fixed iterations: the measured time is tiny next to the untimed 1,000 zones and collector wait.
+BENCHMARK(BM_end_frame_1000_calls)->UseManualTime()->Iterations(500)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_json_calls)->Unit(benchmark::kMicrosecond);
+
+// Keeps each benchmark's time per iteration (the median when repeated) and its rate.
+class summary_reporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& r : runs) {
+      if (r.run_type == Run::RT_Aggregate && r.aggregate_name != "median") continue;
+      const std::string name = r.run_name.function_name;
+      ns_[name] = r.GetAdjustedRealTime() * to_ns(r.time_unit);
+      for (const char* c : {"items_per_second", "median_ns"}) {
+        auto it = r.counters.find(c);
+        if (it != r.counters.end()) rate_[name + "/" + c] = it->second.value;
+      }
+    }
+  }
+  void print_summary() const {
+    std::printf("\nSummary (medians when repeated; ratios within this run)\n");
+    const double floor = get(ns_, "BM_floor");
+    for (const char* n : {"BM_floor", "BM_zone", "BM_zone_string_double", "BM_zone_disabled"}) {
+      if (!ns_.count(n)) continue;
+      std::printf("  %-24s %8.2f ns", n, get(ns_, n));
+      if (floor > 0) std::printf("   %.2f x floor", get(ns_, n) / floor);
+      std::printf("\n");
+    }
+    if (rate_.count("BM_end_frame_1000_calls/median_ns"))
+      std::printf("  %-24s %8.3f us median (mean %.3f us)\n", "end_frame(1,000 calls)",
+                  get(rate_, "BM_end_frame_1000_calls/median_ns") / 1000,
+                  get(ns_, "BM_end_frame_1000_calls") / 1000);
+    if (rate_.count("BM_json_calls/items_per_second"))
+      std::printf("  %-24s %8.2f M calls/s\n", "JSON serialisation",
+                  get(rate_, "BM_json_calls/items_per_second") / 1e6);
+  }
+
+ private:
+  static double to_ns(benchmark::TimeUnit u) {
+    switch (u) {
+      case benchmark::kNanosecond: return 1.0;
+      case benchmark::kMicrosecond: return 1e3;
+      case benchmark::kMillisecond: return 1e6;
+      default: return 1e9;
+    }
+  }
+  static double get(const std::map<std::string, double>& m, const std::string& k) {
+    auto it = m.find(k);
+    return it == m.end() ? 0.0 : it->second;
+  }
+  std::map<std::string, double> ns_;
+  std::map<std::string, double> rate_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  summary_reporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  reporter.print_summary();
+  benchmark::Shutdown();
+  yams::disable();
+  return 0;
+}
