@@ -37,6 +37,24 @@ struct OptionLocs {
   SourceLocation EntityId;
 };
 
+/// Argument \p I of \p A as an ordinary string literal, or null.
+const clang::StringLiteral *stringArg(const ParsedAttr &A, unsigned I) {
+  if (!A.isArgExpr(I))
+    return nullptr;
+  const auto *Lit = dyn_cast<clang::StringLiteral>(
+      A.getArgAsExpr(I)->IgnoreParenImpCasts());
+  return Lit && Lit->isOrdinary() ? Lit : nullptr;
+}
+
+/// Where argument \p I of \p A was written.
+SourceLocation argLoc(const ParsedAttr &A, unsigned I) {
+  if (A.isArgExpr(I))
+    return A.getArgAsExpr(I)->getBeginLoc();
+  if (A.isArgIdent(I))
+    return A.getArgAsIdent(I)->Loc;
+  return A.getLoc();
+}
+
 class YamsAttrInfo : public ParsedAttrInfo {
 public:
   explicit YamsAttrInfo(bool IsFrame) : IsFrame(IsFrame) { OptArgs = 15; }
@@ -139,14 +157,13 @@ bool YamsAttrInfo::parseArgs(Sema &S, const ParsedAttr &A, ProbeSpec &Spec,
                              const clang::StringLiteral *&Label,
                              OptionLocs &Locs) const {
   DiagnosticsEngine &DE = S.getDiagnostics();
-  if (A.getNumArgs() == 0 || !A.isArgExpr(0)) {
+  if (A.getNumArgs() == 0) {
     report(DE, A.getLoc(), Diag::MissingLabel) << name();
     return false;
   }
-  Expr *First = A.getArgAsExpr(0);
-  Label = dyn_cast<clang::StringLiteral>(First->IgnoreParenImpCasts());
-  if (!Label || !Label->isOrdinary()) {
-    report(DE, First->getBeginLoc(), Diag::LabelNotString) << name();
+  Label = stringArg(A, 0);
+  if (!Label) {
+    report(DE, argLoc(A, 0), Diag::LabelNotString) << name();
     return false;
   }
   if (Label->getString().trim().empty()) {
@@ -157,13 +174,9 @@ bool YamsAttrInfo::parseArgs(Sema &S, const ParsedAttr &A, ProbeSpec &Spec,
   Spec.Label = Label->getString().str();
   bool OK = true;
   for (unsigned I = 1; I < A.getNumArgs(); ++I) {
-    const auto *Lit = A.isArgExpr(I) ? dyn_cast<clang::StringLiteral>(
-                                           A.getArgAsExpr(I)->IgnoreParenImpCasts())
-                                     : nullptr;
-    if (!Lit || !Lit->isOrdinary()) {
-      SourceLocation Loc =
-          A.isArgExpr(I) ? A.getArgAsExpr(I)->getBeginLoc() : A.getLoc();
-      report(DE, Loc, Diag::OptionNotString) << name();
+    const clang::StringLiteral *Lit = stringArg(A, I);
+    if (!Lit) {
+      report(DE, argLoc(A, I), Diag::OptionNotString) << name();
       OK = false;
       continue;
     }

@@ -135,11 +135,13 @@ private:
   void processFunction(FunctionDecl *FD);
   bool collectCaptures(FunctionDecl *FD, const ProbeSpec &Spec,
                        SourceLocation AttrLoc, SmallVectorImpl<Capture> &Out);
-  Expr *frameNumberExpr(FunctionDecl *FD, const ProbeSpec &Spec,
-                        SourceLocation AttrLoc, SourceLocation Loc);
+  ValueDecl *resolveFrameNumber(FunctionDecl *FD, const ProbeSpec &Spec,
+                                SourceLocation AttrLoc);
+  Expr *frameNumberExpr(FunctionDecl *FD, ValueDecl *Number,
+                        SourceLocation Loc);
   bool lookupProbeDecls(SourceLocation AttrLoc, const ProbeSpec &Spec);
   void insertProbe(FunctionDecl *FD, const ProbeSpec &Spec,
-                   ArrayRef<Capture> Captures, Expr *FrameNumber);
+                   ArrayRef<Capture> Captures, ValueDecl *FrameNumber);
   VarDecl *makeVar(FunctionDecl *FD, StringRef Name, QualType T,
                    StorageClass SC, SourceLocation Loc);
   Expr *stringLit(StringRef S, SourceLocation Loc);
@@ -183,9 +185,9 @@ void Instrumenter::processFunction(FunctionDecl *FD) {
   SmallVector<Capture, 8> Captures;
   if (!collectCaptures(FD, *Spec, AttrLoc, Captures))
     return;
-  Expr *FrameNumber =
-      frameNumberExpr(FD, *Spec, AttrLoc, Body->getBeginLoc());
-  if (Spec->IsFrame && !Spec->FrameNumber.empty() && !FrameNumber)
+  ValueDecl *FrameNumber = nullptr;
+  if (Spec->IsFrame && !Spec->FrameNumber.empty() &&
+      !(FrameNumber = resolveFrameNumber(FD, *Spec, AttrLoc)))
     return;
   if (Options.Off)
     return;
@@ -249,35 +251,39 @@ bool Instrumenter::collectCaptures(FunctionDecl *FD, const ProbeSpec &Spec,
   return true;
 }
 
-Expr *Instrumenter::frameNumberExpr(FunctionDecl *FD, const ProbeSpec &Spec,
-                                    SourceLocation AttrLoc,
-                                    SourceLocation Loc) {
-  if (!Spec.IsFrame || Spec.FrameNumber.empty())
-    return nullptr;
+ValueDecl *Instrumenter::resolveFrameNumber(FunctionDecl *FD,
+                                            const ProbeSpec &Spec,
+                                            SourceLocation AttrLoc) {
   for (ParmVarDecl *P : FD->parameters())
     if (P->getIdentifier() && P->getName() == Spec.FrameNumber)
-      return declRef(P, Loc);
-  auto *MD = dyn_cast<CXXMethodDecl>(FD);
-  if (MD && !MD->isLambdaStaticInvoker()) {
-    CXXRecordDecl *RD = MD->getParent();
-    for (NamedDecl *ND : RD->lookup(&CI.getASTContext().Idents.get(
-             Spec.FrameNumber))) {
-      if (auto *Field = dyn_cast<FieldDecl>(ND)) {
-        if (MD->isStatic())
-          break;
-        Expr *This = SemaRef->BuildCXXThisExpr(Loc, MD->getThisType(),
-                                               /*IsImplicit=*/true);
-        return MemberExpr::CreateImplicit(
-            CI.getASTContext(), This, /*IsArrow=*/true, Field,
-            Field->getType().getNonReferenceType(), VK_LValue, OK_Ordinary);
-      }
+      return P;
+  if (auto *MD = dyn_cast<CXXMethodDecl>(FD)) {
+    IdentifierInfo &Name = CI.getASTContext().Idents.get(Spec.FrameNumber);
+    for (NamedDecl *ND : MD->getParent()->lookup(&Name)) {
+      if (isa<FieldDecl>(ND) && MD->isInstance())
+        return cast<FieldDecl>(ND);
       if (auto *Var = dyn_cast<VarDecl>(ND))
-        return declRef(Var, Loc);
+        return Var;
     }
   }
   report(CI.getDiagnostics(), AttrLoc, Diag::FrameNumberUnknown)
       << Spec.FrameNumber << FD;
   return nullptr;
+}
+
+Expr *Instrumenter::frameNumberExpr(FunctionDecl *FD, ValueDecl *Number,
+                                    SourceLocation Loc) {
+  if (!Number)
+    return declRef(Decls.AutoFrameNumber, Loc);
+  auto *Field = dyn_cast<FieldDecl>(Number);
+  if (!Field)
+    return declRef(Number, Loc);
+  auto *MD = cast<CXXMethodDecl>(FD);
+  Expr *This =
+      SemaRef->BuildCXXThisExpr(Loc, MD->getThisType(), /*IsImplicit=*/true);
+  return MemberExpr::CreateImplicit(CI.getASTContext(), This, /*IsArrow=*/true,
+                                    Field, Field->getType().getNonReferenceType(),
+                                    VK_LValue, OK_Ordinary);
 }
 
 bool Instrumenter::lookupProbeDecls(SourceLocation AttrLoc,
@@ -382,7 +388,7 @@ Stmt *Instrumenter::wrapBody(FunctionDecl *FD, Stmt *Body,
 
 void Instrumenter::insertProbe(FunctionDecl *FD, const ProbeSpec &Spec,
                                ArrayRef<Capture> Captures,
-                               Expr *FrameNumber) {
+                               ValueDecl *FrameNumber) {
   Sema &S = *SemaRef;
   ASTContext &Ctx = CI.getASTContext();
   SourceManager &SM = Ctx.getSourceManager();
@@ -441,8 +447,7 @@ void Instrumenter::insertProbe(FunctionDecl *FD, const ProbeSpec &Spec,
   ZoneArgs.push_back(S.CreateBuiltinUnaryOp(Loc, UO_AddrOf, declRef(Site, Loc))
                          .get());
   if (Spec.IsFrame)
-    ZoneArgs.push_back(FrameNumber ? FrameNumber
-                                   : declRef(Decls.AutoFrameNumber, Loc));
+    ZoneArgs.push_back(frameNumberExpr(FD, FrameNumber, Loc));
   for (const Capture &C : Captures)
     ZoneArgs.push_back(declRef(C.Param, Loc));
   CXXRecordDecl *ZoneRD = Spec.IsFrame ? Decls.FrameZone : Decls.Zone;

@@ -71,8 +71,8 @@ std::optional<ProbeSpec> ProbeSpec::decode(StringRef Annotation) {
   return P;
 }
 
-// Same rule as the runtime's label formatter: `{` identifier `}` is a
-// placeholder, any other brace is literal text.
+// `{` identifier `}` is a placeholder, any other brace is literal text: the
+// runtime's label formatter reads them the same way.
 void parsePlaceholders(StringRef Label, SmallVectorImpl<Placeholder> &Out) {
   for (size_t I = 0; I < Label.size(); ++I) {
     if (Label[I] != '{')
@@ -80,8 +80,9 @@ void parsePlaceholders(StringRef Label, SmallVectorImpl<Placeholder> &Out) {
     size_t J = I + 1;
     while (J < Label.size() && (isAlnum(Label[J]) || Label[J] == '_'))
       ++J;
-    if (J < Label.size() && Label[J] == '}' && J > I + 1) {
-      Out.push_back({Label.slice(I + 1, J).str(), static_cast<unsigned>(I + 1)});
+    bool Identifier = J > I + 1 && !isDigit(Label[I + 1]);
+    if (J < Label.size() && Label[J] == '}' && Identifier) {
+      Out.push_back({Label.slice(I + 1, J).str(), static_cast<unsigned>(I)});
       I = J;
     }
   }

@@ -48,7 +48,7 @@ struct ProbeSpec {
   const char *attrName() const { return IsFrame ? "frame" : "profile"; }
 };
 
-/// A `{name}` placeholder in a label, with its byte offset in the label.
+/// A `{name}` placeholder in a label, with the byte offset of its `{`.
 struct Placeholder {
   std::string Name;
   unsigned Offset;

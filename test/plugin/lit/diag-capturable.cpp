@@ -1,0 +1,33 @@
+// Values named in args=, entity_id= or a placeholder must be capturable (numbers, bool, enums,
+// strings); the note points at the parameter. Left to the default "all", such parameters are
+// simply not captured.
+// RUN: rm -rf %t && split-file %s %t
+// RUN: %clangxx %yams -fsyntax-only -Xclang -verify %t/bad.cpp
+// RUN: %clangxx %yams -fsyntax-only -Xclang -verify %t/good.cpp
+
+//--- bad.cpp
+#include <yams/yams.hpp>
+#include <vector>
+struct Entity {};
+[[yams::profile("x", "args=v")]] void vec(std::vector<int> v); // expected-error {{parameter 'v' of type 'std::vector<int>' cannot be captured by 'yams::profile'}} \
+                                                               // expected-note {{parameter 'v' declared here}}
+[[yams::profile("touch {e}")]] void touch(Entity &e); // expected-error {{parameter 'e' of type 'Entity &' cannot be captured}} \
+                                                      // expected-note {{parameter 'e' declared here}}
+[[yams::profile("x", "entity_id=p")]] void ptr(int *p); // expected-error {{parameter 'p' of type 'int *' cannot be captured}} \
+                                                        // expected-note {{parameter 'p' declared here}}
+[[yams::profile("x", "args=ghost")]] void ghost(int g); // expected-error {{args= names 'ghost', which is no parameter of 'ghost'}}
+[[yams::profile("x", "entity_id=who")]] void nobody(int g); // expected-error {{entity_id= names 'who', which is no parameter of 'nobody'}}
+
+//--- good.cpp
+// expected-no-diagnostics
+#include <yams/yams.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+enum Color { red };
+[[yams::profile("x")]] void skipped(std::vector<int> v, int n) {}
+[[yams::profile("x", "args=a,b,c,d,e,f,g")]]
+void every_kind(long a, float b, bool c, Color d, const std::string &e, std::string_view f,
+                const char *g) {}
+// Template parameters are checked when instantiated (by the static_assert in yams::zone).
+template <class T> [[yams::profile("x", "args=t")]] void generic(T t) {}
