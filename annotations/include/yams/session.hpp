@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace yams {
@@ -29,6 +30,9 @@ class session_writer {
   session_writer& operator=(const session_writer&) = delete;
   /// Appends one frame line and flushes it. Throws std::runtime_error on a write error.
   void write(const FrameProfile& frame);
+  /// Appends one frame given as its JSON object text (e.g. from to_json) and flushes it; the text is
+  /// written as is and must hold no newline. Throws std::runtime_error on a write error.
+  void write_json(std::string_view frame_object);
   /// Number of frames written so far.
   std::size_t frames_written() const noexcept { return count_; }
   /// Flushes and closes; called by the destructor.
@@ -56,7 +60,8 @@ namespace yams {
 /// stop_recording(); each frame is one flushed line, so a killed process leaves a readable file.
 /// Throws std::runtime_error naming the file if it cannot be opened. Any thread.
 void start_recording(const std::string& path);
-/// Stops recording, flushes and closes the file; returns the number of frames written. Any thread.
+/// Waits for the frames already ended to be written, then stops recording and closes the file; returns
+/// the number of frames written (0 if not recording). Any thread but the collector's (not from a callback).
 std::size_t stop_recording();
 
 }  // namespace yams

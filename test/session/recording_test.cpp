@@ -1,0 +1,64 @@
+// start_recording / stop_recording with the real runtime: every finished frame lands in the file, as
+// it happens, and nothing after stop_recording.
+#include "session_test_util.hpp"
+
+#include <yams/session.hpp>
+#include <yams/yams.hpp>
+
+#include <gtest/gtest.h>
+
+namespace yams::test {
+namespace {
+
+constexpr site outer_site{"Outer", "recording_test", "outer", __FILE__, __LINE__, 0, nullptr, 0};
+constexpr arg_desc inner_args[] = {{"entity_id", arg_entity_id | arg_in_args}};
+constexpr site inner_site{"Inner {entity_id}", "recording_test", "inner", __FILE__, __LINE__, 0, inner_args, 1};
+
+void run_frame(std::uint64_t n) {
+  begin_frame(n);
+  {
+    zone outer(&outer_site);
+    zone inner(&inner_site, "duck_7");
+  }
+  end_frame();
+}
+
+TEST(recording, writes_every_finished_frame_and_stops) {
+  const std::string path = temp_path("recording.jsonl");
+  enable();
+  start_recording(path);
+  for (std::uint64_t n = 101; n <= 103; ++n) run_frame(n);
+  (void)history();  // waits for the collector: the frames are in the file before stop_recording
+  EXPECT_EQ(read_session(path).frames.size(), 3u);
+  EXPECT_EQ(stop_recording(), 3u);
+  run_frame(104);
+  (void)history();
+  disable();
+
+  const Session s = read_session(path);
+  EXPECT_EQ(s.info, session());
+  ASSERT_EQ(s.frames.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    const FrameProfile& f = s.frames[i];
+    EXPECT_EQ(f.frame, 101 + i);
+    ASSERT_EQ(f.calls.size(), 2u);
+    EXPECT_EQ(f.calls[0].label, "Outer");
+    EXPECT_FALSE(f.calls[0].parent_id.has_value());
+    EXPECT_EQ(f.calls[1].label, "Inner duck_7");
+    EXPECT_EQ(f.calls[1].parent_id, f.calls[0].id);
+    EXPECT_EQ(f.calls[1].entity_id, "duck_7");
+  }
+  EXPECT_EQ(stop_recording(), 0u);
+}
+
+TEST(recording, an_unwritable_path_throws_naming_it) {
+  try {
+    start_recording("/nonexistent-dir/rec.jsonl");
+    FAIL() << "recording started on a missing directory";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent-dir/rec.jsonl"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace yams::test

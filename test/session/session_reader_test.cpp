@@ -1,0 +1,124 @@
+// read_session: both forms detected by content, and clear errors naming file, line and column for
+// unreadable, empty, corrupt and truncated files; a truncated streaming file keeps its complete frames.
+#include "session_test_util.hpp"
+
+#include <yams/session.hpp>
+
+#include <gtest/gtest.h>
+
+namespace yams::test {
+namespace {
+
+const SessionInfo info{"s-1", 1000.5};
+
+// A streaming file of `n` sample frames; returns its text.
+std::string streaming_file(const std::string& path, int n) {
+  session_writer w(path, info);
+  for (int i = 1; i <= n; ++i) w.write(sample_frame(i, i == 2));
+  w.close();
+  return read_text(path);
+}
+
+// The format_error message read_session throws for `path`, or "" if it reads fine.
+std::string error_of(const std::string& path) {
+  try {
+    read_session(path);
+  } catch (const format_error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(read_session, detects_a_document_written_on_one_line) {
+  const std::string path = temp_path("oneline.json");
+  write_text(path, R"({"frames":[)" + to_json(sample_frame(3, true)) + R"(],"start_time":12.5,"session_id":"abc"})");
+  const Session s = read_session(path);
+  EXPECT_EQ(s.info, (SessionInfo{"abc", 12.5}));
+  ASSERT_EQ(s.frames.size(), 1u);
+  EXPECT_EQ(s.frames[0], sample_frame(3, true));
+}
+
+TEST(read_session, a_truncated_last_line_yields_the_complete_frames_and_a_warning) {
+  const std::string path = temp_path("truncated.jsonl");
+  std::string text = streaming_file(path, 3);
+  const std::string cut = to_json(sample_frame(4, false));
+  write_text(path, text + cut.substr(0, cut.size() / 2));
+  const Session s = read_session(path);
+  ASSERT_EQ(s.frames.size(), 3u);
+  EXPECT_EQ(s.frames[2], sample_frame(3, false));
+  ASSERT_EQ(s.warnings.size(), 1u);
+  EXPECT_EQ(s.warnings[0], path + ":5: truncated last line ignored");
+}
+
+TEST(read_session, a_corrupt_middle_line_is_an_error_with_its_position) {
+  const std::string path = temp_path("corrupt.jsonl");
+  std::string text = streaming_file(path, 3);
+  // Line 3 (frame 2): break the value of "frame" at column 10.
+  const auto line3 = text.find('\n', text.find('\n') + 1) + 1;
+  ASSERT_EQ(text.substr(line3, 9), R"({"frame":)");
+  text[line3 + 9] = 'x';
+  write_text(path, text);
+  const std::string e = error_of(path);
+  EXPECT_EQ(e.rfind(path + ":3:10: expected", 0), 0u) << e;
+}
+
+TEST(read_session, a_frame_of_the_wrong_shape_is_an_error_on_its_line) {
+  const std::string path = temp_path("shape.jsonl");
+  std::string text = streaming_file(path, 1);
+  write_text(path, text + R"({"frame":"two","timestamp":1.0})" + "\n");
+  const std::string e = error_of(path);
+  EXPECT_EQ(e.rfind(path + ":3:1: ", 0), 0u) << e;
+  EXPECT_NE(e.find("expected"), std::string::npos) << e;
+}
+
+TEST(read_session, a_document_syntax_error_names_line_and_column) {
+  const std::string path = temp_path("syntax.json");
+  write_text(path, "{\"session_id\":\"x\",\n \"start_time\":1,\n \"frames\":[}\n");
+  const std::string e = error_of(path);
+  EXPECT_EQ(e.rfind(path + ":3:12: expected", 0), 0u) << e;
+}
+
+TEST(read_session, a_truncated_document_is_an_error_at_its_end) {
+  const std::string path = temp_path("cut.json");
+  std::string doc = R"({"session_id":"x","start_time":1,"frames":[)" + to_json(sample_frame(1, false));
+  write_text(path, doc.substr(0, doc.size() - 5));
+  const std::string e = error_of(path);
+  EXPECT_EQ(e.rfind(path + ":1:", 0), 0u) << e;
+  EXPECT_NE(e.find("expected"), std::string::npos) << e;
+}
+
+TEST(read_session, a_bad_frame_in_a_document_points_at_the_frame) {
+  const std::string path = temp_path("badframe.json");
+  write_text(path, "{\"session_id\":\"x\",\"start_time\":1,\"frames\":[\n" + to_json(sample_frame(1, false)) +
+                       ",\n  {\"frame\":\"two\"}\n]}\n");
+  const std::string e = error_of(path);
+  EXPECT_EQ(e.rfind(path + ":3:3: ", 0), 0u) << e;
+}
+
+TEST(read_session, missing_document_keys_are_named) {
+  const std::string path = temp_path("nokeys.json");
+  write_text(path, R"({"session_id":"x","start_time":1})");
+  EXPECT_NE(error_of(path).find("expected key \"frames\""), std::string::npos) << error_of(path);
+  write_text(path, R"({"session_id":7,"start_time":1,"frames":[]})");
+  EXPECT_EQ(error_of(path), path + ":1:15: expected a string for \"session_id\"");
+}
+
+TEST(read_session, a_newer_streaming_version_is_refused) {
+  const std::string path = temp_path("v2.jsonl");
+  write_text(path, "{\"yams_session\":2,\"session_id\":\"x\",\"start_time\":1}\n");
+  EXPECT_NE(error_of(path).find("expected \"yams_session\": 1"), std::string::npos) << error_of(path);
+}
+
+TEST(read_session, empty_missing_and_non_json_files_are_errors) {
+  const std::string empty = temp_path("empty.jsonl");
+  write_text(empty, "  \n");
+  EXPECT_EQ(error_of(empty), empty + ":2:1: expected a session object, found an empty file");
+  const std::string missing = temp_path("missing.jsonl");
+  EXPECT_EQ(error_of(missing).rfind(missing + ": cannot open", 0), 0u) << error_of(missing);
+  const std::string text = temp_path("text.jsonl");
+  write_text(text, "\n\nhello");
+  EXPECT_EQ(error_of(text), text + ":3:1: expected '{' starting a session object");
+}
+
+}  // namespace
+}  // namespace yams::test

@@ -1,0 +1,96 @@
+"""Bad input to every subcommand: missing, corrupt, truncated and non-JSON files give one line naming
+the file, the position and what was expected, with exit status 1; usage mistakes give status 2; a
+truncated streaming file still yields its complete frames with a warning; the document form written by
+`convert --to document` reports exactly like the streaming file it came from."""
+import json
+import os
+import subprocess
+import sys
+
+tool, session, work = sys.argv[1:4]
+os.makedirs(work, exist_ok=True)
+failures = []
+lines = open(session, encoding="utf-8").read().split("\n")
+assert len(lines) > 4, "session too short"
+
+
+def write(name, text):
+    p = os.path.join(work, name)
+    with open(p, "w", encoding="utf-8") as f:
+        f.write(text)
+    return p
+
+
+def run(*args):
+    return subprocess.run([tool, *args], capture_output=True, text=True)
+
+
+def expect_error(args, status, prefix, contains=""):
+    r = run(*args)
+    err = r.stderr.strip()
+    if r.returncode != status:
+        failures.append(f"{args}: exit {r.returncode}, want {status} ({err})")
+    first = err.split("\n")[0]
+    if not first.startswith(prefix) or contains not in first:
+        failures.append(f"{args}: error line {first!r} does not start with {prefix!r} and contain {contains!r}")
+
+
+# A corrupt frame line: line 4, column 10 (the value of "frame").
+bad = list(lines)
+assert bad[3].startswith('{"frame":')
+bad[3] = bad[3][:9] + "@" + bad[3][10:]
+corrupt = write("corrupt.jsonl", "\n".join(bad))
+missing = os.path.join(work, "does-not-exist.jsonl")
+garbage = write("garbage.jsonl", "\x00\x01not json")
+cut_doc = write("cut.json", '{"session_id":"x","start_time":1,"frames":[{"frame":1,')
+for sub in (["report"], ["convert", "--to", "chrome", "-o", os.path.join(work, "x.json")], ["serve", "--port", "0"]):
+    expect_error([*sub, corrupt], 1, f"yams: {corrupt}:4:10: expected")
+    expect_error([*sub, missing], 1, f"yams: {missing}: cannot open")
+    expect_error([*sub, garbage], 1, f"yams: {garbage}:1:1: expected")
+    expect_error([*sub, cut_doc], 1, f"yams: {cut_doc}:1:", "expected")
+
+# A truncated last line (the recorder was killed mid-write): the complete frames and a warning.
+complete = [l for l in lines[1:] if l.strip()]
+truncated = write("truncated.jsonl", "\n".join(lines[:-2]) + "\n" + complete[-1][: len(complete[-1]) // 2])
+r = run("report", truncated, "--json")
+if r.returncode != 0:
+    failures.append(f"truncated: exit {r.returncode}: {r.stderr}")
+else:
+    if json.loads(r.stdout)["frames"] != len(complete) - 1:
+        failures.append(f"truncated: {json.loads(r.stdout)['frames']} frames, want {len(complete) - 1}")
+    if f"{truncated}:{len(complete) + 1}: truncated last line ignored" not in r.stderr:
+        failures.append(f"truncated: no warning naming line {len(complete) + 1}: {r.stderr!r}")
+
+# The document form reads like the streaming form it was converted from.
+doc = os.path.join(work, "document.json")
+r = run("convert", session, "--to", "document", "-o", doc)
+a, b = run("report", session, "--json"), run("report", doc, "--json")
+if r.returncode or a.returncode or b.returncode:
+    failures.append(f"document: {r.stderr}{a.stderr}{b.stderr}")
+else:
+    ja, jb = json.loads(a.stdout), json.loads(b.stdout)
+    ja.pop("file"), jb.pop("file")
+    if ja != jb:
+        failures.append("document: report differs from the streaming file's")
+    if not isinstance(json.load(open(doc)).get("frames"), list):
+        failures.append("document: no frames array")
+
+# Usage mistakes.
+expect_error([], 2, "usage:")
+expect_error(["frobnicate"], 2, "yams: unknown command 'frobnicate'")
+expect_error(["report"], 2, "yams report: expected exactly one session FILE")
+expect_error(["report", session, "--top", "many"], 2, "yams report: --top expects a non-negative integer")
+expect_error(["convert", session, "--to", "xml", "-o", "x"], 2, "yams convert: unknown format 'xml'")
+expect_error(["convert", session, "--to", "chrome"], 2, "yams convert: missing -o OUT")
+expect_error(["record", "http://127.0.0.1:1", "-o", "x"], 2, "yams record: expected a ws://HOST:PORT")
+expect_error(["report", session, "--bogus"], 2, "yams report: unknown option '--bogus'")
+expect_error(["convert", session, "--to", "chrome", "-o", "/nonexistent-dir/out.json"], 1,
+             "yams: /nonexistent-dir/out.json: cannot")
+# Nothing listens on port 1: a clear connection error, no file.
+expect_error(["record", "ws://127.0.0.1:1", "-o", os.path.join(work, "none.jsonl")], 1,
+             "yams: record: cannot connect to ws://127.0.0.1:1")
+
+if failures:
+    print("\n".join(failures))
+    sys.exit(1)
+print("errors: ok")

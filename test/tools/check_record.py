@@ -1,0 +1,120 @@
+"""`yams serve` and `yams record` end to end over real WebSockets: record a replayed session and get
+every frame back unchanged; record a live game and stop with SIGINT; record a game that dies. Each
+recording must be a complete, readable session file."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from session_file import read_session
+
+tool, make_session, session, work = sys.argv[1:5]
+os.makedirs(work, exist_ok=True)
+failures = []
+children = []
+
+
+def fresh(name):
+    """A path in the work directory with no file from an earlier run."""
+    p = os.path.join(work, name)
+    if os.path.exists(p):
+        os.remove(p)
+    return p
+
+
+def start(args):
+    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    children.append(p)
+    return p
+
+
+def first_line(p, what):
+    line = p.stdout.readline()
+    if not line:
+        raise SystemExit(f"{what} printed nothing: {p.stderr.read()}")
+    return line.strip()
+
+
+def wait_for_lines(path, n, timeout=20):
+    end = time.time() + timeout
+    while time.time() < end:
+        if os.path.exists(path) and open(path).read().count("\n") >= n:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def frame_numbers(path):
+    return [f["frame"] for f in read_session(path)[1]]
+
+
+try:
+    # 1. Replay: every frame of the saved session comes back unchanged, then --frames stops the recorder.
+    info, frames = read_session(session)
+    server = start([tool, "serve", session, "--port", "0"])
+    line = first_line(server, "yams serve")
+    port = line.rsplit(":", 1)[1].strip("/")
+    out = fresh("replayed.jsonl")
+    r = subprocess.run([tool, "record", f"ws://127.0.0.1:{port}", "-o", out, "--frames", str(len(frames))],
+                       capture_output=True, text=True, timeout=30)
+    if r.returncode != 0:
+        failures.append(f"replay record: exit {r.returncode}: {r.stderr}")
+    else:
+        rinfo, rframes = read_session(out)
+        if rinfo["session_id"] != info["session_id"] or rframes != frames:
+            failures.append(f"replay record: {len(rframes)} frames differ from the {len(frames)} served")
+        if f"{len(frames)} frames written" not in r.stderr or "dropped by the server" not in r.stderr:
+            failures.append(f"replay record: no summary line: {r.stderr!r}")
+    server.send_signal(signal.SIGINT)
+    if server.wait(timeout=10) != 0:
+        failures.append(f"yams serve: exit {server.returncode} after SIGINT")
+
+    # 2. Live game, stopped with SIGINT: a complete file with every frame received.
+    game = start([make_session, "--serve", "--frames", "0"])
+    url = first_line(game, "make_session").split()[1]
+    out = fresh("live.jsonl")
+    rec = start([tool, "record", url, "-o", out])
+    if not wait_for_lines(out, 16):
+        failures.append(f"live record: fewer than 15 frames in 20 s")
+    rec.send_signal(signal.SIGINT)
+    rec.wait(timeout=10)
+    err = rec.stderr.read()
+    nums = frame_numbers(out)
+    if rec.returncode != 0 or "interrupted" not in err:
+        failures.append(f"live record: exit {rec.returncode}: {err!r}")
+    if f"{len(nums)} frames written" not in err:
+        failures.append(f"live record: summary does not say {len(nums)} frames: {err!r}")
+    if nums != sorted(set(nums)) or len(nums) < 15:
+        failures.append(f"live record: frame numbers {nums[:5]}... not increasing")
+    if not all(f["calls"] for f in read_session(out)[1]):
+        failures.append("live record: a frame without calls")
+
+    # 3. The game dies mid-recording: the recorder ends on its own and the file is complete.
+    out = fresh("died.jsonl")
+    rec = start([tool, "record", url, "-o", out])
+    if not wait_for_lines(out, 6):
+        failures.append("died record: fewer than 5 frames")
+    game.kill()
+    game.wait()
+    try:
+        rec.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        failures.append("died record: still running 10 s after the game died")
+    err = rec.stderr.read()
+    if rec.returncode != 0 or ("connection lost" not in err and "server closed" not in err):
+        failures.append(f"died record: exit {rec.returncode}: {err!r}")
+    text = open(out).read()
+    if not text.endswith("\n") or len(frame_numbers(out)) != text.count("\n") - 1:
+        failures.append("died record: the file is not complete lines")
+finally:
+    for p in children:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+
+if failures:
+    print("\n".join(failures))
+    sys.exit(1)
+print("serve and record: ok")

@@ -1,0 +1,56 @@
+// `yams convert`'s command line and the time origin shared by both output formats (see convert.hpp).
+#include "convert.hpp"
+
+#include "cli.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <stdexcept>
+
+namespace yams::tool {
+namespace {
+
+// Writes `text` to `path` through a temporary file, so `path` is complete or untouched.
+void write_file(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (f == nullptr) throw std::runtime_error(path + ": cannot open for writing: " + std::strerror(errno));
+  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (std::fclose(f) != 0 || !ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string err = std::strerror(errno);
+    std::remove(tmp.c_str());
+    throw std::runtime_error(path + ": cannot write: " + err);
+  }
+}
+
+}  // namespace
+
+double time_origin(const Session& s) {
+  double o = s.info.start_time > 0 ? s.info.start_time : 0;
+  for (const FrameProfile& f : s.frames)
+    if (o <= 0 || f.timestamp < o) o = f.timestamp;
+  return o;
+}
+
+int run_convert(const std::vector<std::string>& args) {
+  const parsed_args a = parse_args(args, {"--to", "-o", "--output"}, {});
+  if (a.positional.size() != 1) throw usage_error("expected exactly one session FILE");
+  const std::string to = a.get("--to");
+  if (to != "chrome" && to != "speedscope" && to != "document")
+    throw usage_error(to.empty() ? "missing --to chrome|speedscope|document"
+                                 : "unknown format '" + to + "' for --to (chrome, speedscope or document)");
+  const std::string out = a.get("-o", a.get("--output"));
+  if (out.empty()) throw usage_error("missing -o OUT");
+  const Session s = read_session(a.positional[0]);
+  for (const auto& w : s.warnings) std::cerr << "yams: warning: " << w << '\n';
+  if (to == "document")
+    write_session_document(out, s);
+  else
+    write_file(out, (to == "chrome" ? to_chrome_trace(s) : to_speedscope(s)).dump());
+  std::cerr << "yams: wrote " << s.frames.size() << " frames to " << out << " (" << to << ")\n";
+  return 0;
+}
+
+}  // namespace yams::tool

@@ -1,0 +1,127 @@
+// speedscope output of `yams convert`: one evented profile per thread, in milliseconds from the
+// session's time origin. Opens and closes are kept properly nested and in time order (a child never
+// outlasts its parent, a frame never starts before the previous one ended), as speedscope requires; a
+// rollback becomes a zero-length frame at its frame's start.
+#include "convert.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <tuple>
+
+namespace yams::tool {
+namespace {
+
+using nlohmann::json;
+
+struct open_call {
+  std::uint64_t id;
+  double end;
+  std::size_t frame_index;
+};
+
+struct thread_profile {
+  json events = json::array();
+  std::vector<open_call> stack;
+  double first = -1, last = 0;
+
+  void emit(const char* type, std::size_t frame_index, double at) {
+    at = std::max(at, last);
+    if (first < 0) first = at;
+    last = at;
+    events.push_back({{"type", type}, {"frame", frame_index}, {"at", at}});
+  }
+  void pop() {
+    emit("C", stack.back().frame_index, stack.back().end);
+    stack.pop_back();
+  }
+};
+
+class speedscope_builder {
+ public:
+  explicit speedscope_builder(const Session& s) : session_(s), origin_(time_origin(s)) {}
+
+  json build() {
+    for (const FrameProfile& f : session_.frames) add_frame(f);
+    json profiles = json::array();
+    for (auto& [tid, p] : threads_) {
+      while (!p.stack.empty()) p.pop();
+      profiles.push_back({{"type", "evented"}, {"name", "thread " + std::to_string(tid)},
+                          {"unit", "milliseconds"}, {"startValue", std::max(p.first, 0.0)},
+                          {"endValue", p.last}, {"events", std::move(p.events)}});
+    }
+    return {{"$schema", "https://www.speedscope.app/file-format-schema.json"},
+            {"exporter", "yams"},
+            {"name", "yams session " + session_.info.session_id},
+            {"activeProfileIndex", 0},
+            {"shared", {{"frames", std::move(frames_)}}},
+            {"profiles", std::move(profiles)}};
+  }
+
+ private:
+  std::size_t frame_index(const std::string& name, const std::string& file, std::uint32_t line) {
+    auto [it, added] = frame_ids_.try_emplace(std::make_tuple(name, file, line), frames_.size());
+    if (added) {
+      json fr = {{"name", name}};
+      if (!file.empty()) fr["file"] = file, fr["line"] = line;
+      frames_.push_back(std::move(fr));
+    }
+    return it->second;
+  }
+
+  void add_rollback(const FrameProfile& f, double base) {
+    thread_profile& p = threads_[f.calls.empty() ? 0 : f.calls.front().thread];
+    while (!p.stack.empty()) p.pop();
+    char name[160];
+    std::snprintf(name, sizeof name, "Rollback (%d frames resimulated, snapshot age %.2f ms)",
+                  f.rollback->frames_resimulated, f.rollback->snapshot_age_ms);
+    const std::size_t i = frame_index(name, "", 0);
+    p.emit("O", i, base);
+    p.emit("C", i, base);
+  }
+
+  // The frame's start, shifted later (with every frame after it) when it would begin before what a
+  // thread has already recorded: frame timestamps come from the wall clock and call times from the
+  // cycle counter, so back-to-back frames can overlap by microseconds. Shifting keeps every duration.
+  double frame_base(const FrameProfile& f) {
+    const double base = (f.timestamp - origin_) * 1000.0 + shift_;
+    double needed = 0;
+    for (const CallNode& c : f.calls) {
+      auto it = threads_.find(c.thread);
+      if (it == threads_.end()) continue;
+      double horizon = it->second.last;
+      for (const open_call& o : it->second.stack) horizon = std::max(horizon, o.end);
+      needed = std::max(needed, horizon - (base + c.start));
+    }
+    shift_ += needed;
+    return base + needed;
+  }
+
+  void add_frame(const FrameProfile& f) {
+    const double base = frame_base(f);
+    if (f.rollback) add_rollback(f, base);
+    for (const CallNode& c : f.calls) {
+      thread_profile& p = threads_[c.thread];
+      while (!p.stack.empty() && (!c.parent_id || p.stack.back().id != *c.parent_id)) p.pop();
+      const double start = std::max(base + c.start, p.last);
+      double end = base + c.start + c.duration;
+      if (!p.stack.empty()) end = std::min(end, p.stack.back().end);
+      const std::size_t i = frame_index(c.label, c.file, c.line);
+      p.emit("O", i, start);
+      p.stack.push_back({c.id, std::max(end, start), i});
+    }
+  }
+
+  const Session& session_;
+  double origin_;
+  double shift_ = 0;  // ms added to frame starts so far (see frame_base)
+  json frames_ = json::array();
+  std::map<std::tuple<std::string, std::string, std::uint32_t>, std::size_t> frame_ids_;
+  std::map<std::uint64_t, thread_profile> threads_;
+};
+
+}  // namespace
+
+json to_speedscope(const Session& s) { return speedscope_builder(s).build(); }
+
+}  // namespace yams::tool

@@ -1,0 +1,230 @@
+// `yams record`: one Beast WebSocket client on one thread. It handles hello (opens the file with the
+// server's session id), history and profile_frame (writes each frame not yet written, one flushed line
+// each), status (the server's dropped count) and error messages; SIGINT, SIGTERM, --frames or --seconds
+// ask the server for a last status and close; a server close or a lost connection ends it too.
+#include "record.hpp"
+
+#include "cli.hpp"
+
+#include <yams/session.hpp>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <deque>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <set>
+
+namespace yams::tool {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+using nlohmann::json;
+
+struct ws_url {
+  std::string host, port, target;
+};
+
+ws_url parse_ws_url(const std::string& url) {
+  const std::string scheme = "ws://";
+  if (!url.starts_with(scheme)) throw usage_error("expected a ws://HOST:PORT[/ws] URL, got '" + url + "'");
+  std::string rest = url.substr(scheme.size());
+  ws_url u;
+  const auto slash = rest.find('/');
+  u.target = slash == std::string::npos ? "/ws" : rest.substr(slash);
+  if (u.target == "/") u.target = "/ws";
+  rest = rest.substr(0, slash);
+  const auto colon = rest.rfind(':');
+  if (colon == std::string::npos || colon + 1 == rest.size() || colon == 0)
+    throw usage_error("expected HOST:PORT in '" + url + "'");
+  u.host = rest.substr(0, colon);
+  u.port = rest.substr(colon + 1);
+  return u;
+}
+
+struct record_options {
+  ws_url url;
+  std::string out, token;
+  bool enable = false;
+  std::size_t max_frames = 0;  // 0: until interrupted or closed
+  double seconds = 0;          // 0: no time limit
+};
+
+class recorder {
+ public:
+  explicit recorder(record_options o)
+      : opt_(std::move(o)), resolver_(io_), ws_(io_), signals_(io_, SIGINT, SIGTERM), timer_(io_) {}
+
+  int run() {
+    signals_.async_wait([this](beast::error_code ec, int) {
+      if (!ec) stop("interrupted");
+    });
+    const auto results = resolver_.resolve(opt_.url.host, opt_.url.port);
+    beast::get_lowest_layer(ws_).connect(results);
+    ws_.set_option(websocket::stream_base::decorator([this](websocket::request_type& req) {
+      req.set(beast::http::field::user_agent, "yams-record");
+      if (!opt_.token.empty()) req.set("X-Yams-Token", opt_.token);
+    }));
+    ws_.handshake(opt_.url.host + ":" + opt_.url.port, opt_.url.target);
+    if (opt_.seconds > 0) {
+      timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+          std::chrono::duration<double>(opt_.seconds)));
+      timer_.async_wait([this](beast::error_code ec) {
+        if (!ec) stop("time limit reached");
+      });
+    }
+    do_read();
+    io_.run();
+    return finish();
+  }
+
+ private:
+  void do_read() {
+    ws_.async_read(buffer_, [this](beast::error_code ec, std::size_t) { on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec) {
+      if (ec != websocket::error::closed && !closing_) end_reason_ = "connection lost: " + ec.message();
+      else if (end_reason_.empty()) end_reason_ = "server closed the connection";
+      signals_.cancel();
+      timer_.cancel();
+      return;
+    }
+    const std::string text = beast::buffers_to_string(buffer_.data());
+    buffer_.consume(buffer_.size());
+    handle(text);
+    do_read();
+  }
+
+  void handle(const std::string& text) {
+    json m = json::parse(text, nullptr, false);
+    if (!m.is_object()) {
+      std::cerr << "yams: record: ignoring a message that is not a JSON object\n";
+      return;
+    }
+    const std::string type = m.value("type", "");
+    if (type == "hello") on_hello(m);
+    else if (type == "history") for (const auto& f : m.value("frames", json::array())) on_frame(f);
+    else if (type == "profile_frame") on_frame(m["data"]);
+    else if (type == "status") on_status(m);
+    else if (type == "error") std::cerr << "yams: record: server error: " << m.value("message", "") << '\n';
+  }
+
+  void on_hello(const json& m) {
+    if (writer_) return;
+    SessionInfo info;
+    info.session_id = m.value("session_id", "");
+    info.start_time = m.value("start_time", 0.0);
+    writer_.emplace(opt_.out, info);
+    std::cerr << "yams: recording session " << info.session_id << " to " << opt_.out
+              << (m.value("replay", false) ? " (a replayed session)" : "") << '\n';
+    if (opt_.enable) send(R"({"command":"enable_profiling"})");
+    else if (!m.value("enabled", true)) std::cerr << "yams: profiling is off in the game; pass --enable to turn it on\n";
+  }
+
+  void on_frame(const json& data) {
+    if (!writer_ || !data.is_object() || stopping_) return;
+    FrameProfile f;
+    try {
+      f = frame_from_json(data.dump());
+    } catch (const format_error& e) {
+      std::cerr << "yams: record: skipping a malformed frame: " << e.what() << '\n';
+      return;
+    }
+    if (!seen_.insert({f.frame, f.timestamp}).second) return;  // history and live frames may overlap
+    writer_->write(f);
+    if (opt_.max_frames > 0 && writer_->frames_written() >= opt_.max_frames) stop("frame limit reached");
+  }
+
+  void on_status(const json& m) {
+    dropped_ = m.value("dropped", dropped_);
+    if (stopping_) close();
+  }
+
+  // Asks for a last status (the dropped count), then closes; closes anyway after a second.
+  void stop(const std::string& why) {
+    if (stopping_) return;
+    stopping_ = true;
+    end_reason_ = why;
+    send(R"({"command":"get_status"})");
+    timer_.expires_after(std::chrono::seconds(1));
+    timer_.async_wait([this](beast::error_code ec) {
+      if (!ec) close();
+    });
+  }
+
+  void close() {
+    if (closing_) return;
+    closing_ = true;
+    timer_.cancel();
+    ws_.async_close(websocket::close_code::normal, [](beast::error_code) {});
+  }
+
+  // One write in flight at a time: commands are tiny and rare, so later ones wait in `outbox_`.
+  void send(std::string text) {
+    outbox_.push_back(std::move(text));
+    if (outbox_.size() == 1) do_write();
+  }
+  void do_write() {
+    ws_.async_write(asio::buffer(outbox_.front()), [this](beast::error_code ec, std::size_t) {
+      outbox_.pop_front();
+      if (!ec && !outbox_.empty()) do_write();
+    });
+  }
+
+  int finish() {
+    if (!writer_) {
+      std::cerr << "yams: record: no hello from the server (" << end_reason_ << "); nothing written\n";
+      return 1;
+    }
+    writer_->close();
+    std::cerr << "yams: " << end_reason_ << "; " << writer_->frames_written() << " frames written to " << opt_.out
+              << ", " << dropped_ << " dropped by the server\n";
+    return 0;
+  }
+
+  record_options opt_;
+  asio::io_context io_;
+  tcp::resolver resolver_;
+  websocket::stream<beast::tcp_stream> ws_;
+  asio::signal_set signals_;
+  asio::steady_timer timer_;
+  beast::flat_buffer buffer_;
+  std::deque<std::string> outbox_;  // a deque: queued texts stay put while one is written
+  std::optional<session_writer> writer_;
+  std::set<std::pair<std::uint64_t, double>> seen_;
+  std::uint64_t dropped_ = 0;
+  bool stopping_ = false, closing_ = false;
+  std::string end_reason_;
+};
+
+}  // namespace
+
+int run_record(const std::vector<std::string>& args) {
+  const parsed_args a = parse_args(args, {"-o", "--output", "--token", "--frames", "--seconds"}, {"--enable"});
+  if (a.positional.size() != 1) throw usage_error("expected exactly one ws://HOST:PORT URL");
+  record_options o;
+  o.url = parse_ws_url(a.positional[0]);
+  o.out = a.get("-o", a.get("--output"));
+  if (o.out.empty()) throw usage_error("missing -o FILE");
+  o.token = a.get("--token");
+  o.enable = a.has("--enable");
+  o.max_frames = a.get_count("--frames", 0);
+  o.seconds = a.get_number("--seconds", 0);
+  try {
+    return recorder(std::move(o)).run();
+  } catch (const boost::system::system_error& e) {
+    throw std::runtime_error("record: cannot connect to " + a.positional[0] + ": " + e.code().message());
+  }
+}
+
+}  // namespace yams::tool

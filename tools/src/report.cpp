@@ -1,0 +1,199 @@
+// `yams report`: statistics over a session file (see report.hpp). Percentiles use the nearest-rank
+// method: the p-th percentile of n sorted frame times is the ceil(p * n / 100)-th smallest.
+#include "report.hpp"
+
+#include "call_tree.hpp"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+#include <unordered_map>
+
+namespace yams::tool {
+namespace {
+
+using nlohmann::ordered_json;
+
+double nearest_rank(const std::vector<double>& sorted, unsigned percent) {
+  if (sorted.empty()) return 0.0;
+  std::size_t rank = (static_cast<std::size_t>(percent) * sorted.size() + 99) / 100;
+  return sorted[std::max<std::size_t>(rank, 1) - 1];
+}
+
+struct site_stats {
+  std::string module, func, file;
+  std::uint32_t line = 0;
+  std::string label;
+  bool one_label = true;
+  std::size_t calls = 0;
+  double self_ms = 0, total_ms = 0;
+};
+
+struct entity_stats {
+  std::size_t calls = 0;
+  double total_ms = 0;
+};
+
+std::string site_key(const CallNode& c) {
+  return c.module + '\x1f' + c.func + '\x1f' + c.file + '\x1f' + std::to_string(c.line);
+}
+
+// Whether an ancestor of call `i` has the same value of `same` (so `i`'s time is already counted).
+template <class Same>
+bool nested_in_same(const call_tree& t, std::size_t i, Same same) {
+  for (std::size_t p = t.parent[i]; p != no_parent; p = t.parent[p])
+    if (same(p)) return true;
+  return false;
+}
+
+void add_frame(const FrameProfile& f, std::unordered_map<std::string, site_stats>& sites,
+               std::map<std::string, entity_stats>& entities) {
+  const call_tree t = build_call_tree(f);
+  std::vector<std::string> keys(f.calls.size());
+  for (std::size_t i = 0; i < f.calls.size(); ++i) {
+    const CallNode& c = f.calls[i];
+    keys[i] = site_key(c);
+    site_stats& s = sites[keys[i]];
+    if (s.calls == 0) {
+      s.module = c.module, s.func = c.func, s.file = c.file, s.line = c.line, s.label = c.label;
+    } else if (s.label != c.label) {
+      s.one_label = false;
+    }
+    ++s.calls;
+    s.self_ms += t.self_ms[i];
+    if (!nested_in_same(t, i, [&](std::size_t p) { return keys[p] == keys[i]; })) s.total_ms += c.duration;
+    if (c.entity_id) {
+      entity_stats& e = entities[*c.entity_id];
+      ++e.calls;
+      if (!nested_in_same(t, i, [&](std::size_t p) { return f.calls[p].entity_id == c.entity_id; }))
+        e.total_ms += c.duration;
+    }
+  }
+}
+
+ordered_json site_json(const site_stats& s) {
+  return {{"site", s.one_label ? s.label : s.module + "." + s.func},
+          {"module", s.module}, {"func", s.func}, {"file", s.file}, {"line", s.line},
+          {"calls", s.calls}, {"self_ms", s.self_ms}, {"total_ms", s.total_ms}};
+}
+
+// Sites by descending `by`; ties by module, function, file, line.
+ordered_json top_sites(const std::unordered_map<std::string, site_stats>& sites, double site_stats::*by,
+                       std::size_t n) {
+  std::vector<const site_stats*> v;
+  for (const auto& [k, s] : sites) v.push_back(&s);
+  std::sort(v.begin(), v.end(), [&](const site_stats* a, const site_stats* b) {
+    if (a->*by != b->*by) return a->*by > b->*by;
+    return std::tie(a->module, a->func, a->file, a->line) < std::tie(b->module, b->func, b->file, b->line);
+  });
+  ordered_json out = ordered_json::array();
+  for (std::size_t i = 0; i < v.size() && i < n; ++i) out.push_back(site_json(*v[i]));
+  return out;
+}
+
+// Entities by descending total time; ties by id.
+ordered_json top_entities(const std::map<std::string, entity_stats>& entities, std::size_t n) {
+  std::vector<std::pair<std::string, entity_stats>> v(entities.begin(), entities.end());
+  std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) {
+    return a.second.total_ms != b.second.total_ms ? a.second.total_ms > b.second.total_ms : a.first < b.first;
+  });
+  ordered_json out = ordered_json::array();
+  for (std::size_t i = 0; i < v.size() && i < n; ++i)
+    out.push_back({{"entity_id", v[i].first}, {"calls", v[i].second.calls}, {"total_ms", v[i].second.total_ms}});
+  return out;
+}
+
+ordered_json rollback_stats(const Session& s) {
+  std::size_t count = 0;
+  long long resim_total = 0;
+  int resim_max = 0;
+  double age_total = 0, age_max = 0;
+  for (const FrameProfile& f : s.frames) {
+    if (!f.rollback) continue;
+    ++count;
+    resim_total += f.rollback->frames_resimulated;
+    resim_max = std::max(resim_max, f.rollback->frames_resimulated);
+    age_total += f.rollback->snapshot_age_ms;
+    age_max = std::max(age_max, f.rollback->snapshot_age_ms);
+  }
+  const double n = count ? static_cast<double>(count) : 1.0;
+  return {{"count", count},
+          {"frames_resimulated", {{"total", resim_total}, {"mean", resim_total / n}, {"max", resim_max}}},
+          {"snapshot_age_ms", {{"mean", age_total / n}, {"max", age_max}}}};
+}
+
+// The heaviest path of a frame: from its longest root call down through the longest child each time.
+ordered_json heaviest_path(const FrameProfile& f) {
+  const call_tree t = build_call_tree(f);
+  ordered_json path = ordered_json::array();
+  const std::vector<std::size_t>* level = &t.roots;
+  while (!level->empty()) {
+    std::size_t best = level->front();
+    for (std::size_t i : *level)
+      if (f.calls[i].duration > f.calls[best].duration) best = i;
+    path.push_back({{"label", f.calls[best].label}, {"duration_ms", f.calls[best].duration},
+                    {"self_ms", t.self_ms[best]}});
+    level = &t.children[best];
+  }
+  return path;
+}
+
+// The `n` longest frames (ties: lower frame number first) with their heaviest paths.
+ordered_json worst_frames(const Session& s, std::size_t n) {
+  std::vector<const FrameProfile*> v;
+  for (const FrameProfile& f : s.frames) v.push_back(&f);
+  std::sort(v.begin(), v.end(), [](const FrameProfile* a, const FrameProfile* b) {
+    return a->duration_ms != b->duration_ms ? a->duration_ms > b->duration_ms : a->frame < b->frame;
+  });
+  ordered_json out = ordered_json::array();
+  for (std::size_t i = 0; i < v.size() && i < n; ++i)
+    out.push_back({{"frame", v[i]->frame}, {"duration_ms", v[i]->duration_ms},
+                   {"rollback", v[i]->rollback.has_value()}, {"path", heaviest_path(*v[i])}});
+  return out;
+}
+
+ordered_json frame_times(const Session& s, double budget_ms) {
+  std::vector<double> d;
+  d.reserve(s.frames.size());
+  double sum = 0;
+  std::size_t over = 0;
+  for (const FrameProfile& f : s.frames) {
+    d.push_back(f.duration_ms);
+    sum += f.duration_ms;
+    if (f.duration_ms > budget_ms) ++over;
+  }
+  std::sort(d.begin(), d.end());
+  const double n = d.empty() ? 1.0 : static_cast<double>(d.size());
+  return {{"p50", nearest_rank(d, 50)}, {"p90", nearest_rank(d, 90)}, {"p99", nearest_rank(d, 99)},
+          {"max", d.empty() ? 0.0 : d.back()}, {"mean", sum / n},
+          {"over_budget", over}, {"over_budget_percent", 100.0 * over / n}};
+}
+
+}  // namespace
+
+ordered_json make_report(const Session& session, const std::string& file, const report_options& opt) {
+  std::unordered_map<std::string, site_stats> sites;
+  std::map<std::string, entity_stats> entities;
+  std::size_t calls = 0;
+  std::uint64_t overflow = 0;
+  for (const FrameProfile& f : session.frames) {
+    add_frame(f, sites, entities);
+    calls += f.calls.size();
+    overflow += f.overflow;
+  }
+  return {{"file", file},
+          {"session_id", session.info.session_id},
+          {"frames", session.frames.size()},
+          {"calls", calls},
+          {"calls_not_recorded", overflow},
+          {"budget_ms", opt.budget_ms},
+          {"frame_time_ms", frame_times(session, opt.budget_ms)},
+          {"top_self", top_sites(sites, &site_stats::self_ms, opt.top)},
+          {"top_total", top_sites(sites, &site_stats::total_ms, opt.top)},
+          {"top_entities", top_entities(entities, opt.top)},
+          {"rollback", rollback_stats(session)},
+          {"worst_frames", worst_frames(session, opt.worst)},
+          {"warnings", session.warnings}};
+}
+
+}  // namespace yams::tool

@@ -1,0 +1,27 @@
+// `yams report`: frame-time percentiles against the budget, top sites by self and total time, top
+// entities, rollback statistics and the worst frames with their heaviest paths.
+#pragma once
+
+#include <yams/session.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace yams::tool {
+
+struct report_options {
+  double budget_ms = 16.7;
+  std::size_t top = 10;    ///< rows in each top list
+  std::size_t worst = 5;   ///< worst frames listed
+};
+
+/// The report as JSON (the `--json` output; docs/tools.md lists its keys). Any thread.
+nlohmann::ordered_json make_report(const Session& session, const std::string& file, const report_options& opt);
+/// The report as plain text for a terminal. Any thread.
+std::string render_report_text(const nlohmann::ordered_json& report);
+
+/// The `yams report FILE [--json] [--budget MS] [--top N] [--worst N]` subcommand; returns the exit status.
+int run_report(const std::vector<std::string>& args);
+
+}  // namespace yams::tool

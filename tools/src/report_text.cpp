@@ -1,0 +1,89 @@
+// `yams report`'s plain-text rendering and its command line (see report.hpp).
+#include "report.hpp"
+
+#include "cli.hpp"
+
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+namespace yams::tool {
+namespace {
+
+using nlohmann::ordered_json;
+
+std::string fmt(const char* format, auto... values) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf, format, values...);
+  return buf;
+}
+
+void render_sites(std::ostream& out, const char* title, const ordered_json& sites) {
+  out << '\n' << title << '\n' << fmt("  %10s %10s %8s  %s\n", "self ms", "total ms", "calls", "site");
+  for (const auto& s : sites)
+    out << fmt("  %10.3f %10.3f %8zu  %s", s["self_ms"].get<double>(), s["total_ms"].get<double>(),
+               s["calls"].get<std::size_t>(), s["site"].get<std::string>().c_str())
+        << fmt("  (%s:%u)\n", s["file"].get<std::string>().c_str(), s["line"].get<unsigned>());
+}
+
+}  // namespace
+
+std::string render_report_text(const ordered_json& r) {
+  std::ostringstream out;
+  const auto& t = r["frame_time_ms"];
+  out << "session " << r["session_id"].get<std::string>() << " (" << r["file"].get<std::string>() << "): "
+      << r["frames"].get<std::size_t>() << " frames, " << r["calls"].get<std::size_t>() << " calls";
+  if (r["calls_not_recorded"].get<std::uint64_t>() > 0)
+    out << ", " << r["calls_not_recorded"].get<std::uint64_t>() << " calls not recorded (overflow)";
+  out << "\n\nframe time (ms), budget " << fmt("%.1f", r["budget_ms"].get<double>()) << " ms:\n"
+      << fmt("  p50 %.3f   p90 %.3f   p99 %.3f   max %.3f   mean %.3f\n", t["p50"].get<double>(),
+             t["p90"].get<double>(), t["p99"].get<double>(), t["max"].get<double>(), t["mean"].get<double>())
+      << fmt("  over budget: %zu frames (%.1f%%)\n", t["over_budget"].get<std::size_t>(),
+             t["over_budget_percent"].get<double>());
+  render_sites(out, "top sites by self time:", r["top_self"]);
+  render_sites(out, "top sites by total time:", r["top_total"]);
+  out << "\ntop entities by total time:\n";
+  if (r["top_entities"].empty()) out << "  (no call has an entity_id)\n";
+  for (const auto& e : r["top_entities"])
+    out << fmt("  %10.3f ms %8zu calls  %s\n", e["total_ms"].get<double>(), e["calls"].get<std::size_t>(),
+               e["entity_id"].get<std::string>().c_str());
+  const auto& rb = r["rollback"];
+  out << "\nrollbacks: " << rb["count"].get<std::size_t>();
+  if (rb["count"].get<std::size_t>() > 0)
+    out << fmt(", frames resimulated %lld total (mean %.1f, max %d), snapshot age mean %.2f ms, max %.2f ms",
+               rb["frames_resimulated"]["total"].get<long long>(), rb["frames_resimulated"]["mean"].get<double>(),
+               rb["frames_resimulated"]["max"].get<int>(), rb["snapshot_age_ms"]["mean"].get<double>(),
+               rb["snapshot_age_ms"]["max"].get<double>());
+  out << "\n\nworst frames:\n";
+  for (const auto& f : r["worst_frames"]) {
+    out << fmt("  frame %llu: %.3f ms%s\n", f["frame"].get<unsigned long long>(), f["duration_ms"].get<double>(),
+               f["rollback"].get<bool>() ? " (rollback)" : "");
+    std::string indent = "    ";
+    for (const auto& step : f["path"]) {
+      out << indent << fmt("%.3f ms (self %.3f)  ", step["duration_ms"].get<double>(), step["self_ms"].get<double>())
+          << step["label"].get<std::string>() << '\n';
+      indent += "  ";
+    }
+  }
+  return out.str();
+}
+
+int run_report(const std::vector<std::string>& args) {
+  const parsed_args a = parse_args(args, {"--budget", "--top", "--worst"}, {"--json"});
+  if (a.positional.size() != 1) throw usage_error("expected exactly one session FILE");
+  report_options opt;
+  opt.budget_ms = a.get_number("--budget", opt.budget_ms);
+  opt.top = a.get_count("--top", opt.top);
+  opt.worst = a.get_count("--worst", opt.worst);
+  const std::string& file = a.positional[0];
+  const Session s = read_session(file);
+  for (const auto& w : s.warnings) std::cerr << "yams: warning: " << w << '\n';
+  const ordered_json r = make_report(s, file, opt);
+  if (a.has("--json"))
+    std::cout << r.dump(2) << '\n';
+  else
+    std::cout << render_report_text(r);
+  return 0;
+}
+
+}  // namespace yams::tool
