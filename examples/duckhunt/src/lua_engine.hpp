@@ -1,0 +1,135 @@
+// The scripting side of the game: an embedded Lua 5.4 state running the scripts directory's game.lua
+// (round set-up, collision, input and scheduled actions, rules) and behaviours/<kind>.lua (one per
+// entity kind, each with on_update(id, dt)). Script errors are reported with their file and line.
+#pragma once
+
+#include "lifecycle.hpp"
+#include "world.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct lua_State;
+
+namespace duckhunt {
+
+class GameLuaAPI;
+
+/// A script that cannot be loaded (missing file, syntax error, missing function); what() names the
+/// file and, for Lua errors, the line.
+class script_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Receives one line per reported problem (script errors at run time); stderr in the game.
+using report_sink = std::function<void(std::string_view)>;
+
+/// An entity kind: its behaviour script and the Lua function called every frame.
+struct KindInfo {
+  std::string name;
+  std::string script;   ///< path of behaviours/<name>.lua
+  double radius = 16;
+  int on_update = 0;    ///< registry reference of the behaviour's on_update
+};
+
+struct CollisionRule {
+  std::uint32_t a = 0, b = 0;
+  std::string action;
+};
+
+struct TransformRule {
+  std::uint32_t from = 0, into = 0;
+  std::size_t var = 0;
+  double below = 0;
+};
+
+/// Which kinds a delayed hit can strike, how far from the aim point, and the collision action it runs.
+struct HitRule {
+  std::vector<std::uint32_t> kinds;
+  double slop = 0;
+  std::string action = "shot";
+};
+
+class LuaEngine {
+ public:
+  /// Creates the Lua state for the scripts in `scripts_dir`; load() reads them.
+  LuaEngine(World& world, std::string scripts_dir, report_sink report);
+  ~LuaEngine();
+  LuaEngine(const LuaEngine&) = delete;
+  LuaEngine& operator=(const LuaEngine&) = delete;
+
+  /// Registers the `ams` table bound to `api` and replaces math.random by the world's generator.
+  /// Call once, before load(). Game thread.
+  void bind(GameLuaAPI& api);
+  /// Loads behaviours/*.lua, then game.lua and its rules. Throws script_error naming the file (and the
+  /// line, for Lua errors) on failure. Game thread.
+  void load();
+
+  /// Runs due scheduled callbacks, then every live entity's behaviour (per-entity on_update). Game thread.
+  void update(double dt);
+  /// Runs game.lua's collision[action](entity_a, entity_b). Returns false if the script failed (reported). Game thread.
+  bool execute_collision_action(const std::string& action, const std::string& entity_a,
+                                const std::string& entity_b);
+  /// Runs game.lua's input[action](x, y). Returns false if the script failed (reported). Game thread.
+  bool execute_input_action(const std::string& action, double x, double y);
+  /// Runs game.lua's on_round_start(round, ducks), which spawns the round's entities. Game thread.
+  bool start_round(std::uint32_t round, int ducks);
+
+  /// The kind called `name`, or -1. Any thread after construction.
+  int kind_index(std::string_view name) const noexcept;
+  const std::vector<KindInfo>& kinds() const noexcept { return kinds_; }
+  const std::vector<CollisionRule>& collision_rules() const noexcept { return collisions_; }
+  const std::vector<TransformRule>& transform_rules() const noexcept { return transforms_; }
+  const HitRule& hit_rule() const noexcept { return hit_; }
+  /// game.lua's `round_seconds`: a round not won by then is lost (default 30).
+  double round_seconds() const noexcept { return round_seconds_; }
+  /// The slot of per-entity variable `name`, assigning the next free one; -1 when all are taken.
+  int var_slot(std::string_view name);
+
+  /// Calls the function below the `nargs` arguments on the stack, protected. A failure is reported as
+  /// "script error in <what>(<subject>)" with the script's file and line, once per what and subject.
+  /// Returns whether it succeeded. Game thread.
+  bool protected_call(int nargs, std::string_view what, std::string_view subject);
+  /// Number of script failures so far (reported or not).
+  std::uint64_t failures() const noexcept { return failures_; }
+  lua_State* state() const noexcept { return L_; }
+
+ private:
+  void load_game_script();
+  void load_behaviours();
+  /// Runs the file `rel` (relative to the scripts directory), leaving its one result on the stack.
+  void run_file(const std::string& rel);
+  void read_collision_rules();
+  void read_transform_rules();
+  void read_hit_rule();
+  std::uint32_t rule_kind(const char* where, const char* field);
+  void run_scheduled();
+  /// Pushes game.lua's table `section`[`name`] (a function), or nothing and returns false.
+  bool push_game_function(const char* section, std::string_view name);
+  std::string locate(std::string message) const;
+
+  World& world_;
+  std::string dir_;
+  report_sink report_;
+  lua_State* L_ = nullptr;
+  int game_ = 0;  ///< registry reference of the table game.lua returned
+  std::vector<KindInfo> kinds_;
+  std::vector<CollisionRule> collisions_;
+  std::vector<TransformRule> transforms_;
+  HitRule hit_;
+  double round_seconds_ = 30;
+  std::vector<std::string> var_names_;
+  std::vector<std::string> chunks_;  ///< the loaded files, relative to dir_
+  LifecycleProvider lifecycle_;
+  std::set<std::string, std::less<>> reported_;
+  std::uint64_t failures_ = 0;
+  std::string id_buf_;
+};
+
+}  // namespace duckhunt

@@ -1,0 +1,157 @@
+// yams-duckhunt: runs the duck hunt headless at 60 frames a second (or flat out), optionally serving
+// the live profiler panel and recording the session. Ctrl-C stops cleanly.
+#include "game_engine.hpp"
+#include "options.hpp"
+
+#if DUCKHUNT_WITH_YAMS
+#include <yams/server.hpp>
+#include <yams/session.hpp>
+#include <yams/yams.hpp>
+#endif
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+namespace {
+
+std::atomic<int> g_signal{0};
+static_assert(std::atomic<int>::is_always_lock_free, "the signal handler needs a lock-free flag");
+
+extern "C" void on_signal(int sig) { g_signal.store(sig, std::memory_order_relaxed); }
+
+const char* program_name() {
+#if DUCKHUNT_WITH_YAMS
+  return "yams-duckhunt";
+#else
+  return "yams-duckhunt-noplugin";
+#endif
+}
+
+/// <exe dir>/../share/yams/duckhunt/scripts when installed, else the source tree's scripts.
+std::string default_scripts_dir() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed = exe.parent_path().parent_path() / "share/yams/duckhunt/scripts";
+    if (fs::is_directory(installed, ec)) return installed.string();
+  }
+  return DUCKHUNT_SCRIPTS_DIR;
+}
+
+#if DUCKHUNT_WITH_YAMS
+/// Starts what the options ask for; returns false after printing an error.
+bool start_profiling(const duckhunt::Options& o) {
+  try {
+    if (o.profile || o.serve || !o.record.empty()) yams::enable();
+    if (!o.record.empty()) yams::start_recording(o.record);
+    if (o.serve) {
+#if !DUCKHUNT_WITH_SERVER
+      throw std::runtime_error("--serve: this build has no live server (configured with YAMS_BUILD_SERVER=OFF)");
+#else
+      yams::serve_options so;
+      so.port = static_cast<std::uint16_t>(o.port);
+      so.source_roots = {DUCKHUNT_SOURCE_ROOT};
+      const yams::server_info info = yams::serve(so);
+      std::printf("%s: profiler panel at %s (press F9 there; Ctrl-C here to stop)\n", program_name(),
+                  info.url.c_str());
+      std::fflush(stdout);
+#endif
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: error: %s\n", program_name(), e.what());
+    return false;
+  }
+  return true;
+}
+
+void stop_profiling(const duckhunt::Options& o) {
+#if DUCKHUNT_WITH_SERVER
+  if (o.serve) yams::stop_serving();
+#endif
+  if (!o.record.empty()) {
+    const std::size_t n = yams::stop_recording();
+    std::printf("%s: recorded %zu frames to %s\n", program_name(), n, o.record.c_str());
+  }
+}
+#endif
+
+void print_summary(const duckhunt::GameEngine& engine, std::uint64_t frames, double seconds) {
+  const duckhunt::GameState& s = engine.world().state;
+  const duckhunt::Stats& st = engine.stats();
+  std::printf("%s: %llu frames in %.3f s (%.1f us/frame); rounds won %u, lost %u; score %lld; shots %u, hits %u; "
+              "rollbacks %llu (%llu frames re-simulated); script errors %llu\n",
+              program_name(), static_cast<unsigned long long>(frames), seconds,
+              frames ? seconds * 1e6 / static_cast<double>(frames) : 0.0, s.rounds_won, s.rounds_lost,
+              static_cast<long long>(s.score), s.shots, s.hits, static_cast<unsigned long long>(st.rollbacks),
+              static_cast<unsigned long long>(st.frames_resimulated),
+              static_cast<unsigned long long>(engine.lua().failures()));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  duckhunt::Options o;
+  try {
+    o = duckhunt::parse_options(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const duckhunt::usage_error& e) {
+    std::fprintf(stderr, "%s: %s\nrun '%s --help' for the options\n", program_name(), e.what(), program_name());
+    return 2;
+  }
+  if (o.help) {
+    std::fputs(duckhunt::usage_text(), stdout);
+    return 0;
+  }
+#if !DUCKHUNT_WITH_YAMS
+  if (o.serve || o.profile || !o.record.empty()) {
+    std::fprintf(stderr, "%s: --serve, --record and --profile need the instrumented build, yams-duckhunt\n",
+                 program_name());
+    return 2;
+  }
+#endif
+  duckhunt::Config cfg;
+  cfg.scripts_dir = o.scripts.empty() ? default_scripts_dir() : o.scripts;
+  cfg.ducks = o.ducks;
+  cfg.seed = o.seed;
+  cfg.latency_frames = duckhunt::latency_frames(o.latency_ms, cfg.dt);
+
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  try {
+    duckhunt::GameEngine engine(cfg, [](std::string_view line) {
+      std::fwrite(line.data(), 1, line.size(), stderr);
+      std::fputc('\n', stderr);
+    });
+#if DUCKHUNT_WITH_YAMS
+    if (!start_profiling(o)) return 1;
+#endif
+    using clock = std::chrono::steady_clock;
+    const auto frame_time = std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(cfg.dt));
+    const auto t0 = clock::now();
+    std::uint64_t n = 0;
+    while ((o.frames == 0 || n < o.frames) && g_signal.load(std::memory_order_relaxed) == 0) {
+      engine.update(cfg.dt);
+      ++n;
+      if (!o.unpaced) std::this_thread::sleep_until(t0 + frame_time * static_cast<clock::rep>(n));
+    }
+    const double seconds = std::chrono::duration<double>(clock::now() - t0).count();
+    if (const int sig = g_signal.load()) {
+      std::printf("%s: stopped by %s after %llu frames\n", program_name(), sig == SIGINT ? "SIGINT" : "SIGTERM",
+                  static_cast<unsigned long long>(n));
+    }
+#if DUCKHUNT_WITH_YAMS
+    stop_profiling(o);
+#endif
+    print_summary(engine, n, seconds);
+    if (o.hash) std::printf("hash: %016llx\n", static_cast<unsigned long long>(engine.hash()));
+  } catch (const duckhunt::script_error& e) {
+    std::fprintf(stderr, "%s: error: %s\n", program_name(), e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,84 @@
+// Parsing yams-duckhunt's command line.
+#include "options.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace duckhunt {
+namespace {
+
+std::uint64_t parse_number(const std::string& option, const std::string& text, std::uint64_t lo, std::uint64_t hi) {
+  std::uint64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < lo || v > hi) {
+    throw usage_error(option + ": expected a whole number from " + std::to_string(lo) + " to " +
+                      std::to_string(hi) + ", got '" + text + "'");
+  }
+  return v;
+}
+
+}  // namespace
+
+const char* usage_text() noexcept {
+  return "usage: yams-duckhunt [options]\n"
+         "  --frames N        stop after N frames (default: run until Ctrl-C)\n"
+         "  --ducks N         ducks per round (default 50)\n"
+         "  --seed S          random seed of the game and the simulated shooter (default 1)\n"
+         "  --latency-ms MS   how late hits arrive, causing rollbacks (default 100, 0 to 1900)\n"
+         "  --unpaced         run flat out instead of 60 frames a second\n"
+         "  --serve           start the profiler server and print the panel's URL\n"
+         "  --port P          the server's port (default 8765, 0 for any free one)\n"
+         "  --record FILE     record the profiling session to FILE (streaming JSON lines)\n"
+         "  --profile         enable profiling (implied by --serve and --record)\n"
+         "  --hash            print the final game state's hash\n"
+         "  --scripts DIR     the Lua scripts (default: installed next to the program, else the sources)\n"
+         "  --help            this text\n";
+}
+
+Options parse_options(const std::vector<std::string>& args) {
+  Options o;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&]() -> const std::string& {
+      if (i + 1 >= args.size()) throw usage_error(a + ": missing value");
+      return args[++i];
+    };
+    if (a == "--frames") {
+      o.frames = parse_number(a, value(), 1, 1'000'000'000);
+    } else if (a == "--ducks") {
+      o.ducks = static_cast<int>(parse_number(a, value(), 1, 100'000));
+    } else if (a == "--seed") {
+      o.seed = parse_number(a, value(), 0, UINT64_MAX);
+    } else if (a == "--latency-ms") {
+      o.latency_ms = static_cast<int>(parse_number(a, value(), 0, max_latency_ms));
+    } else if (a == "--unpaced") {
+      o.unpaced = true;
+    } else if (a == "--serve") {
+      o.serve = true;
+    } else if (a == "--port") {
+      o.port = static_cast<int>(parse_number(a, value(), 0, 65535));
+      o.port_given = true;
+    } else if (a == "--record") {
+      o.record = value();
+      if (o.record.empty()) throw usage_error("--record: missing file name");
+    } else if (a == "--profile") {
+      o.profile = true;
+    } else if (a == "--hash") {
+      o.hash = true;
+    } else if (a == "--scripts") {
+      o.scripts = value();
+    } else if (a == "--help" || a == "-h") {
+      o.help = true;
+    } else {
+      throw usage_error("unknown option '" + a + "'");
+    }
+  }
+  if (o.port_given && !o.serve) throw usage_error("--port: only meaningful with --serve");
+  return o;
+}
+
+int latency_frames(int latency_ms, double dt) noexcept {
+  return static_cast<int>(std::lround(latency_ms / (dt * 1000.0)));
+}
+
+}  // namespace duckhunt
