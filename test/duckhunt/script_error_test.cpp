@@ -1,0 +1,137 @@
+// Script problems: errors at load time stop the game with the file and line; errors while playing
+// are reported once (per entity, or per action) with the file and line, and the game goes on.
+#include "game_engine.hpp"
+#include "script_dir.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace duckhunt {
+namespace {
+
+using test::script_dir;
+
+struct collected {
+  std::vector<std::string> lines;
+  report_sink sink() {
+    return [this](std::string_view l) { lines.emplace_back(l); };
+  }
+};
+
+Config config(const std::string& dir, int ducks = 20) {
+  Config c;
+  c.scripts_dir = dir;
+  c.ducks = ducks;
+  return c;
+}
+
+std::string load_error(const std::string& dir) {
+  try {
+    GameEngine g(config(dir), {});
+  } catch (const script_error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(DuckhuntScripts, FailingBehaviourIsReportedOnceWithFileAndLineAndTheGameGoesOn) {
+  script_dir dir("behaviour_error");
+  dir.edit("behaviours/duck.lua", "function duck.on_update(id, dt)\n",
+           "function duck.on_update(id, dt)\n  if id == \"duck_3\" then error(\"boom\") end\n");
+  const int line = dir.line_of("behaviours/duck.lua", "error(\"boom\")");
+  collected out;
+  GameEngine g(config(dir.path()), out.sink());
+  World& w = g.world();
+  const double x4 = w.find("duck_4")->x;
+  for (int i = 0; i < 30; ++i) g.update(g.dt());
+  ASSERT_EQ(out.lines.size(), 1u);
+  EXPECT_EQ(out.lines[0], "duckhunt: script error in on_update(duck_3) at frame 0: " +
+                              dir.file("behaviours/duck.lua") + ":" + std::to_string(line) +
+                              ": boom (reported once; the game goes on)");
+  EXPECT_GE(g.lua().failures(), 30u);
+  EXPECT_EQ(w.state.frame, 30u);
+  EXPECT_NE(w.find("duck_4")->x, x4);
+}
+
+TEST(DuckhuntScripts, ApiMisuseNamesTheCallingLine) {
+  script_dir dir("api_misuse");
+  dir.edit("behaviours/duck.lua", "ams.set_vy(id, vy)", "ams.set_vy(\"nobody\", vy)");
+  const int line = dir.line_of("behaviours/duck.lua", "ams.set_vy(\"nobody\"");
+  collected out;
+  GameEngine g(config(dir.path(), 4), out.sink());
+  g.update(g.dt());
+  ASSERT_EQ(out.lines.size(), 4u);  // one per duck
+  EXPECT_NE(out.lines[0].find(dir.file("behaviours/duck.lua") + ":" + std::to_string(line) +
+                              ": ams.set_vy: no entity 'nobody'"),
+            std::string::npos)
+      << out.lines[0];
+}
+
+TEST(DuckhuntScripts, MissingCollisionActionIsReportedOnce) {
+  script_dir dir("missing_action");
+  dir.edit("game.lua", "function game.collision.bounce(a, b)", "function game.collision.renamed(a, b)");
+  collected out;
+  GameEngine g(config(dir.path(), 100), out.sink());
+  for (int i = 0; i < 120; ++i) g.update(g.dt());
+  ASSERT_EQ(out.lines.size(), 1u);
+  EXPECT_NE(out.lines[0].find("script error in collision(bounce): " + dir.file("game.lua") +
+                              " defines no collision.bounce function"),
+            std::string::npos)
+      << out.lines[0];
+}
+
+TEST(DuckhuntScripts, MissingScriptsDirectory) {
+  EXPECT_EQ(load_error("/nonexistent/scripts"),
+            "scripts directory '/nonexistent/scripts' not found (use --scripts DIR)");
+}
+
+TEST(DuckhuntScripts, MissingGameScript) {
+  script_dir dir("missing_game");
+  std::filesystem::remove(dir.file("game.lua"));
+  EXPECT_EQ(load_error(dir.path()), dir.file("game.lua") + ": missing script (cannot open it)");
+}
+
+TEST(DuckhuntScripts, SyntaxErrorNamesFileAndLine) {
+  script_dir dir("syntax");
+  dir.edit("game.lua", "game.round_seconds = 30", "game.round_seconds = = 30");
+  const int line = dir.line_of("game.lua", "= = 30");
+  const std::string msg = load_error(dir.path());
+  EXPECT_EQ(msg.rfind(dir.file("game.lua") + ":" + std::to_string(line) + ": unexpected symbol near '='", 0), 0u)
+      << msg;
+}
+
+TEST(DuckhuntScripts, RuntimeErrorWhileLoadingNamesFileAndLine) {
+  script_dir dir("load_runtime");
+  dir.edit("behaviours/feather.lua", "local feather = { radius = 3 }", "local feather = { radius = 3 } + 1");
+  const std::string msg = load_error(dir.path());
+  EXPECT_EQ(msg.rfind(dir.file("behaviours/feather.lua") + ":2: attempt to perform arithmetic", 0), 0u) << msg;
+}
+
+TEST(DuckhuntScripts, BehaviourWithoutOnUpdate) {
+  script_dir dir("no_on_update");
+  dir.edit("behaviours/feather.lua", "function feather.on_update", "function feather.update");
+  EXPECT_EQ(load_error(dir.path()),
+            dir.file("behaviours/feather.lua") + ": the returned table has no on_update function");
+}
+
+TEST(DuckhuntScripts, RuleNamingAnUnknownKind) {
+  script_dir dir("unknown_kind");
+  dir.edit("game.lua", "{ a = \"duck\", b = \"duck\"", "{ a = \"goose\", b = \"duck\"");
+  EXPECT_EQ(load_error(dir.path()),
+            dir.file("game.lua") + ": collisions[1].a: unknown kind 'goose' (no behaviours/goose.lua)");
+}
+
+TEST(DuckhuntScripts, ScriptsCannotReachTheClockOrFiles) {
+  script_dir dir("sandbox");
+  dir.edit("game.lua", "function game.on_round_start(round, ducks)\n",
+           "function game.on_round_start(round, ducks)\n  local t = os.time()\n");
+  collected out;
+  GameEngine g(config(dir.path()), out.sink());
+  ASSERT_EQ(out.lines.size(), 1u);
+  EXPECT_NE(out.lines[0].find("attempt to index a nil value (global 'os')"), std::string::npos) << out.lines[0];
+}
+
+}  // namespace
+}  // namespace duckhunt
