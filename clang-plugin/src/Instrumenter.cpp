@@ -29,13 +29,17 @@ constexpr unsigned SiteLuaCode = 1u << 0;
 constexpr unsigned SiteLuaCallback = 1u << 1;
 constexpr unsigned SiteFrame = 1u << 2;
 
+// The function's own marker wins over one it inherited: an explicit
+// specialisation inherits the primary template's and may carry its own.
 const AnnotateAttr *findMarker(const Decl *D) {
   if (!D->hasAttrs())
     return nullptr;
+  const AnnotateAttr *Found = nullptr;
   for (const auto *A : D->specific_attrs<AnnotateAttr>())
-    if (A->getAnnotation().starts_with(MarkerPrefix))
-      return A;
-  return nullptr;
+    if (A->getAnnotation().starts_with(MarkerPrefix) &&
+        (!Found || Found->isInherited()))
+      Found = A;
+  return Found;
 }
 
 void stripMarkers(FunctionDecl *FD) {
