@@ -180,11 +180,17 @@ void collector::main_loop() {
         continue;
       }
     }
-    again = run_pass();
-    if (stop) {
-      while (run_pass()) {
+    try {
+      again = run_pass();
+      if (stop) {
+        while (run_pass()) {
+        }
+        return;
       }
-      return;
+    } catch (...) {
+      // Out of memory while assembling: try again at the next poll rather than terminate.
+      again = false;
+      if (stop) return;
     }
     const auto now = std::chrono::steady_clock::now();
     if (now - last_calibration > 1s) {

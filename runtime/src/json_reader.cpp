@@ -117,7 +117,7 @@ FrameProfile frame_from_json(std::string_view json_text) {
   json doc;
   try {
     doc = json::parse(json_text.begin(), json_text.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for a number too large
     throw format_error(std::string("frame JSON: ") + e.what());
   }
   if (!doc.is_object()) fail("frame JSON", "an object");

@@ -33,18 +33,26 @@ struct clock_origin {
   std::chrono::steady_clock::time_point steady = std::chrono::steady_clock::now();
   std::uint64_t tsc = timestamp();
 };
-const clock_origin g_origin;
+
+// Taken at process start (see g_started below) or at first use, whichever comes first.
+const clock_origin& origin() noexcept {
+  static const clock_origin o;
+  return o;
+}
+
 std::atomic<double> g_ms_per_tick{0.0};
 
+// Timestamp ticks against steady_clock since origin(), waiting until `min_span` has passed.
 double measure_ms_per_tick(std::chrono::nanoseconds min_span) noexcept {
+  const clock_origin& o = origin();
   auto now = std::chrono::steady_clock::now();
   std::uint64_t tsc = timestamp();
-  while (now - g_origin.steady < min_span) {
+  while (now - o.steady < min_span) {
     now = std::chrono::steady_clock::now();
     tsc = timestamp();
   }
-  const double ms = std::chrono::duration<double, std::milli>(now - g_origin.steady).count();
-  const auto ticks = static_cast<double>(tsc - g_origin.tsc);
+  const double ms = std::chrono::duration<double, std::milli>(now - o.steady).count();
+  const auto ticks = static_cast<double>(tsc - o.tsc);
   return ticks > 0 ? ms / ticks : 1e-6;
 }
 
@@ -355,6 +363,7 @@ bool env_says_on(const char* v) {
 
 // Runs at process start in the TU every probe references (g_recording), so static linking keeps it.
 const bool g_started = [] {
+  (void)detail::origin();
   (void)session();
   if (env_says_on(std::getenv("YAMS_PROFILE"))) g_enabled.store(true, std::memory_order_relaxed);
   return true;

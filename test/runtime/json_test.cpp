@@ -149,6 +149,7 @@ TEST(Json, ErrorsNameWhatAndWhere) {
   expect_error(R"({"frame":1,"rollback":3})", "rollback: expected null or an object");
   expect_error(R"({"frame":1,)", "frame JSON");
   expect_error("[1]", "frame JSON: expected an object");
+  expect_error(R"({"frame":1,"timestamp":1e999})", "frame JSON");  // found by the fuzzer
 }
 
 }  // namespace

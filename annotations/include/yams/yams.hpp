@@ -56,7 +56,8 @@ class finished_frame {
   explicit finished_frame(std::shared_ptr<detail::pending_frame> p) : p_(std::move(p)) {}
   /// Whether a frame was recorded.
   explicit operator bool() const noexcept { return p_ != nullptr; }
-  /// The assembled frame; blocks until the collector has built it. Any thread.
+  /// The assembled frame; blocks until the collector has built it (waking it). Any thread but the
+  /// collector's (not from inside the broadcast callback).
   const FrameProfile& operator*() const;
   const FrameProfile* operator->() const { return &**this; }
   /// The frame number and duration, available at once.
@@ -81,8 +82,8 @@ using broadcast_callback = std::function<void(std::string_view message)>;
 /// again. Any thread; do not call from inside the callback.
 void set_broadcast_callback(broadcast_callback cb);
 
-/// The last finished frames, oldest first (at most history_size()). Any thread; waits for frames
-/// already ended to be assembled.
+/// The last finished frames, oldest first (at most history_size()). Any thread but the collector's
+/// (not from inside the broadcast callback); waits for frames already ended to be assembled.
 std::vector<std::shared_ptr<const FrameProfile>> history();
 /// Number of frames kept (60 by default). Setting it drops the oldest frames beyond it. Any thread.
 std::size_t history_size() noexcept;
