@@ -14,28 +14,24 @@ describe('FrameBuffer', () => {
     expect(b.paused).toBe(false);
   });
 
-  it('holds a selected frame while new ones arrive, steps, and resumes to live', () => {
-    const b = new FrameBuffer(10);
+  it('freezes the view on a selected frame while new ones arrive, steps, and resumes to live', () => {
+    const b = new FrameBuffer(4);
     for (let i = 1; i <= 4; ++i) b.push(fr(i));
     b.select(1);
-    b.push(fr(5));
+    for (let i = 5; i <= 9; ++i) b.push(fr(i));
     expect(b.paused).toBe(true);
     expect(b.selected?.frame).toBe(2);
+    expect(b.shown.map((f) => f.frame)).toEqual([1, 2, 3, 4]);
+    expect(b.frames.map((f) => f.frame)).toEqual([6, 7, 8, 9]);
+    expect(b.sincePause).toBe(5);
     b.step(-5);
     expect(b.selected?.frame).toBe(1);
     b.step(2);
     expect(b.selected?.frame).toBe(3);
     b.resume();
-    expect(b.selected?.frame).toBe(5);
-  });
-
-  it('moves a pinned frame that fell out of the window to the oldest kept', () => {
-    const b = new FrameBuffer(2);
-    b.push(fr(1));
-    b.push(fr(2));
-    b.select(0);
-    b.push(fr(3));
-    expect(b.selected?.frame).toBe(2);
+    expect(b.paused).toBe(false);
+    expect(b.selected?.frame).toBe(9);
+    expect(b.sincePause).toBe(0);
   });
 
   it('shows a loaded file paused on its last frame and saves as a session', () => {

@@ -6,61 +6,78 @@ export type Source = 'live' | 'file';
 
 export class FrameBuffer {
   readonly capacity: number;
+  /** the live window, newest last (keeps filling while paused) */
   frames: FrameProfile[] = [];
-  /** frame number of the selected frame when paused; null follows the newest (live) */
+  /** what the views show while paused: the window as it was when the view paused, or a loaded file */
+  frozen: FrameProfile[] | null = null;
+  /** frame number of the selected frame while paused */
   pinned: number | null = null;
   source: Source = 'live';
   session_id = '';
   start_time = 0;
   /** bumped on every change so views can tell cheaply whether to redraw */
   version = 0;
-  /** frames received since the buffer was last reset (the strip's motion) */
+  /** frames received since the buffer was last reset */
   received = 0;
+  /** frames received since the view paused */
+  sincePause = 0;
 
   constructor(capacity = 240) {
     this.capacity = capacity;
   }
 
-  /** Appends a frame, dropping the oldest beyond capacity. */
+  /** Appends a frame, dropping the oldest beyond capacity; a paused view keeps showing what it showed. */
   push(frame: FrameProfile): void {
     this.frames.push(frame);
     if (this.frames.length > this.capacity) this.frames.splice(0, this.frames.length - this.capacity);
-    if (this.pinned !== null && !this.frames.some((f) => f.frame === this.pinned)) this.pinned = this.frames[0].frame;
     this.received += 1;
+    if (this.frozen) this.sincePause += 1;
     this.version += 1;
   }
 
-  /** Replaces the contents (new session, history message, or a loaded file). */
+  /** Replaces the contents (new session, history message, or a loaded file, which shows paused). */
   reset(session_id: string, start_time: number, frames: FrameProfile[], source: Source): void {
     this.session_id = session_id;
     this.start_time = start_time;
     this.frames = frames.slice(-this.capacity);
     this.source = source;
-    this.pinned = source === 'file' && this.frames.length ? this.frames[this.frames.length - 1].frame : null;
+    this.frozen = source === 'file' ? this.frames : null;
+    this.pinned = this.frozen?.length ? this.frozen[this.frozen.length - 1].frame : null;
     this.received = this.frames.length;
+    this.sincePause = 0;
     this.version += 1;
   }
 
-  get paused(): boolean {
-    return this.pinned !== null;
+  /** The frames the views show: the frozen ones while paused, else the live window. */
+  get shown(): FrameProfile[] {
+    return this.frozen ?? this.frames;
   }
 
-  /** The selected frame: the pinned one, else the newest; undefined when empty. */
+  get paused(): boolean {
+    return this.frozen !== null;
+  }
+
+  /** The selected frame: the pinned one while paused, else the newest; undefined when empty. */
   get selected(): FrameProfile | undefined {
-    if (this.pinned === null) return this.frames[this.frames.length - 1];
-    return this.frames.find((f) => f.frame === this.pinned) ?? this.frames[this.frames.length - 1];
+    const list = this.shown;
+    if (this.pinned === null) return list[list.length - 1];
+    return list.find((f) => f.frame === this.pinned) ?? list[list.length - 1];
   }
 
   get selectedIndex(): number {
     const s = this.selected;
-    return s ? this.frames.indexOf(s) : -1;
+    return s ? this.shown.indexOf(s) : -1;
   }
 
-  /** Selects the frame at `index` and pauses the live view on it. */
+  /** Selects the shown frame at `index`, pausing the view (frozen as it is now). */
   select(index: number): void {
-    if (this.frames.length === 0) return;
-    const i = Math.max(0, Math.min(this.frames.length - 1, index));
-    this.pinned = this.frames[i].frame;
+    const list = this.shown;
+    if (list.length === 0) return;
+    if (!this.frozen) {
+      this.frozen = list.slice();
+      this.sincePause = 0;
+    }
+    this.pinned = this.frozen[Math.max(0, Math.min(this.frozen.length - 1, index))].frame;
     this.version += 1;
   }
 
@@ -70,14 +87,20 @@ export class FrameBuffer {
     if (i >= 0) this.select(i + delta);
   }
 
-  /** Returns to following the newest frame; a loaded file stays on its last frame. */
+  /** Returns to following the newest frame; a loaded file goes back to its last frame. */
   resume(): void {
-    this.pinned = this.source === 'file' && this.frames.length ? this.frames[this.frames.length - 1].frame : null;
+    if (this.source === 'file') {
+      this.pinned = this.frames.length ? this.frames[this.frames.length - 1].frame : null;
+    } else {
+      this.frozen = null;
+      this.pinned = null;
+      this.sincePause = 0;
+    }
     this.version += 1;
   }
 
-  /** The buffer as a session (document form when written). */
+  /** The shown frames as a session (document form when written). */
   toSession(): Session {
-    return { session_id: this.session_id, start_time: this.start_time, frames: this.frames.slice() };
+    return { session_id: this.session_id, start_time: this.start_time, frames: this.shown.slice() };
   }
 }

@@ -1,0 +1,178 @@
+// End-to-end: the real built panel in Debian's Chromium against the real `yams-duckhunt --serve`.
+// F9 opens the panel; frames arrive; the flame graph draws on_update bars; a call-tree node shows its
+// source line; pausing holds a frame; a rollback band shows its details; a saved session loads; a
+// restarted game is noticed. Screenshots go to $YAMS_ARTIFACTS.
+//   YAMS_DUCKHUNT=<exe> YAMS_ARTIFACTS=<dir> node --test e2e.test.mjs
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve as resolvePath } from 'node:path';
+import { openPage } from './browser.mjs';
+
+const exe = process.env.YAMS_DUCKHUNT;
+const artifacts = process.env.YAMS_ARTIFACTS ?? 'test-artifacts/panel';
+const sourceRoot = process.env.YAMS_SOURCE_ROOT ?? process.cwd();
+mkdirSync(artifacts, { recursive: true });
+
+/** Starts the game serving on `port` (0: any); resolves to { proc, url, port }. */
+function startGame(port = 0) {
+  const proc = spawn(exe, ['--serve', '--port', String(port), '--ducks', '4', '--latency-ms', '150', '--seed', '7'],
+                     { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL from ${exe} within 20 s:\n${out}`)), 20_000);
+    const read = (d) => {
+      out += d;
+      const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)\/\S*/);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ proc, url: m[0], port: Number(m[1]) });
+      }
+    };
+    proc.stdout.on('data', read);
+    proc.stderr.on('data', read);
+    proc.on('exit', (code) => reject(new Error(`${exe} exited with ${code}:\n${out}`)));
+  });
+}
+
+function stopGame(game) {
+  return new Promise((resolve) => {
+    if (game.proc.exitCode !== null) return resolve();
+    game.proc.once('exit', () => resolve());
+    game.proc.kill('SIGINT');
+    setTimeout(() => game.proc.kill('SIGKILL'), 5000);
+  });
+}
+
+let game;
+let browser;
+let page;
+const attr = (sel, name) => page.getAttribute(sel, name);
+const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`) });
+const STRIP = '[data-testid=frame-strip]';
+const FLAME = '[data-testid=flame-canvas]';
+
+before(async () => {
+  assert.ok(exe, 'YAMS_DUCKHUNT must name the yams-duckhunt executable');
+  game = await startGame();
+  browser = await openPage({ downloads: true });
+  page = browser.page;
+  await page.goto(game.url);
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (game) await stopGame(game);
+});
+
+test('F9 opens the panel and frames arrive', async () => {
+  await page.waitForSelector('[data-testid=connection][data-state=open]');
+  assert.equal(await page.locator('[data-testid=panel]').count(), 0);
+  await page.keyboard.press('F9');
+  await page.waitForSelector('[data-testid=panel]');
+  await page.waitForFunction((s) => Number(document.querySelector(s)?.dataset.count) > 5, STRIP);
+  const first = Number(await attr(STRIP, 'data-newest-frame'));
+  await page.waitForFunction(([s, f]) => Number(document.querySelector(s).dataset.newestFrame) > f + 10, [STRIP, first]);
+  await shot('01-live-flame');
+});
+
+test('pausing holds the frame while the game runs on', async () => {
+  const box = await page.locator(STRIP).boundingBox();
+  await page.mouse.click(box.x + box.width - 30, box.y + box.height / 2);
+  await page.waitForSelector('[data-testid=resume]');
+  const held = await attr(STRIP, 'data-selected-frame');
+  assert.ok(Number(held) < Number(await attr(STRIP, 'data-newest-frame')), 'clicked a frame before the newest');
+  const received = Number(await attr('[data-testid=stats]', 'data-received'));
+  await page.waitForFunction(([s, n]) => Number(document.querySelector(s).dataset.received) > n + 20,
+                             ['[data-testid=stats]', received]);
+  assert.ok(Number(await attr('[data-testid=mode]', 'data-since-pause')) > 20);
+  assert.equal(await attr(STRIP, 'data-selected-frame'), held);
+  assert.equal(await attr(FLAME, 'data-frame'), held);
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(([s, f]) => document.querySelector(s).dataset.selectedFrame !== f, [STRIP, held]);
+  assert.equal(Number(await attr(STRIP, 'data-selected-frame')), Number(held) - 1);
+});
+
+test('the flame graph draws labelled on_update bars, with a tooltip', async () => {
+  const bars = () => attr(FLAME, 'data-bars').then((t) => JSON.parse(t));
+  let update = (await bars()).find((b) => b.label.startsWith('Lua → on_update(duck_'));
+  if (!update) {
+    // Narrow bars carry no label: zoom into the entity updates, as a user would.
+    const parent = (await bars()).find((b) => b.label === 'Lua Entity Updates');
+    assert.ok(parent, `no 'Lua Entity Updates' bar among ${JSON.stringify((await bars()).map((b) => b.label))}`);
+    const box = await page.locator(FLAME).boundingBox();
+    await page.mouse.click(box.x + parent.x + 4, box.y + parent.y + 5);
+    await page.waitForTimeout(100);
+    update = (await bars()).find((b) => b.label.startsWith('Lua → on_update(duck_'));
+  }
+  assert.ok(update, 'a labelled Lua → on_update(duck_…) bar');
+  const box = await page.locator(FLAME).boundingBox();
+  await page.mouse.move(box.x + update.x + 4, box.y + update.y + 5);
+  const tip = await page.waitForSelector('[data-testid=tooltip]');
+  assert.match(await tip.innerText(), /Lua → on_update\(duck_\w+\)[\s\S]*% of frame/);
+  await shot('02-flame-tooltip');
+});
+
+test('selecting a call-tree node shows the source line of its site', async () => {
+  await page.click('[data-testid=tab-tree]');
+  const row = page.locator('[role=treeitem]', { hasText: 'Lua → on_update(duck_' }).first();
+  await row.click();
+  const pathEl = page.locator('[data-testid=source-path]');
+  await pathEl.waitFor();
+  const [file, line] = (await pathEl.innerText()).split(/:(?=\d+$)/);
+  assert.match(file, /\.(lua|cpp)$/);
+  const expected = readFileSync(resolvePath(sourceRoot, file), 'utf8').split('\n')[Number(line) - 1].trim();
+  assert.ok(expected.length > 0, `line ${line} of ${file} is empty`);
+  await page.waitForFunction((text) => [...document.querySelectorAll('.view-line')]
+    .some((l) => l.textContent.replace(/\u00a0/g, ' ').trim() === text), expected);
+  assert.equal(await page.getAttribute('[data-testid=open-in-editor]', 'href'), `vscode://file/${file}:${line}`);
+  await shot('03-call-tree-source');
+});
+
+test('a rollback band appears and shows its details', async () => {
+  await page.click('[data-testid=resume]');
+  await page.click('[data-testid=tab-timeline]');
+  const band = page.locator('[data-testid=rollback-band]').first();
+  await band.waitFor({ timeout: 30_000 });
+  await page.click('[data-testid=pause]');
+  await band.click();
+  const details = page.locator('[data-testid=rollback-details]');
+  await details.waitFor();
+  assert.match(await details.innerText(), /frames_resimulated: \d+/);
+  assert.ok(Number(await page.locator('[data-testid=frames-resimulated]').innerText()) > 0);
+  await shot('04-timeline-rollback');
+});
+
+test('a saved session loads; a malformed one gives a clear message', async () => {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=save]')]);
+  const saved = join(artifacts, 'saved-session.json');
+  await download.saveAs(saved);
+  const session = JSON.parse(readFileSync(saved, 'utf8'));
+  assert.ok(session.frames.length > 10);
+  await page.locator('[data-testid=file-input]').setInputFiles(saved);
+  await page.waitForSelector('[data-testid=file-name]');
+  assert.equal(Number(await attr(STRIP, 'data-count')), session.frames.length);
+  assert.equal(Number(await attr(STRIP, 'data-selected-frame')), session.frames.at(-1).frame);
+  await page.click('[data-testid=tab-flame]');
+  assert.equal(Number(await attr(FLAME, 'data-frame')), session.frames.at(-1).frame);
+  await shot('05-loaded-session');
+  await page.locator('[data-testid=file-input]').setInputFiles({
+    name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"session_id":"x","frames":[{"frame":1,"calls":[{"id":1}]}]}'),
+  });
+  const problem = await page.waitForSelector('[data-testid=problem]');
+  assert.match(await problem.innerText(), /broken\.json\.frames\[0\]\.calls\[0\]\.duration: missing number/);
+  await page.click('[data-testid=back-to-live]');
+});
+
+test('a restarted game is reconnected to and named as a different session', async () => {
+  const before = await page.locator('[data-testid=session-id]').innerText();
+  await stopGame(game);
+  await page.waitForSelector('[data-testid=connection]:not([data-state=open])');
+  game = await startGame(game.port);
+  const notice = await page.waitForSelector('[data-testid=notice]', { timeout: 20_000 });
+  assert.match(await notice.innerText(), /The game restarted: now showing session/);
+  assert.notEqual(await page.locator('[data-testid=session-id]').innerText(), before);
+  await page.waitForSelector('[data-testid=connection][data-state=open]');
+  assert.deepEqual(browser.errors, []);
+});
