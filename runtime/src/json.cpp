@@ -1,5 +1,7 @@
 // The frame JSON writer (design section 4, docs/frame-format.md): hand-written for speed, shortest
 // round-trip doubles, strict string escaping with UTF-8 passed through and invalid bytes replaced.
+#include "json_write.hpp"
+
 #include <yams/frame.hpp>
 
 #include <charconv>
@@ -41,7 +43,9 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
   return n;
 }
 
-void append_string(std::string& out, std::string_view s) {
+}  // namespace
+
+void detail::write_json_string(std::string& out, std::string_view s) {
   out += '"';
   std::size_t run = 0;  // start of the pending run of bytes copied as they are
   for (std::size_t i = 0; i < s.size();) {
@@ -81,16 +85,7 @@ void append_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-template <class T>
-void append_int(std::string& out, T v) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
-}
-
-// Shortest text that reads back to the same double; always has a '.' or an exponent so readers
-// keep it a floating-point number. Infinities and NaN (not JSON) become null.
-void append_double(std::string& out, double v) {
+void detail::write_json_double(std::string& out, double v) {
   if (!std::isfinite(v)) {
     out += "null";
     return;
@@ -101,6 +96,18 @@ void append_double(std::string& out, double v) {
   if (std::memchr(buf, '.', static_cast<std::size_t>(r.ptr - buf)) == nullptr &&
       std::memchr(buf, 'e', static_cast<std::size_t>(r.ptr - buf)) == nullptr)
     out += ".0";
+}
+
+namespace {
+
+void append_string(std::string& out, std::string_view s) { detail::write_json_string(out, s); }
+void append_double(std::string& out, double v) { detail::write_json_double(out, v); }
+
+template <class T>
+void append_int(std::string& out, T v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
 }
 
 void append_arg(std::string& out, const arg_value& v) {

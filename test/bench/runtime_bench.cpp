@@ -54,12 +54,14 @@ void BM_floor(benchmark::State& state) {
   }
 }
 
-void BM_zone(benchmark::State& state) {
+// Times `zone_fn` (one zone per call) inside an open frame, draining every `batch` zones.
+template <class F>
+void run_zones(benchmark::State& state, F zone_fn) {
   yams::enable();
   yams::begin_frame(1);
   std::int64_t n = 0;
   for (auto _ : state) {
-    { yams::zone z(&plain_site); }
+    zone_fn();
     benchmark::ClobberMemory();
     if (++n == batch) {
       n = 0;
@@ -69,21 +71,14 @@ void BM_zone(benchmark::State& state) {
   yams::end_frame();
 }
 
+void BM_zone(benchmark::State& state) {
+  run_zones(state, [] { yams::zone z(&plain_site); });
+}
+
 void BM_zone_string_double(benchmark::State& state) {
-  yams::enable();
-  yams::begin_frame(1);
   const std::string entity = "duck_42";
   double vy = 533.7;
-  std::int64_t n = 0;
-  for (auto _ : state) {
-    { yams::zone z(&args_site, entity, vy); }
-    benchmark::ClobberMemory();
-    if (++n == batch) {
-      n = 0;
-      drain(state);
-    }
-  }
-  yams::end_frame();
+  run_zones(state, [&] { yams::zone z(&args_site, entity, vy); });
 }
 
 void BM_zone_disabled(benchmark::State& state) {

@@ -92,11 +92,16 @@ TEST_F(Collector, IdsAreUniqueAcrossFrames) {
   EXPECT_EQ(ids.size(), total);
 }
 
-TEST_F(Collector, FrameBufferLimits) {
-  for (std::uint64_t i = 0; i < 100; ++i) {
+// Records empty frames first, first + 1, ... first + count - 1.
+void empty_frames(std::uint64_t first, std::uint64_t count) {
+  for (std::uint64_t i = first; i < first + count; ++i) {
     yams::begin_frame(i);
     yams::end_frame();
   }
+}
+
+TEST_F(Collector, FrameBufferLimits) {
+  empty_frames(0, 100);
   auto h = yams::history();
   ASSERT_EQ(h.size(), 60u);
   EXPECT_EQ(h.front()->frame, 40u);
@@ -108,10 +113,7 @@ TEST_F(Collector, HistorySizeIsConfigurable) {
   EXPECT_EQ(yams::history_size(), 60u);
   yams::set_history_size(10);
   EXPECT_EQ(yams::history_size(), 10u);
-  for (std::uint64_t i = 0; i < 30; ++i) {
-    yams::begin_frame(i);
-    yams::end_frame();
-  }
+  empty_frames(0, 30);
   auto h = yams::history();
   ASSERT_EQ(h.size(), 10u);
   EXPECT_EQ(h.back()->frame, 29u);

@@ -1,0 +1,17 @@
+// The JSON writer's building blocks, shared by every runtime part that writes JSON by hand (frames,
+// session headers, protocol messages) so that strings and numbers are written one way everywhere.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace yams::detail {
+
+/// Appends `s` as a JSON string: quotes, `"` `\` and control characters escaped, valid UTF-8 passed
+/// through, invalid bytes replaced by U+FFFD. Any thread.
+void write_json_string(std::string& out, std::string_view s);
+/// Appends the shortest text that reads back to `v`, always with a `.` or an exponent (`16.0`);
+/// NaN and infinities (not JSON) as `null`. Any thread.
+void write_json_double(std::string& out, double v);
+
+}  // namespace yams::detail
