@@ -21,8 +21,7 @@ FrameProfile sample_frame(std::uint64_t number, bool with_rollback) {
   root.module = "game_engine";
   root.func = "update";
   root.duration = f.duration_ms;
-  // Names in alphabetical order: frame_from_json (runtime core) returns args sorted by name.
-  root.args = {{"dt", 0.0166}, {"none", nullptr}, {"paused", false}, {"tick", std::int64_t{-42}}};
+  root.args = {{"dt", 0.0166}, {"paused", false}, {"tick", std::int64_t{-42}}, {"none", nullptr}};  // capture order
   root.file = "/src/engine.cpp";
   root.line = 1427;
   root.thread = 1;
