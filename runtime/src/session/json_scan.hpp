@@ -1,5 +1,5 @@
-// Small JSON helpers of the session files: writing strings and numbers, turning byte offsets into
-// line:column positions, and finding the byte spans of values in text already known to be valid JSON.
+// Small JSON helpers of the session reader: turning byte offsets into line:column positions, checking
+// syntax, and finding the byte spans of values in text already known to be valid JSON.
 #pragma once
 
 #include <cstddef>
@@ -7,11 +7,6 @@
 #include <string_view>
 
 namespace yams::detail {
-
-/// Appends `s` as a JSON string literal (quoted, escaped). Any thread.
-void append_json_string(std::string& out, std::string_view s);
-/// Appends `v` as the shortest JSON number that reads back exactly (null if not finite). Any thread.
-void append_json_number(std::string& out, double v);
 
 /// A 1-based line and column (in bytes) of a byte offset in a text.
 struct text_position {

@@ -2,7 +2,7 @@
 // leaves every complete frame on disk) and the section 4 document form (written whole, then renamed).
 #include <yams/session.hpp>
 
-#include "json_scan.hpp"
+#include "json_write.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -19,9 +19,9 @@ std::runtime_error file_error(const std::string& path, const char* what) {
 
 void append_info_fields(std::string& out, const SessionInfo& info) {
   out += "\"session_id\":";
-  detail::append_json_string(out, info.session_id);
+  detail::write_json_string(out, info.session_id);
   out += ",\"start_time\":";
-  detail::append_json_number(out, info.start_time);
+  detail::write_json_double(out, info.start_time);
 }
 
 void write_all(std::FILE* f, const std::string& path, std::string_view text) {
