@@ -1,0 +1,223 @@
+// Integration: the real yams-duckhunt, built with the Clang plugin, records a session file; read back
+// with yams::read_session, its frames must have the design's call tree (section 2 and 3).
+#include <yams/frame.hpp>
+#include <yams/session.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <spawn.h>
+#include <string>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+std::string temp_file(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / (name + "_" + std::to_string(::getpid()) + ".jsonl")).string();
+}
+
+/// Runs a shell command, returning its output and exit status.
+std::pair<std::string, int> run(const std::string& command) {
+  std::string out;
+  FILE* p = ::popen((command + " 2>&1").c_str(), "r");
+  if (p == nullptr) return {"popen failed", -1};
+  char buf[4096];
+  while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  const int status = ::pclose(p);
+  return {out, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+}
+
+/// A frame's calls as a tree: children of each call id, in order.
+struct tree {
+  explicit tree(const yams::FrameProfile& f) : frame(f) {
+    for (const auto& c : f.calls) {
+      by_id[c.id] = &c;
+      if (c.parent_id) children[*c.parent_id].push_back(&c);
+      else roots.push_back(&c);
+    }
+  }
+  std::vector<const yams::CallNode*> kids(const yams::CallNode& c, const std::string& label) const {
+    std::vector<const yams::CallNode*> out;
+    if (auto it = children.find(c.id); it != children.end())
+      for (const auto* k : it->second)
+        if (k->label == label) out.push_back(k);
+    return out;
+  }
+  const yams::CallNode* kid(const yams::CallNode& c, const std::string& label) const {
+    auto k = kids(c, label);
+    return k.empty() ? nullptr : k.front();
+  }
+  const yams::FrameProfile& frame;
+  std::map<std::uint64_t, const yams::CallNode*> by_id;
+  std::map<std::uint64_t, std::vector<const yams::CallNode*>> children;
+  std::vector<const yams::CallNode*> roots;
+};
+
+const yams::arg_value* arg(const yams::CallNode& c, const std::string& name) {
+  for (const auto& [k, v] : c.args)
+    if (k == name) return &v;
+  return nullptr;
+}
+
+class DuckhuntTrace : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    path_ = temp_file("duckhunt_trace");
+    // Paced (60 fps) so the collector keeps up on a busy machine; 150 frames with hits 6 frames late.
+    auto [out, status] = run(std::string(DUCKHUNT_EXE) + " --frames 150 --latency-ms 100 --seed 1 --record " + path_);
+    output_ = out;
+    status_ = status;
+    session_ = yams::read_session(path_);
+  }
+  static void TearDownTestSuite() { std::filesystem::remove(path_); }
+
+  static inline std::string path_, output_;
+  static inline int status_ = -1;
+  static inline yams::Session session_;
+};
+
+TEST_F(DuckhuntTrace, RecordsEveryFrame) {
+  ASSERT_EQ(status_, 0) << output_;
+  EXPECT_NE(output_.find("recorded 150 frames to " + path_), std::string::npos) << output_;
+  EXPECT_TRUE(session_.warnings.empty());
+  ASSERT_EQ(session_.frames.size(), 150u);
+  for (std::size_t i = 0; i < session_.frames.size(); ++i) EXPECT_EQ(session_.frames[i].frame, i + 1);
+}
+
+TEST_F(DuckhuntTrace, FrameHasTheDesignsTreeDownToAmsSetVy) {
+  ASSERT_FALSE(session_.frames.empty());
+  const tree t(session_.frames[10]);
+  ASSERT_EQ(t.roots.size(), 1u);
+  const yams::CallNode& frame = *t.roots[0];
+  EXPECT_EQ(frame.label, "Frame");
+  EXPECT_EQ(frame.module, "game_engine");
+  EXPECT_EQ(frame.func, "update");
+  ASSERT_NE(arg(frame, "dt"), nullptr);
+  EXPECT_DOUBLE_EQ(std::get<double>(*arg(frame, "dt")), 1.0 / 60);
+  const auto* update = t.kid(frame, "Frame Update");
+  ASSERT_NE(update, nullptr);
+  EXPECT_EQ(update->func, "do_frame_update");
+  const auto* lua = t.kid(*update, "Lua Entity Updates");
+  ASSERT_NE(lua, nullptr);
+  EXPECT_EQ(lua->module, "lua_engine");
+  const auto* on_update = t.kid(*lua, "Lua → on_update(duck_7)");
+  ASSERT_NE(on_update, nullptr);
+  EXPECT_EQ(on_update->module, "lifecycle");
+  EXPECT_EQ(on_update->func, "on_entity_update");
+  EXPECT_TRUE(on_update->lua_code);
+  EXPECT_EQ(on_update->entity_id, "duck_7");
+  const auto* set_vy = t.kid(*on_update, "ams.set_vy");
+  ASSERT_NE(set_vy, nullptr);
+  EXPECT_EQ(set_vy->module, "lua_api");
+  EXPECT_EQ(set_vy->func, "set_vy");
+  EXPECT_TRUE(set_vy->lua_callback);
+  EXPECT_FALSE(set_vy->lua_code);
+  ASSERT_NE(arg(*set_vy, "entity_id"), nullptr);
+  EXPECT_EQ(std::get<std::string>(*arg(*set_vy, "entity_id")), "duck_7");
+  ASSERT_NE(arg(*set_vy, "vy"), nullptr);
+  EXPECT_TRUE(std::holds_alternative<double>(*arg(*set_vy, "vy")));
+  EXPECT_GE(set_vy->start, on_update->start);
+  EXPECT_LE(set_vy->start + set_vy->duration, on_update->start + on_update->duration + 1e-6);
+}
+
+TEST_F(DuckhuntTrace, BehaviourCallsCarryTheirEntity) {
+  std::size_t behaviours = 0;
+  for (const auto& f : session_.frames) {
+    for (const auto& c : f.calls) {
+      const std::string prefix = "Lua → on_update(";
+      if (c.label.rfind(prefix, 0) != 0) continue;
+      ++behaviours;
+      const std::string id = c.label.substr(prefix.size(), c.label.size() - prefix.size() - 1);
+      EXPECT_EQ(c.entity_id, id);
+      EXPECT_TRUE(c.lua_code);
+    }
+  }
+  EXPECT_GT(behaviours, 150u * 40);
+}
+
+TEST_F(DuckhuntTrace, RollbackFramesCountTheFramesTheyReRan) {
+  std::size_t rollback_frames = 0, rollback_calls = 0;
+  for (const auto& f : session_.frames) {
+    const tree t(f);
+    std::vector<const yams::CallNode*> rollbacks;
+    for (const auto& c : f.calls)
+      if (c.label == "Rollback") rollbacks.push_back(&c);
+    rollback_calls += rollbacks.size();
+    if (!f.rollback) {
+      EXPECT_TRUE(rollbacks.empty()) << "frame " << f.frame;
+      continue;
+    }
+    ++rollback_frames;
+    EXPECT_TRUE(f.rollback->triggered);
+    EXPECT_GT(f.rollback->snapshot_age_ms, 0);
+    EXPECT_LT(f.rollback->target_timestamp, f.timestamp);
+    ASSERT_EQ(rollbacks.size(), 1u) << "frame " << f.frame;
+    const yams::CallNode& rb = *rollbacks[0];
+    EXPECT_EQ(rb.module, "rollback");
+    ASSERT_TRUE(rb.parent_id);
+    EXPECT_EQ(t.by_id.at(*rb.parent_id)->label, "Delayed Hit");
+    EXPECT_EQ(t.by_id.at(*t.by_id.at(*rb.parent_id)->parent_id)->label, "Frame");
+    const auto* resim = t.kid(rb, "Re-simulation");
+    ASSERT_NE(resim, nullptr);
+    const auto reran = t.kids(*resim, "Frame Update");
+    EXPECT_EQ(static_cast<int>(reran.size()), f.rollback->frames_resimulated);
+    EXPECT_EQ(f.rollback->frames_resimulated, 6);  // --latency-ms 100 at 60 fps
+    for (const auto* fu : reran) EXPECT_NE(t.kid(*fu, "Lua Entity Updates"), nullptr);
+    // The late hit itself, applied at the restored state before re-simulating.
+    EXPECT_NE(t.kid(rb, "Lua → collision(shot)"), nullptr);
+  }
+  EXPECT_GE(rollback_frames, 1u);
+  // The game's own count of rollbacks (its summary line) matches the recorded ones.
+  EXPECT_NE(output_.find("rollbacks " + std::to_string(rollback_calls) + " ("), std::string::npos) << output_;
+}
+
+TEST_F(DuckhuntTrace, InputActionsAndApiCallsAreLabelledPerTheDesign) {
+  std::map<std::string, const yams::CallNode*> seen;
+  for (const auto& f : session_.frames)
+    for (const auto& c : f.calls) seen.emplace(c.label, &c);
+  ASSERT_TRUE(seen.count("Lua → input(shoot)"));
+  EXPECT_TRUE(seen["Lua → input(shoot)"]->lua_code);
+  EXPECT_NE(arg(*seen["Lua → input(shoot)"], "x"), nullptr);
+  for (const char* api : {"ams.set_vx", "ams.set_vy", "ams.spawn", "ams.play_sound", "ams.schedule"}) {
+    ASSERT_TRUE(seen.count(api)) << api;
+    EXPECT_TRUE(seen[api]->lua_callback) << api;
+    EXPECT_EQ(seen[api]->module, "lua_api") << api;
+  }
+  EXPECT_TRUE(seen.count("Delayed Hit"));
+  EXPECT_EQ(seen["Delayed Hit"]->module, "game_engine");
+}
+
+// Ctrl-C while recording: the game stops at a frame boundary and the file is complete.
+TEST(DuckhuntSignal, InterruptLeavesACompleteSession) {
+  const std::string path = temp_file("duckhunt_sigint");
+  const std::string exe = DUCKHUNT_EXE;
+  std::vector<std::string> args = {exe, "--record", path};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  ASSERT_EQ(::posix_spawn(&pid, exe.c_str(), nullptr, nullptr, argv.data(), environ), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  ASSERT_EQ(::kill(pid, SIGINT), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  const yams::Session s = yams::read_session(path);
+  EXPECT_TRUE(s.warnings.empty());
+  ASSERT_GE(s.frames.size(), 10u);
+  for (std::size_t i = 0; i < s.frames.size(); ++i) EXPECT_EQ(s.frames[i].frame, i + 1);
+  EXPECT_EQ(s.frames.back().calls.front().label, "Frame");
+  std::filesystem::remove(path);
+}
+
+}  // namespace
