@@ -112,6 +112,10 @@ test('the flame graph draws labelled on_update bars, with a tooltip', async () =
   const tip = await page.waitForSelector('[data-testid=tooltip]');
   assert.match(await tip.innerText(), /Lua → on_update\(duck_\w+\)[\s\S]*% of frame/);
   await shot('02-flame-tooltip');
+  await page.fill('[data-testid=search]', 'ams.');
+  const matches = await page.locator('[data-testid=search-matches]').innerText();
+  assert.ok(Number(matches.split(' ')[0]) > 0, `search found ${matches}`);
+  await page.fill('[data-testid=search]', '');
 });
 
 test('selecting a call-tree node shows the source line of its site', async () => {
@@ -157,12 +161,28 @@ test('a saved session loads; a malformed one gives a clear message', async () =>
   await page.click('[data-testid=tab-flame]');
   assert.equal(Number(await attr(FLAME, 'data-frame')), session.frames.at(-1).frame);
   await shot('05-loaded-session');
-  await page.locator('[data-testid=file-input]').setInputFiles({
-    name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"session_id":"x","frames":[{"frame":1,"calls":[{"id":1}]}]}'),
+  const dropped = await page.evaluateHandle(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(['{"session_id":"x","frames":[{"frame":1,"calls":[{"id":1}]}]}'], 'broken.json'));
+    return dt;
   });
+  await page.dispatchEvent('main', 'drop', { dataTransfer: dropped });
   const problem = await page.waitForSelector('[data-testid=problem]');
   assert.match(await problem.innerText(), /broken\.json\.frames\[0\]\.calls\[0\]\.duration: missing number/);
   await page.click('[data-testid=back-to-live]');
+});
+
+test('the panel turns profiling off and on in the game', async () => {
+  const received = () => attr('[data-testid=stats]', 'data-received').then(Number);
+  await page.click('[data-testid=profiling-toggle]');
+  await page.waitForSelector('[data-testid=profiling-toggle][aria-pressed=false]');
+  await page.waitForTimeout(300);
+  const before = await received();
+  await page.waitForTimeout(700);
+  assert.equal(await received(), before, 'no frames while profiling is off');
+  await page.click('[data-testid=profiling-toggle]');
+  await page.waitForSelector('[data-testid=profiling-toggle][aria-pressed=true]');
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=stats]').dataset.received) > n + 10, before);
 });
 
 test('a restarted game is reconnected to and named as a different session', async () => {
