@@ -172,6 +172,20 @@ test('a saved session loads; a malformed one gives a clear message', async () =>
   await page.click('[data-testid=back-to-live]');
 });
 
+test('a session recorded by the game (streaming form) loads', async () => {
+  const recorded = join(artifacts, 'recorded-session.jsonl');
+  const run = spawn(exe, ['--frames', '90', '--ducks', '4', '--unpaced', '--latency-ms', '150', '--record', recorded],
+                    { stdio: 'ignore' });
+  assert.equal(await new Promise((r) => run.on('exit', r)), 0);
+  const lines = readFileSync(recorded, 'utf8').trim().split('\n');
+  assert.match(lines[0], /"yams_session"/);
+  await page.locator('[data-testid=file-input]').setInputFiles(recorded);
+  await page.waitForSelector('[data-testid=file-name]:has-text("recorded-session.jsonl")');
+  assert.equal(Number(await attr(STRIP, 'data-count')), Math.min(240, lines.length - 1));
+  assert.equal(Number(await attr(FLAME, 'data-frame')), JSON.parse(lines.at(-1)).frame);
+  await page.click('[data-testid=back-to-live]');
+});
+
 test('the panel turns profiling off and on in the game', async () => {
   const received = () => attr('[data-testid=stats]', 'data-received').then(Number);
   await page.click('[data-testid=profiling-toggle]');
