@@ -168,7 +168,7 @@ test('a saved session loads; a malformed one gives a clear message', async () =>
   });
   await page.dispatchEvent('main', 'drop', { dataTransfer: dropped });
   const problem = await page.waitForSelector('[data-testid=problem]');
-  assert.match(await problem.innerText(), /broken\.json\.frames\[0\]\.calls\[0\]\.duration: missing number/);
+  assert.match(await problem.innerText(), /broken\.json\.frames\[0\]\.calls\[0\]\.label: missing string/);
   await page.click('[data-testid=back-to-live]');
 });
 

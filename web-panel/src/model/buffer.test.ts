@@ -34,6 +34,14 @@ describe('FrameBuffer', () => {
     expect(b.sincePause).toBe(0);
   });
 
+  it('keeps one copy of a frame received twice', () => {
+    const b = new FrameBuffer(10);
+    b.reset('s', 0, [fr(1), fr(2)], 'live');
+    b.push(fr(2));
+    b.push(fr(3));
+    expect(b.frames.map((f) => f.frame)).toEqual([1, 2, 3]);
+  });
+
   it('shows a loaded file paused on its last frame and saves as a session', () => {
     const b = new FrameBuffer(10);
     b.reset('s', 7, [fr(1), fr(2)], 'file');

@@ -28,6 +28,11 @@ export class FrameBuffer {
 
   /** Appends a frame, dropping the oldest beyond capacity; a paused view keeps showing what it showed. */
   push(frame: FrameProfile): void {
+    // A history answer may overlap frames already received: keep one copy.
+    for (let i = Math.max(0, this.frames.length - 8); i < this.frames.length; ++i) {
+      const f = this.frames[i];
+      if (f.frame === frame.frame && f.timestamp === frame.timestamp) return;
+    }
     this.frames.push(frame);
     if (this.frames.length > this.capacity) this.frames.splice(0, this.frames.length - this.capacity);
     this.received += 1;

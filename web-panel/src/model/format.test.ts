@@ -26,9 +26,11 @@ describe('parseFrame', () => {
   });
 
   it('defaults the keys the design sample leaves out', () => {
-    const f = parseFrame({ frame: 1, calls: [{ id: 5, parent_id: null, label: 'Frame', start: 0, duration: 2 }] });
-    expect(f.calls[0]).toMatchObject({ args: {}, entity_id: null, lua_code: false, lua_callback: false, file: '', line: 0 });
-    expect(f.rollback).toBeNull();
+    const f = parseFrame({ frame: 1, calls: [{ id: 5, label: 'Frame', module: 'm', func: 'f' }] });
+    expect(f.calls[0]).toMatchObject({ parent_id: null, start: 0, duration: 0, args: {}, entity_id: null,
+                                       lua_code: false, lua_callback: false, file: '', line: 0, thread: 0 });
+    expect(f).toMatchObject({ timestamp: 0, duration_ms: 0, rollback: null, overflow: 0 });
+    expect(parseFrame({ frame: 1843 }).calls).toEqual([]);
   });
 
   it('names the key and the call that is wrong', () => {
@@ -36,6 +38,7 @@ describe('parseFrame', () => {
     (bad.calls[1] as Record<string, unknown>).duration = '2ms';
     expect(() => parseFrame(bad)).toThrow(new FormatError('frame.calls[1].duration: expected a number, got string'));
     expect(() => parseFrame({ frame: 1, calls: {} })).toThrow('frame.calls: expected an array, got object');
+    expect(() => parseFrame({ frame: 1, calls: [{ id: 1, label: 'x', func: 'f' }] })).toThrow('frame.calls[0].module: missing string');
     expect(() => parseFrame({ frame: 1, calls: [{ ...call(1, null), args: { v: [1] } }] }))
       .toThrow('frame.calls[0].args.v: expected null, a boolean, a number or a string, got array');
     expect(() => parseFrame({ frame: 1, calls: [call(1, null, { duration: -1 })] })).toThrow('must not be negative');
@@ -64,7 +67,7 @@ describe('parseSessionText', () => {
     expect(() => parseSessionText('{"session_id":"x","frames":[', 'a.json')).toThrow(/^a\.json: not valid JSON/);
     expect(() => parseSessionText('{"session_id":"x"}', 'a.json')).toThrow('a.json.frames: missing array');
     const stream = `{"yams_session":1,"session_id":"s","start_time":1}\n${JSON.stringify(frame(1))}\n{"frame":2,"calls":[{"id":1}]}\n`;
-    expect(() => parseSessionText(stream, 'b.jsonl')).toThrow('b.jsonl line 3.calls[0].duration: missing number');
+    expect(() => parseSessionText(stream, 'b.jsonl')).toThrow('b.jsonl line 3.calls[0].label: missing string');
     expect(() => parseSessionText('{"yams_session":1,"session_id":"s","start_time":1}\n{oops\n', 'c'))
       .toThrow(/^c line 2: not valid JSON/);
   });

@@ -117,21 +117,24 @@ function args(v: unknown, where: string): Record<string, ArgValue> {
   return o as Record<string, ArgValue>;
 }
 
-/** Reads one call object; keys the design marks optional in its sample get their defaults. */
+/**
+ * Reads one call object. Like the C++ reader (docs/frame-format.md, reading rules) it requires `id`, `label`,
+ * `module` and `func`; other missing keys take their defaults. A key of the wrong type is an error.
+ */
 export function parseCall(v: unknown, where: string): CallNode {
   const o = object(v, where);
   const entity = o.entity_id;
   if (entity !== undefined && entity !== null && typeof entity !== 'string')
     fail(`${where}.entity_id`, `expected a string or null, got ${kind(entity)}`);
-  const duration = num(o, 'duration', where);
+  const duration = num(o, 'duration', where, 0);
   if (duration < 0) fail(`${where}.duration`, `must not be negative (${duration})`);
   return {
     id: num(o, 'id', where),
     parent_id: nullableId(o, 'parent_id', where),
     label: str(o, 'label', where),
-    module: str(o, 'module', where, ''),
-    func: str(o, 'func', where, ''),
-    start: num(o, 'start', where),
+    module: str(o, 'module', where),
+    func: str(o, 'func', where),
+    start: num(o, 'start', where, 0),
     duration,
     args: args(o.args, `${where}.args`),
     entity_id: (entity as string | null | undefined) ?? null,

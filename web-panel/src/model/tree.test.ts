@@ -6,7 +6,7 @@ import { ancestry, buildTree, defaultExpanded, pathOf, percentOfFrame, visibleRo
 function frameOf(calls: [number, number | null, number, number, number?][]): FrameProfile {
   return parseFrame({
     frame: 1, timestamp: 0, duration_ms: 20,
-    calls: calls.map(([id, parent_id, start, duration, thread]) => ({ id, parent_id, label: `c${id}`, start, duration, thread })),
+    calls: calls.map(([id, parent_id, start, duration, thread]) => ({ id, parent_id, label: `c${id}`, module: 'm', func: 'f', start, duration, thread })),
   });
 }
 
