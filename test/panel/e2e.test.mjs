@@ -132,6 +132,11 @@ test('selecting a call-tree node shows the source line of its site', async () =>
     .some((l) => l.textContent.replace(/\u00a0/g, ' ').trim() === text), expected);
   assert.equal(await page.getAttribute('[data-testid=open-in-editor]', 'href'), `vscode://file/${file}:${line}`);
   await shot('03-call-tree-source');
+  // The keyboard moves the selection through the tree.
+  const first = await page.getAttribute('[role=treeitem][aria-selected=true]', 'data-call-id');
+  await page.focus('[data-testid=call-tree]');
+  await page.keyboard.press('ArrowUp');
+  await page.waitForFunction((id) => document.querySelector('[role=treeitem][aria-selected=true]')?.dataset.callId !== id, first);
 });
 
 test('a rollback band appears and shows its details', async () => {
