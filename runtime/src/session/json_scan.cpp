@@ -82,13 +82,19 @@ struct syntax_checker : nlohmann::json_sax<nlohmann::json> {
   }
 };
 
-// Turns nlohmann's "...; last read: 'x'; expected '}'" into "'}'"; falls back to its description.
+// Turns nlohmann's "...; last read: 'x'; expected '}'" into "'}'", and "syntax error while parsing
+// value - invalid literal; last read: 'tru@'" into "a JSON value (invalid literal; last read: 'tru@')".
 std::string expected_part(const std::string& message) {
-  auto e = message.rfind("expected ");
-  if (e != std::string::npos) return message.substr(e + 9);
-  auto s = message.find("syntax error while parsing ");
-  if (s != std::string::npos) return "valid JSON (" + message.substr(s + 27) + ")";
-  return "valid JSON";
+  auto e = message.rfind("; expected ");
+  if (e != std::string::npos) return message.substr(e + 11);
+  const std::string lead = "syntax error while parsing ";
+  auto s = message.find(lead);
+  if (s == std::string::npos) return "valid JSON";
+  std::string rest = message.substr(s + lead.size());
+  auto dash = rest.find(" - ");
+  std::string thing = rest.substr(0, dash);
+  if (thing == "value") thing = "JSON value";
+  return "a " + thing + (dash == std::string::npos ? "" : " (" + rest.substr(dash + 3) + ")");
 }
 
 }  // namespace
