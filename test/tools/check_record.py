@@ -71,6 +71,21 @@ try:
     if server.wait(timeout=10) != 0:
         failures.append(f"yams serve: exit {server.returncode} after SIGINT")
 
+    # 1b. A server with a token: refused without it (a clear error, no file), accepted with it.
+    server = start([tool, "serve", session, "--port", "0", "--token", "s3cret"])
+    port = first_line(server, "yams serve").rsplit(":", 1)[1].strip("/")
+    out = fresh("token.jsonl")
+    r = subprocess.run([tool, "record", f"ws://127.0.0.1:{port}", "-o", out, "--frames", "1"],
+                       capture_output=True, text=True, timeout=30)
+    if r.returncode != 1 or "cannot connect" not in r.stderr or os.path.exists(out):
+        failures.append(f"record without the token: exit {r.returncode}: {r.stderr!r}")
+    r = subprocess.run([tool, "record", f"ws://127.0.0.1:{port}", "-o", out, "--frames", "1", "--token", "s3cret"],
+                       capture_output=True, text=True, timeout=30)
+    if r.returncode != 0 or len(read_session(out)[1]) < 1:
+        failures.append(f"record with the token: exit {r.returncode}: {r.stderr!r}")
+    server.send_signal(signal.SIGINT)
+    server.wait(timeout=10)
+
     # 2. Live game, stopped with SIGINT: a complete file with every frame received.
     game = start([make_session, "--serve", "--frames", "0"])
     url = first_line(game, "make_session").split()[1]
