@@ -1,0 +1,210 @@
+// Live server benchmark (a program, not a test): frames of 5,000 calls recorded by the real runtime at
+// 60 fps and streamed by the real server to real WebSocket clients on 127.0.0.1. Prints bytes per frame,
+// the server thread's CPU per frame, end_frame -> client receipt latency p50/p99, drops, and the game
+// thread's end_frame() cost with 0 and 20 clients connected. Usage: yams_server_bench [seconds]
+#include <yams/server.hpp>
+#include <yams/yams.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+using clock_type = std::chrono::steady_clock;
+
+constexpr yams::site frame_site{"Frame", "bench", "update", __FILE__, __LINE__, yams::site_frame, nullptr, 0};
+constexpr yams::site system_site{"System Update", "game_engine", "update_system", "src/game/systems.cpp", 120,
+                                 0, nullptr, 0};
+constexpr yams::site entity_site{"Entity Behaviour", "lifecycle", "on_entity_update", "src/game/lifecycle.cpp",
+                                 88, yams::site_lua_code, nullptr, 0};
+
+/// One frame of 1 + 50 + 50 * 99 = 5,000 calls, three levels deep.
+void record_calls() {
+  yams::zone root(&frame_site);
+  for (int s = 0; s < 50; ++s) {
+    yams::zone system(&system_site);
+    for (int e = 0; e < 99; ++e) yams::zone entity(&entity_site);
+  }
+}
+
+/// A client reading as fast as it can on its own thread; remembers when each frame arrived.
+class client {
+ public:
+  explicit client(std::uint16_t port) : ws_(ioc_) {
+    beast::get_lowest_layer(ws_).connect({net::ip::make_address("127.0.0.1"), port});
+    ws_.read_message_max(0);
+    ws_.handshake("127.0.0.1:" + std::to_string(port), "/ws");
+    thread_ = std::thread([this] {
+      read();
+      ioc_.run();
+    });
+  }
+  ~client() {
+    net::post(ioc_, [this] { beast::get_lowest_layer(ws_).close(); });
+    thread_.join();
+  }
+  std::unordered_map<std::uint64_t, clock_type::time_point> arrivals() {
+    std::lock_guard lock(mu_);
+    return arrivals_;
+  }
+  std::uint64_t dropped() const { return dropped_; }
+  std::uint64_t bytes() const { return bytes_; }
+
+ private:
+  void read() {
+    ws_.async_read(buffer_, [this](beast::error_code ec, std::size_t n) {
+      if (ec) return;
+      const auto now = clock_type::now();
+      const auto text = std::string_view(static_cast<const char*>(buffer_.data().data()), n);
+      constexpr std::string_view prefix = R"({"type":"profile_frame","data":{"frame":)";
+      if (text.starts_with(prefix)) {
+        const auto number = std::strtoull(text.data() + prefix.size(), nullptr, 10);
+        bytes_ += n + 10;  // payload plus the WebSocket header of a large frame
+        std::lock_guard lock(mu_);
+        arrivals_[number] = now;
+      } else if (const auto d = text.find("\"dropped\":"); d != std::string_view::npos) {
+        dropped_ = std::strtoull(text.data() + d + 10, nullptr, 10);
+      }
+      buffer_.consume(n);
+      read();
+    });
+  }
+
+  net::io_context ioc_;
+  websocket::stream<beast::tcp_stream> ws_;
+  beast::flat_buffer buffer_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::unordered_map<std::uint64_t, clock_type::time_point> arrivals_;
+  std::atomic<std::uint64_t> dropped_{0}, bytes_{0};
+};
+
+/// CPU time (ns) of the thread named `name` in this process, from /proc/self/task/*/schedstat.
+std::uint64_t thread_cpu_ns(const std::string& name) {
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::string comm;
+    std::getline(std::ifstream(task.path() / "comm"), comm);
+    if (comm != name) continue;
+    std::uint64_t ns = 0;
+    std::ifstream(task.path() / "schedstat") >> ns;
+    return ns;
+  }
+  return 0;
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * (v.size() - 1) + 0.5))];
+}
+
+struct run_result {
+  std::vector<double> end_frame_us;
+  std::unordered_map<std::uint64_t, clock_type::time_point> ended;
+  std::uint64_t first = 0, last = 0;
+};
+
+/// Records frames at 60 fps for `seconds`; times each end_frame() call.
+run_result run_frames(double seconds, std::uint64_t& next_number) {
+  run_result r;
+  const auto period = std::chrono::microseconds(16667);
+  auto tick = clock_type::now();
+  const auto stop = tick + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(seconds));
+  r.first = next_number;
+  while (clock_type::now() < stop) {
+    const auto n = next_number++;
+    yams::begin_frame(n);
+    record_calls();
+    const auto t0 = clock_type::now();
+    auto finished = yams::end_frame();
+    const auto t1 = clock_type::now();
+    r.end_frame_us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+    r.ended[n] = t0;
+    tick += period;
+    std::this_thread::sleep_until(tick);
+  }
+  r.last = next_number - 1;
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let the last frames arrive
+  return r;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const double seconds = argc > 1 ? std::atof(argv[1]) : 5.0;
+  yams::enable();
+  yams::set_history_size(1);
+  yams::serve_options options;
+  options.port = 0;
+  const auto port = yams::serve(options).port;
+  std::uint64_t number = 1;
+  run_frames(0.5, number);  // warm up: threads, rings, allocations
+
+  std::printf("live server benchmark: frames of 5000 calls at 60 fps for %.1f s on 127.0.0.1\n", seconds);
+  {
+    std::vector<std::unique_ptr<client>> clients;
+    for (int i = 0; i < 2; ++i) clients.push_back(std::make_unique<client>(port));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    const auto cpu0 = thread_cpu_ns("yams-server");
+    const auto wall0 = clock_type::now();
+    const auto r = run_frames(seconds, number);
+    const auto cpu = thread_cpu_ns("yams-server") - cpu0;
+    const double wall = std::chrono::duration<double>(clock_type::now() - wall0).count();
+    const auto frames = r.last - r.first + 1;
+    std::printf("  2 clients: %llu frames sent\n", static_cast<unsigned long long>(frames));
+    std::printf("  server thread CPU: %.3f ms per frame, %.1f%% of one core\n", cpu / 1e6 / frames,
+                100.0 * cpu / 1e9 / wall);
+    for (std::size_t c = 0; c < clients.size(); ++c) {
+      const auto arrivals = clients[c]->arrivals();
+      std::vector<double> latency_ms;
+      for (const auto& [n, ended] : r.ended) {
+        if (const auto it = arrivals.find(n); it != arrivals.end()) {
+          latency_ms.push_back(std::chrono::duration<double, std::milli>(it->second - ended).count());
+        }
+      }
+      std::printf("  client %zu: received %zu/%llu, dropped %llu, %.0f bytes/frame on the wire, "
+                  "end_frame->receipt p50 %.2f ms p99 %.2f ms max %.2f ms\n",
+                  c, latency_ms.size(), static_cast<unsigned long long>(frames),
+                  static_cast<unsigned long long>(clients[c]->dropped()),
+                  latency_ms.empty() ? 0.0 : double(clients[c]->bytes()) / latency_ms.size(),
+                  percentile(latency_ms, 0.5), percentile(latency_ms, 0.99), percentile(latency_ms, 1.0));
+    }
+    std::printf("  end_frame() with 2 clients: p50 %.2f us p99 %.2f us\n", percentile(r.end_frame_us, 0.5),
+                percentile(r.end_frame_us, 0.99));
+  }
+  const auto alone = run_frames(std::min(seconds, 3.0), number);
+  std::printf("  end_frame() with 0 clients: p50 %.2f us p99 %.2f us\n", percentile(alone.end_frame_us, 0.5),
+              percentile(alone.end_frame_us, 0.99));
+  {
+    std::vector<std::unique_ptr<client>> clients;
+    for (int i = 0; i < 20; ++i) clients.push_back(std::make_unique<client>(port));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    const auto r = run_frames(std::min(seconds, 3.0), number);
+    std::uint64_t dropped = 0;
+    for (auto& c : clients) dropped += c->dropped();
+    std::printf("  end_frame() with 20 clients: p50 %.2f us p99 %.2f us (clients dropped %llu frames in all)\n",
+                percentile(r.end_frame_us, 0.5), percentile(r.end_frame_us, 0.99),
+                static_cast<unsigned long long>(dropped));
+  }
+  yams::stop_serving();
+  return 0;
+}
