@@ -300,6 +300,7 @@ event* collector::on_enter(thread_ring& r, event* p, event* to) {
     rec.s = s;
     rec.start = start;
     rec.parent = r.stack.empty() ? -1 : r.stack.back();
+    if (s->arg_count != 0) rec.values.reserve(s->arg_count);
     r.stack.push_back(r.base + static_cast<std::int64_t>(r.nodes.size()) - 1);
     n = &rec;
   } else {

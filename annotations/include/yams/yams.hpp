@@ -60,8 +60,9 @@ class finished_frame {
   /// collector's (not from inside the broadcast callback).
   const FrameProfile& operator*() const;
   const FrameProfile* operator->() const { return &**this; }
-  /// The frame number and duration, available at once.
+  /// The frame number, available at once (no wait). Any thread; the result must not be empty.
   std::uint64_t frame_number() const noexcept;
+  /// The frame's duration in ms, available at once (no wait). Any thread; must not be empty.
   double duration_ms() const noexcept;
 
  private:
@@ -85,12 +86,13 @@ void set_broadcast_callback(broadcast_callback cb);
 /// The last finished frames, oldest first (at most history_size()). Any thread but the collector's
 /// (not from inside the broadcast callback); waits for frames already ended to be assembled.
 std::vector<std::shared_ptr<const FrameProfile>> history();
-/// Number of frames kept (60 by default). Setting it drops the oldest frames beyond it. Any thread.
+/// Number of frames kept (60 by default). Any thread.
 std::size_t history_size() noexcept;
+/// Keeps the last `n` frames from now on, dropping the oldest beyond it at once. Any thread.
 void set_history_size(std::size_t n);
 
 /// Cap on calls recorded per frame and thread (default 100,000); calls beyond it are counted in
-/// FrameProfile::overflow. Any thread; applies from the next frame.
+/// FrameProfile::overflow. Any thread; applies to every frame the collector has not assembled yet.
 void set_max_calls_per_frame(std::size_t n) noexcept;
 
 /// Size, in 16-byte slots, of the event ring of each thread that starts recording after this call
