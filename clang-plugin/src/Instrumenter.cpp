@@ -29,17 +29,30 @@ constexpr unsigned SiteLuaCode = 1u << 0;
 constexpr unsigned SiteLuaCallback = 1u << 1;
 constexpr unsigned SiteFrame = 1u << 2;
 
-// The function's own marker wins over one it inherited: an explicit
-// specialisation inherits the primary template's and may carry its own.
-const AnnotateAttr *findMarker(const Decl *D) {
-  if (!D->hasAttrs())
+// The function's own marker wins over one it inherited. An explicit
+// specialisation may inherit the primary template's marker (depending on
+// whether the primary was already instrumented); it is instrumented only by an
+// attribute of its own.
+const AnnotateAttr *findMarker(const FunctionDecl *FD) {
+  if (!FD->hasAttrs())
     return nullptr;
+  bool OwnOnly = FD->getTemplateSpecializationKind() == TSK_ExplicitSpecialization;
   const AnnotateAttr *Found = nullptr;
-  for (const auto *A : D->specific_attrs<AnnotateAttr>())
-    if (A->getAnnotation().starts_with(MarkerPrefix) &&
-        (!Found || Found->isInherited()))
+  for (const auto *A : FD->specific_attrs<AnnotateAttr>()) {
+    if (!A->getAnnotation().starts_with(MarkerPrefix) ||
+        (OwnOnly && A->isInherited()))
+      continue;
+    if (!Found || Found->isInherited())
       Found = A;
+  }
   return Found;
+}
+
+bool hasAnyMarker(const FunctionDecl *FD) {
+  return FD->hasAttrs() &&
+         llvm::any_of(FD->specific_attrs<AnnotateAttr>(), [](const auto *A) {
+           return A->getAnnotation().starts_with(MarkerPrefix);
+         });
 }
 
 void stripMarkers(FunctionDecl *FD) {
@@ -80,7 +93,7 @@ public:
   bool shouldVisitTemplateInstantiations() const { return true; }
 
   bool VisitFunctionDecl(FunctionDecl *FD) {
-    if (findMarker(FD))
+    if (hasAnyMarker(FD))
       Found.push_back(FD);
     return true;
   }
@@ -131,7 +144,7 @@ public:
   }
 
   void HandleInlineFunctionDefinition(FunctionDecl *FD) override {
-    if (attributeSeen() && SemaRef && findMarker(FD))
+    if (attributeSeen() && SemaRef && hasAnyMarker(FD))
       processFunction(FD);
   }
 
@@ -164,8 +177,12 @@ private:
 
 void Instrumenter::processFunction(FunctionDecl *FD) {
   const AnnotateAttr *Marker = findMarker(FD);
-  if (!Marker)
+  if (!Marker) {
+    // Only an inherited marker that does not apply: it must not reach CodeGen.
+    if (FD->doesThisDeclarationHaveABody())
+      stripMarkers(FD);
     return;
+  }
   std::optional<ProbeSpec> Spec = ProbeSpec::decode(Marker->getAnnotation());
   SourceLocation AttrLoc = Marker->getLocation();
   DiagnosticsEngine &DE = CI.getDiagnostics();
