@@ -14,6 +14,9 @@
 #include <string>
 #include <sys/wait.h>
 #include <thread>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <vector>
 
@@ -218,6 +221,47 @@ TEST(DuckhuntSignal, InterruptLeavesACompleteSession) {
   for (std::size_t i = 0; i < s.frames.size(); ++i) EXPECT_EQ(s.frames[i].frame, i + 1);
   EXPECT_EQ(s.frames.back().calls.front().label, "Frame");
   std::filesystem::remove(path);
+}
+
+/// GET `target` from 127.0.0.1:`port`; the whole response, or "" when it cannot connect.
+std::string http_get(int port, const std::string& target) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string response;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    const std::string req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    if (::send(fd, req.data(), req.size(), 0) == static_cast<ssize_t>(req.size())) {
+      char buf[4096];
+      for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) response.append(buf, static_cast<std::size_t>(n));
+    }
+  }
+  ::close(fd);
+  return response;
+}
+
+// --serve prints the panel's URL, and the live server answers there while the game runs.
+TEST(DuckhuntServe, PrintsThePanelUrlAndServesWhileRunning) {
+  FILE* p = ::popen((std::string(DUCKHUNT_EXE) + " --serve --port 0 --frames 90").c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  char line[512] = {};
+  ASSERT_NE(std::fgets(line, sizeof line, p), nullptr);
+  const std::string first = line;
+  const std::string prefix = "yams-duckhunt: profiler panel at http://127.0.0.1:";
+  ASSERT_EQ(first.rfind(prefix, 0), 0u) << first;
+  const int port = std::stoi(first.substr(prefix.size()));
+  ASSERT_GT(port, 0);
+  const std::string info = http_get(port, "/api/info");
+  EXPECT_NE(info.find(" 200 "), std::string::npos) << info;
+  EXPECT_NE(info.find("\"protocol_version\":1"), std::string::npos) << info;
+  EXPECT_NE(info.find("\"enabled\":true"), std::string::npos) << info;
+  std::string rest;
+  while (std::fgets(line, sizeof line, p)) rest += line;
+  const int status = ::pclose(p);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << rest;
+  EXPECT_NE(rest.find("90 frames in"), std::string::npos) << rest;
 }
 
 }  // namespace
