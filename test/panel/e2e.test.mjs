@@ -153,6 +153,16 @@ test('a rollback band appears and shows its details', async () => {
   await shot('04-timeline-rollback');
 });
 
+test('the aggregate view lists the top sites and the frame-time histogram', async () => {
+  await page.click('[data-testid=tab-aggregate]');
+  const table = page.locator('[data-testid=top-sites] tbody tr');
+  await table.first().waitFor();
+  assert.ok(await table.count() >= 3);
+  assert.match(await page.locator('[data-testid=top-sites]').innerText(), /on_update/);
+  assert.ok(await page.locator('[data-testid=histogram] .bin').count() > 0);
+  await shot('05-aggregate');
+});
+
 test('a saved session loads; a malformed one gives a clear message', async () => {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=save]')]);
   const saved = join(artifacts, 'saved-session.json');
@@ -165,7 +175,7 @@ test('a saved session loads; a malformed one gives a clear message', async () =>
   assert.equal(Number(await attr(STRIP, 'data-selected-frame')), session.frames.at(-1).frame);
   await page.click('[data-testid=tab-flame]');
   assert.equal(Number(await attr(FLAME, 'data-frame')), session.frames.at(-1).frame);
-  await shot('05-loaded-session');
+  await shot('06-loaded-session');
   const dropped = await page.evaluateHandle(() => {
     const dt = new DataTransfer();
     dt.items.add(new File(['{"session_id":"x","frames":[{"frame":1,"calls":[{"id":1}]}]}'], 'broken.json'));

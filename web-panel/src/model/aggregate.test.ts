@@ -40,6 +40,12 @@ describe('frameHistogram', () => {
     expect(h.median).toBe(10);
     expect(h.width).toBe(10);
   });
+
+  it('gives frames far under budget a range of their own', () => {
+    const h = frameHistogram([f(1, 0.02, []), f(2, 0.04, []), f(3, 0.08, [])], 4);
+    expect(h.width * 4).toBeCloseTo(0.084);
+    expect(h.counts).toEqual([1, 1, 0, 1]);
+  });
 });
 
 describe('entityLanes', () => {

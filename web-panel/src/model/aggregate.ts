@@ -83,11 +83,14 @@ export interface Histogram {
   median: number;
 }
 
-/** Frame-time histogram with `bins` equal bins from 0 to the slowest frame (at least the budget). */
+/**
+ * Frame-time histogram with `bins` equal bins from 0 to the slowest frame. The range reaches past the budget
+ * when some frame comes within a quarter of it; frames far under budget get a range of their own.
+ */
 export function frameHistogram(frames: readonly FrameProfile[], bins = 20): Histogram {
   const times = frames.map((f) => f.duration_ms).sort((a, b) => a - b);
   const max = times.length ? times[times.length - 1] : 0;
-  const top = Math.max(max, FRAME_BUDGET_MS * 1.25);
+  const top = max > FRAME_BUDGET_MS / 4 ? Math.max(max, FRAME_BUDGET_MS * 1.25) : Math.max(max * 1.05, 1e-3);
   const width = top / bins;
   const counts = new Array<number>(bins).fill(0);
   for (const t of times) counts[Math.min(bins - 1, Math.floor(t / width))] += 1;
