@@ -64,6 +64,7 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
   if (ec) {
     fail(ec, "accept");
   } else {
+    socket.set_option(tcp::no_delay(true), ec);  // frames go out at once, not after a delayed ACK
     std::make_shared<http_session>(std::move(socket), state_)->run();
   }
   do_accept();
