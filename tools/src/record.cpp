@@ -74,6 +74,8 @@ class recorder {
       if (!opt_.token.empty()) req.set("X-Yams-Token", opt_.token);
     }));
     ws_.handshake(opt_.url.host + ":" + opt_.url.port, opt_.url.target);
+    // A replayed session arrives as one `history` message, larger than Beast's 16 MB default allows.
+    ws_.read_message_max(std::uint64_t{1} << 30);
     if (opt_.seconds > 0) {
       timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
           std::chrono::duration<double>(opt_.seconds)));
@@ -125,8 +127,10 @@ class recorder {
     info.session_id = m.value("session_id", "");
     info.start_time = m.value("start_time", 0.0);
     writer_.emplace(opt_.out, info);
+    const bool replay = m.value("replay", false);
     std::cerr << "yams: recording session " << info.session_id << " to " << opt_.out
-              << (m.value("replay", false) ? " (a replayed session)" : "") << '\n';
+              << (replay ? " (a replayed session)" : "") << '\n';
+    if (replay) return;  // every frame arrives as history; profiling commands are refused
     if (opt_.enable) send(R"({"command":"enable_profiling"})");
     else if (!m.value("enabled", true)) std::cerr << "yams: profiling is off in the game; pass --enable to turn it on\n";
   }
