@@ -163,6 +163,80 @@ run_result run_frames(double seconds, std::uint64_t& next_number) {
   return r;
 }
 
+/// Milliseconds from each frame's end_frame() (or its publication) to `arrivals`.
+std::vector<double> latencies_ms(const run_result& r,
+                                 const std::unordered_map<std::uint64_t, clock_type::time_point>& arrivals,
+                                 bool from_publication) {
+  std::vector<double> out;
+  std::lock_guard lock(g_published.mu);
+  for (const auto& [n, ended] : r.ended) {
+    const auto it = arrivals.find(n);
+    if (it == arrivals.end()) continue;
+    const auto from = from_publication ? g_published.at[n] : ended;
+    out.push_back(std::chrono::duration<double, std::milli>(it->second - from).count());
+  }
+  return out;
+}
+
+/// The main figures: 2 clients, bytes, server CPU, latency split at the runtime's publication.
+void stream_to_two_clients(std::uint16_t port, double seconds, std::uint64_t& number) {
+  std::vector<std::unique_ptr<client>> clients;
+  for (int i = 0; i < 2; ++i) clients.push_back(std::make_unique<client>(port));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const auto cpu0 = thread_cpu_ns("yams-server");
+  const auto wall0 = clock_type::now();
+  const auto r = run_frames(seconds, number);
+  const auto cpu = thread_cpu_ns("yams-server") - cpu0;
+  const double wall = std::chrono::duration<double>(clock_type::now() - wall0).count();
+  const auto frames = r.last - r.first + 1;
+  std::printf("  2 clients: %llu frames sent\n", static_cast<unsigned long long>(frames));
+  std::printf("  server thread CPU: %.3f ms per frame, %.1f%% of one core\n", cpu / 1e6 / frames,
+              100.0 * cpu / 1e9 / wall);
+  std::unordered_map<std::uint64_t, clock_type::time_point> published;
+  {
+    std::lock_guard lock(g_published.mu);
+    published = g_published.at;
+  }
+  const auto publish_ms = latencies_ms(r, published, false);
+  std::printf("  end_frame->published by the runtime (assembly + JSON): p50 %.2f ms p99 %.2f ms\n",
+              percentile(publish_ms, 0.5), percentile(publish_ms, 0.99));
+  for (std::size_t c = 0; c < clients.size(); ++c) {
+    const auto arrivals = clients[c]->arrivals();
+    const auto latency_ms = latencies_ms(r, arrivals, false);
+    const auto server_ms = latencies_ms(r, arrivals, true);
+    std::printf("  client %zu: received %zu/%llu, dropped %llu, %.0f bytes/frame on the wire, "
+                "end_frame->receipt p50 %.2f ms p99 %.2f ms max %.2f ms\n",
+                c, latency_ms.size(), static_cast<unsigned long long>(frames),
+                static_cast<unsigned long long>(clients[c]->dropped()),
+                latency_ms.empty() ? 0.0 : double(clients[c]->bytes()) / latency_ms.size(),
+                percentile(latency_ms, 0.5), percentile(latency_ms, 0.99), percentile(latency_ms, 1.0));
+    std::printf("            published->receipt (server + loopback) p50 %.2f ms p99 %.2f ms\n",
+                percentile(server_ms, 0.5), percentile(server_ms, 0.99));
+  }
+  std::printf("  end_frame() with 2 clients: p50 %.2f us p99 %.2f us\n", percentile(r.end_frame_us, 0.5),
+              percentile(r.end_frame_us, 0.99));
+}
+
+/// The game thread's end_frame() while 20 clients read every frame.
+void end_frame_with_twenty_clients(std::uint16_t port, double seconds, std::uint64_t& number) {
+  std::vector<std::unique_ptr<client>> clients;
+  for (int i = 0; i < 20; ++i) clients.push_back(std::make_unique<client>(port));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const auto r = run_frames(seconds, number);
+  for (auto& c : clients) c->request_status();
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  std::uint64_t dropped = 0, received = 0;
+  for (auto& c : clients) {
+    dropped += c->dropped();
+    received += c->arrivals().size();
+  }
+  std::printf("  end_frame() with 20 clients: p50 %.2f us p99 %.2f us (%llu frames: received %llu, dropped "
+              "%llu in all)\n",
+              percentile(r.end_frame_us, 0.5), percentile(r.end_frame_us, 0.99),
+              static_cast<unsigned long long>(r.last - r.first + 1), static_cast<unsigned long long>(received),
+              static_cast<unsigned long long>(dropped));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -180,73 +254,11 @@ int main(int argc, char** argv) {
   run_frames(0.5, number);  // warm up: threads, rings, allocations
 
   std::printf("live server benchmark: frames of 5000 calls at 60 fps for %.1f s on 127.0.0.1\n", seconds);
-  {
-    std::vector<std::unique_ptr<client>> clients;
-    for (int i = 0; i < 2; ++i) clients.push_back(std::make_unique<client>(port));
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    const auto cpu0 = thread_cpu_ns("yams-server");
-    const auto wall0 = clock_type::now();
-    const auto r = run_frames(seconds, number);
-    const auto cpu = thread_cpu_ns("yams-server") - cpu0;
-    const double wall = std::chrono::duration<double>(clock_type::now() - wall0).count();
-    const auto frames = r.last - r.first + 1;
-    std::printf("  2 clients: %llu frames sent\n", static_cast<unsigned long long>(frames));
-    std::printf("  server thread CPU: %.3f ms per frame, %.1f%% of one core\n", cpu / 1e6 / frames,
-                100.0 * cpu / 1e9 / wall);
-    std::vector<double> publish_ms;
-    {
-      std::lock_guard lock(g_published.mu);
-      for (const auto& [n, ended] : r.ended) {
-        if (const auto it = g_published.at.find(n); it != g_published.at.end()) {
-          publish_ms.push_back(std::chrono::duration<double, std::milli>(it->second - ended).count());
-        }
-      }
-    }
-    std::printf("  end_frame->published by the runtime (assembly + JSON): p50 %.2f ms p99 %.2f ms\n",
-                percentile(publish_ms, 0.5), percentile(publish_ms, 0.99));
-    for (std::size_t c = 0; c < clients.size(); ++c) {
-      const auto arrivals = clients[c]->arrivals();
-      std::vector<double> latency_ms, server_ms;
-      std::lock_guard lock(g_published.mu);
-      for (const auto& [n, ended] : r.ended) {
-        if (const auto it = arrivals.find(n); it != arrivals.end()) {
-          latency_ms.push_back(std::chrono::duration<double, std::milli>(it->second - ended).count());
-          server_ms.push_back(std::chrono::duration<double, std::milli>(it->second - g_published.at[n]).count());
-        }
-      }
-      std::printf("  client %zu: received %zu/%llu, dropped %llu, %.0f bytes/frame on the wire, "
-                  "end_frame->receipt p50 %.2f ms p99 %.2f ms max %.2f ms\n",
-                  c, latency_ms.size(), static_cast<unsigned long long>(frames),
-                  static_cast<unsigned long long>(clients[c]->dropped()),
-                  latency_ms.empty() ? 0.0 : double(clients[c]->bytes()) / latency_ms.size(),
-                  percentile(latency_ms, 0.5), percentile(latency_ms, 0.99), percentile(latency_ms, 1.0));
-      std::printf("            published->receipt (server + loopback) p50 %.2f ms p99 %.2f ms\n",
-                  percentile(server_ms, 0.5), percentile(server_ms, 0.99));
-    }
-    std::printf("  end_frame() with 2 clients: p50 %.2f us p99 %.2f us\n", percentile(r.end_frame_us, 0.5),
-                percentile(r.end_frame_us, 0.99));
-  }
+  stream_to_two_clients(port, seconds, number);
   const auto alone = run_frames(std::min(seconds, 3.0), number);
   std::printf("  end_frame() with 0 clients: p50 %.2f us p99 %.2f us\n", percentile(alone.end_frame_us, 0.5),
               percentile(alone.end_frame_us, 0.99));
-  {
-    std::vector<std::unique_ptr<client>> clients;
-    for (int i = 0; i < 20; ++i) clients.push_back(std::make_unique<client>(port));
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    const auto r = run_frames(std::min(seconds, 3.0), number);
-    for (auto& c : clients) c->request_status();
-    std::this_thread::sleep_for(std::chrono::seconds(2));
-    std::uint64_t dropped = 0, received = 0;
-    for (auto& c : clients) {
-      dropped += c->dropped();
-      received += c->arrivals().size();
-    }
-    std::printf("  end_frame() with 20 clients: p50 %.2f us p99 %.2f us (%llu frames: received %llu, dropped "
-                "%llu in all)\n",
-                percentile(r.end_frame_us, 0.5), percentile(r.end_frame_us, 0.99),
-                static_cast<unsigned long long>(r.last - r.first + 1), static_cast<unsigned long long>(received),
-                static_cast<unsigned long long>(dropped));
-  }
+  end_frame_with_twenty_clients(port, std::min(seconds, 3.0), number);
   yams::detail::remove_frame_listener(log_id);
   yams::stop_serving();
   return 0;
