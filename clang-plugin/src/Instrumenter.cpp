@@ -159,6 +159,14 @@ private:
   bool lookupProbeDecls(SourceLocation AttrLoc, const ProbeSpec &Spec);
   void insertProbe(FunctionDecl *FD, const ProbeSpec &Spec,
                    ArrayRef<Capture> Captures, ValueDecl *FrameNumber);
+  VarDecl *buildArgs(FunctionDecl *FD, ArrayRef<Capture> Captures,
+                     SourceLocation Loc);
+  VarDecl *buildSite(FunctionDecl *FD, const ProbeSpec &Spec, VarDecl *Args,
+                     unsigned NumArgs, const PresumedLoc &Where,
+                     SourceLocation Loc);
+  VarDecl *buildZone(FunctionDecl *FD, const ProbeSpec &Spec, VarDecl *Site,
+                     ArrayRef<Capture> Captures, ValueDecl *FrameNumber,
+                     SourceLocation Loc);
   VarDecl *makeVar(FunctionDecl *FD, StringRef Name, QualType T,
                    StorageClass SC, SourceLocation Loc);
   Expr *stringLit(StringRef S, SourceLocation Loc);
@@ -166,7 +174,7 @@ private:
   Expr *declRef(ValueDecl *D, SourceLocation Loc);
   Stmt *wrapBody(FunctionDecl *FD, Stmt *Body, ArrayRef<Stmt *> Prefix);
   void printSite(const FunctionDecl *FD, const ProbeSpec &Spec,
-                 StringRef File, unsigned Line, ArrayRef<Capture> Captures);
+                 const PresumedLoc &Where, ArrayRef<Capture> Captures);
 
   CompilerInstance &CI;
   PluginOptions Options;
@@ -407,97 +415,119 @@ Stmt *Instrumenter::wrapBody(FunctionDecl *FD, Stmt *Body,
                               Try->getBeginLoc(), Try->getEndLoc());
 }
 
-void Instrumenter::insertProbe(FunctionDecl *FD, const ProbeSpec &Spec,
-                               ArrayRef<Capture> Captures,
-                               ValueDecl *FrameNumber) {
+VarDecl *Instrumenter::buildArgs(FunctionDecl *FD, ArrayRef<Capture> Captures,
+                                 SourceLocation Loc) {
+  if (Captures.empty())
+    return nullptr;
   Sema &S = *SemaRef;
   ASTContext &Ctx = CI.getASTContext();
-  SourceManager &SM = Ctx.getSourceManager();
-  Stmt *Body = FD->getBody();
-  SourceLocation Loc = Body->getBeginLoc();
-  PresumedLoc PLoc = SM.getPresumedLoc(SM.getExpansionLoc(FD->getLocation()));
-  std::string File = PLoc.isValid() ? PLoc.getFilename() : "";
-  unsigned Line = PLoc.isValid() ? PLoc.getLine() : 0;
-
-  Sema::ContextRAII SavedContext(S, FD);
-  S.PushFunctionScope();
-  EnterExpressionEvaluationContext EvalContext(
-      S, Sema::ExpressionEvaluationContext::PotentiallyEvaluated);
-  SmallVector<Stmt *, 3> Prefix;
-  auto AddDecl = [&](VarDecl *VD) {
-    Prefix.push_back(new (Ctx) DeclStmt(DeclGroupRef(VD), Loc, Loc));
-  };
-
-  Expr *ArgsPtr = new (Ctx) CXXNullPtrLiteralExpr(Ctx.NullPtrTy, Loc);
-  if (!Captures.empty()) {
-    QualType DescTy = Ctx.getRecordType(Decls.ArgDesc).withConst();
-    QualType ArrTy = Ctx.getConstantArrayType(
-        DescTy, APInt(32, Captures.size()), nullptr, ArraySizeModifier::Normal,
-        0);
-    VarDecl *Args = makeVar(FD, "__yams_args", ArrTy, SC_Static, Loc);
-    Args->setConstexpr(true);
-    SmallVector<Expr *, 8> Elems;
-    for (const Capture &C : Captures) {
-      Expr *Fields[] = {stringLit(C.Param->getName(), Loc),
-                        uintLit(C.Flags, Loc)};
-      Elems.push_back(S.ActOnInitList(Loc, Fields, Loc).get());
-    }
-    S.AddInitializerToDecl(Args, S.ActOnInitList(Loc, Elems, Loc).get(),
-                           /*DirectInit=*/false);
-    AddDecl(Args);
-    ArgsPtr = declRef(Args, Loc);
+  QualType DescTy = Ctx.getRecordType(Decls.ArgDesc).withConst();
+  QualType ArrTy =
+      Ctx.getConstantArrayType(DescTy, APInt(32, Captures.size()), nullptr,
+                               ArraySizeModifier::Normal, 0);
+  VarDecl *Args = makeVar(FD, "__yams_args", ArrTy, SC_Static, Loc);
+  Args->setConstexpr(true);
+  SmallVector<Expr *, 8> Elems;
+  for (const Capture &C : Captures) {
+    Expr *Fields[] = {stringLit(C.Param->getName(), Loc),
+                      uintLit(C.Flags, Loc)};
+    Elems.push_back(S.ActOnInitList(Loc, Fields, Loc).get());
   }
+  S.AddInitializerToDecl(Args, S.ActOnInitList(Loc, Elems, Loc).get(),
+                         /*DirectInit=*/false);
+  return Args;
+}
 
+VarDecl *Instrumenter::buildSite(FunctionDecl *FD, const ProbeSpec &Spec,
+                                 VarDecl *Args, unsigned NumArgs,
+                                 const PresumedLoc &Where, SourceLocation Loc) {
+  ASTContext &Ctx = CI.getASTContext();
   unsigned Flags = (Spec.LuaCode ? SiteLuaCode : 0) |
                    (Spec.LuaCallback ? SiteLuaCallback : 0) |
                    (Spec.IsFrame ? SiteFrame : 0);
   std::string Module = Spec.Module.empty() ? defaultModule(FD) : Spec.Module;
   std::string Func = Spec.Func.empty() ? functionName(FD) : Spec.Func;
+  Expr *ArgsPtr = Args ? declRef(Args, Loc)
+                       : new (Ctx) CXXNullPtrLiteralExpr(Ctx.NullPtrTy, Loc);
   QualType SiteTy = Ctx.getRecordType(Decls.Site).withConst();
   VarDecl *Site = makeVar(FD, "__yams_site", SiteTy, SC_Static, Loc);
   Site->setConstexpr(true);
-  Expr *SiteFields[] = {stringLit(Spec.Label, Loc), stringLit(Module, Loc),
-                        stringLit(Func, Loc),       stringLit(File, Loc),
-                        uintLit(Line, Loc),         uintLit(Flags, Loc),
-                        ArgsPtr,                    uintLit(Captures.size(), Loc)};
-  S.AddInitializerToDecl(Site, S.ActOnInitList(Loc, SiteFields, Loc).get(),
-                         /*DirectInit=*/false);
-  AddDecl(Site);
+  Expr *Fields[] = {stringLit(Spec.Label, Loc),
+                    stringLit(Module, Loc),
+                    stringLit(Func, Loc),
+                    stringLit(Where.isValid() ? Where.getFilename() : "", Loc),
+                    uintLit(Where.isValid() ? Where.getLine() : 0, Loc),
+                    uintLit(Flags, Loc),
+                    ArgsPtr,
+                    uintLit(NumArgs, Loc)};
+  SemaRef->AddInitializerToDecl(
+      Site, SemaRef->ActOnInitList(Loc, Fields, Loc).get(),
+      /*DirectInit=*/false);
+  return Site;
+}
 
-  SmallVector<Expr *, 8> ZoneArgs;
-  ZoneArgs.push_back(S.CreateBuiltinUnaryOp(Loc, UO_AddrOf, declRef(Site, Loc))
-                         .get());
+VarDecl *Instrumenter::buildZone(FunctionDecl *FD, const ProbeSpec &Spec,
+                                 VarDecl *Site, ArrayRef<Capture> Captures,
+                                 ValueDecl *FrameNumber, SourceLocation Loc) {
+  Sema &S = *SemaRef;
+  SmallVector<Expr *, 8> Args;
+  Args.push_back(
+      S.CreateBuiltinUnaryOp(Loc, UO_AddrOf, declRef(Site, Loc)).get());
   if (Spec.IsFrame)
-    ZoneArgs.push_back(frameNumberExpr(FD, FrameNumber, Loc));
+    Args.push_back(frameNumberExpr(FD, FrameNumber, Loc));
   for (const Capture &C : Captures)
-    ZoneArgs.push_back(declRef(C.Param, Loc));
+    Args.push_back(declRef(C.Param, Loc));
   CXXRecordDecl *ZoneRD = Spec.IsFrame ? Decls.FrameZone : Decls.Zone;
-  VarDecl *Zone = makeVar(FD, "__yams_zone", Ctx.getRecordType(ZoneRD),
-                          SC_None, Loc);
-  S.AddInitializerToDecl(Zone, S.ActOnParenListExpr(Loc, Loc, ZoneArgs).get(),
+  VarDecl *Zone = makeVar(FD, "__yams_zone",
+                          CI.getASTContext().getRecordType(ZoneRD), SC_None,
+                          Loc);
+  S.AddInitializerToDecl(Zone, S.ActOnParenListExpr(Loc, Loc, Args).get(),
                          /*DirectInit=*/true);
-  AddDecl(Zone);
-  S.PopFunctionScopeInfo();
+  return Zone;
+}
 
-  bool Invalid = any_of(Prefix, [](Stmt *St) {
-    return cast<DeclStmt>(St)->getSingleDecl()->isInvalidDecl();
-  });
-  if (Invalid)
-    return; // Sema has said why
+void Instrumenter::insertProbe(FunctionDecl *FD, const ProbeSpec &Spec,
+                               ArrayRef<Capture> Captures,
+                               ValueDecl *FrameNumber) {
+  ASTContext &Ctx = CI.getASTContext();
+  SourceManager &SM = Ctx.getSourceManager();
+  Stmt *Body = FD->getBody();
+  SourceLocation Loc = Body->getBeginLoc();
+  PresumedLoc Where = SM.getPresumedLoc(SM.getExpansionLoc(FD->getLocation()));
+
+  // Build as Sema would inside the function body.
+  Sema::ContextRAII SavedContext(*SemaRef, FD);
+  SemaRef->PushFunctionScope();
+  EnterExpressionEvaluationContext EvalContext(
+      *SemaRef, Sema::ExpressionEvaluationContext::PotentiallyEvaluated);
+  VarDecl *Args = buildArgs(FD, Captures, Loc);
+  VarDecl *Site = buildSite(FD, Spec, Args, Captures.size(), Where, Loc);
+  VarDecl *Zone = buildZone(FD, Spec, Site, Captures, FrameNumber, Loc);
+  SemaRef->PopFunctionScopeInfo();
+
+  SmallVector<Stmt *, 3> Prefix;
+  for (VarDecl *VD : {Args, Site, Zone}) {
+    if (!VD)
+      continue;
+    if (VD->isInvalidDecl())
+      return; // Sema has said why
+    Prefix.push_back(new (Ctx) DeclStmt(DeclGroupRef(VD), Loc, Loc));
+  }
   FD->setBody(wrapBody(FD, Body, Prefix));
   if (Options.List)
-    printSite(FD, Spec, File, Line, Captures);
+    printSite(FD, Spec, Where, Captures);
 }
 
 void Instrumenter::printSite(const FunctionDecl *FD, const ProbeSpec &Spec,
-                             StringRef File, unsigned Line,
+                             const PresumedLoc &Where,
                              ArrayRef<Capture> Captures) {
   raw_ostream &OS = llvm::errs();
   std::string Name;
   raw_string_ostream NameOS(Name);
   FD->getNameForDiagnostic(NameOS, CI.getASTContext().getPrintingPolicy(),
                            /*Qualified=*/true);
-  OS << "yams: " << File << ':' << Line << ": " << Spec.attrName() << " '"
+  OS << "yams: " << (Where.isValid() ? Where.getFilename() : "") << ':'
+     << (Where.isValid() ? Where.getLine() : 0) << ": " << Spec.attrName() << " '"
      << Name << "' label \"" << Spec.Label << "\" module \""
      << (Spec.Module.empty() ? defaultModule(FD) : Spec.Module) << "\" func \""
      << (Spec.Func.empty() ? functionName(FD) : Spec.Func) << '"';

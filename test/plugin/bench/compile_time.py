@@ -7,12 +7,15 @@ Generates a ~2,000-line engine-like translation unit and compiles it, minimum of
   annotated  25% of the functions annotated, no plugin     (the attributes are ignored)
   probes     the same with the plugin inserting probes     -> target: <= +8% over annotated
 Times are the compiler's CPU time (user + sys of the child), which is steadier than wall time on
-a shared machine; wall times are printed too.
+a shared machine; wall times are printed too. With --callgrind each variant is compiled once under
+valgrind and the instructions it executes are counted instead (slow, but immune to machine load).
 
-usage: compile_time.py --plugin build/profile/clang-plugin/yams-clang-plugin.so [--runs 7] [--opt -O2]
+usage: compile_time.py --plugin build/profile/clang-plugin/yams-clang-plugin.so [--runs 7]
+                       [--opt -O2] [--callgrind]
 """
 import argparse
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -71,6 +74,27 @@ def compile_once(cmd):
     return cpu, wall
 
 
+def instructions_once(cmd):
+    """Instructions the compile executes, counted by callgrind."""
+    out = subprocess.run(["valgrind", "--tool=callgrind", "--trace-children=yes",
+                          "--callgrind-out-file=/dev/null"] + cmd,
+                         check=True, capture_output=True, text=True).stderr
+    counts = [int(n.replace(",", "")) for n in re.findall(r"Collected : ([\d,]+)", out)]
+    if not counts:
+        sys.exit("compile_time.py: no instruction count in valgrind's output:\n" + out[-2000:])
+    return float(sum(counts))
+
+
+def report(best, unit):
+    loaded = 100.0 * (best["loaded"] / best["base"] - 1)
+    probes = 100.0 * (best["probes"] / best["annotated"] - 1)
+    for name, value in best.items():
+        print(f"{name:<10} {value:14.3f} {unit}" if unit == "cpu s" else
+              f"{name:<10} {value:14,.0f} {unit}")
+    print(f"plugin loaded, no annotations:    {loaded:+.1f}% (target <= +2%)")
+    print(f"25% of functions instrumented:    {probes:+.1f}% (target <= +8%)")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--plugin", required=True)
@@ -78,6 +102,7 @@ def main():
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--functions", type=int, default=160)
     ap.add_argument("--opt", default="-O2", help="optimisation flags, e.g. -O0 or '-O2 -g'")
+    ap.add_argument("--callgrind", action="store_true", help="count instructions, one run each")
     args = ap.parse_args()
     if not os.path.exists(args.plugin):
         sys.exit(f"compile_time.py: no plugin at {args.plugin}; build target yams_clang_plugin")
@@ -97,21 +122,20 @@ def main():
         "annotated": common + [annotated_src],
         "probes": common + plugin + [annotated_src],
     }
+    header = (f"TU: {n_lines} lines, {args.functions} functions ({args.functions // 4} annotated "
+              f"in the annotated variants), {args.opt}")
+    if args.callgrind:
+        print(header + ", instructions counted by callgrind")
+        report({name: instructions_once(cmd) for name, cmd in variants.items()}, "instructions")
+        return
     best = {k: (float("inf"), float("inf")) for k in variants}
     for _ in range(args.runs):  # interleaved, so drift in machine load hits every variant alike
         for name, cmd in variants.items():
             cpu, wall = compile_once(cmd)
             best[name] = (min(best[name][0], cpu), min(best[name][1], wall))
-
-    print(f"TU: {n_lines} lines, {args.functions} functions ({args.functions // 4} annotated in the "
-          f"annotated variants), {args.opt}, min of {args.runs} runs")
-    print(f"{'variant':<10} {'cpu s':>8} {'wall s':>8}")
-    for name, (cpu, wall) in best.items():
-        print(f"{name:<10} {cpu:8.3f} {wall:8.3f}")
-    loaded = 100.0 * (best["loaded"][0] / best["base"][0] - 1)
-    probes = 100.0 * (best["probes"][0] / best["annotated"][0] - 1)
-    print(f"plugin loaded, no annotations:    {loaded:+.1f}% cpu (target <= +2%)")
-    print(f"25% of functions instrumented:    {probes:+.1f}% cpu (target <= +8%)")
+    print(header + f", min of {args.runs} runs (wall s: " +
+          ", ".join(f"{k} {w:.3f}" for k, (_, w) in best.items()) + ")")
+    report({k: cpu for k, (cpu, _) in best.items()}, "cpu s")
 
 
 if __name__ == "__main__":
