@@ -1,6 +1,7 @@
 """`yams serve` and `yams record` end to end over real WebSockets: record a replayed session and get
-every frame back unchanged; record a live game and stop with SIGINT; record a game that dies. Each
-recording must be a complete, readable session file."""
+every frame back unchanged; record a live game and stop with SIGINT; record a game that dies; and,
+when the demo is given, record the live demo. Each recording must be a complete, readable session file.
+Usage: check_record.py YAMS MAKE_SESSION SESSION WORKDIR [YAMS_DUCKHUNT]"""
 import json
 import os
 import signal
@@ -11,6 +12,7 @@ import time
 from session_file import read_session
 
 tool, make_session, session, work = sys.argv[1:5]
+demo = sys.argv[5] if len(sys.argv) > 5 else None
 os.makedirs(work, exist_ok=True)
 failures = []
 children = []
@@ -123,6 +125,20 @@ try:
     text = open(out).read()
     if not text.endswith("\n") or len(frame_numbers(out)) != text.count("\n") - 1:
         failures.append("died record: the file is not complete lines")
+
+    # 4. The live demo (60 frames a second): 30 frames with its rollbacks' calls and Lua flags.
+    if demo:
+        game = start([demo, "--serve", "--port", "0"])
+        url = first_line(game, "yams-duckhunt").split(" at ")[1].split()[0]
+        port = url.rsplit(":", 1)[1].strip("/")
+        out = fresh("demo-live.jsonl")
+        r = subprocess.run([tool, "record", f"ws://127.0.0.1:{port}", "-o", out, "--frames", "30"],
+                           capture_output=True, text=True, timeout=60)
+        game.send_signal(signal.SIGINT)
+        game.wait(timeout=10)
+        dframes = read_session(out)[1] if r.returncode == 0 else []
+        if len(dframes) != 30 or not any(c["lua_code"] for f in dframes for c in f["calls"]):
+            failures.append(f"demo record: exit {r.returncode}, {len(dframes)} frames: {r.stderr!r}")
 finally:
     for p in children:
         if p.poll() is None:
