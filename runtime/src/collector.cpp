@@ -215,7 +215,8 @@ bool collector::run_pass() {
       thread_ring& r = *reg.rings[i];
       event* cur = r.retired ? r.final_cur : r.cursor->load(std::memory_order_acquire);
       drain(r, cur, begun);
-      if (r.retired && r.nodes.empty() && r.dropped.empty()) {
+      const bool attributed = r.lost.load(std::memory_order_relaxed) == r.lost_seen;
+      if (r.retired && r.nodes.empty() && r.dropped.empty() && attributed) {
         r.reset_collector_state();
         reg.pool.push_back(&r);
         reg.rings.erase(reg.rings.begin() + static_cast<std::ptrdiff_t>(i));
