@@ -60,6 +60,46 @@ yams::FrameProfile sample_frame() {
   return f;
 }
 
+// The data model's defaults (design section 12, TestCallNode and TestFrameProfile).
+TEST(FrameTypes, CallNodeDefaults) {
+  yams::CallNode node;
+  node.id = 1;
+  node.label = "Test";
+  EXPECT_EQ(node.id, 1u);
+  EXPECT_FALSE(node.parent_id);
+  EXPECT_EQ(node.duration, 0.0);
+  EXPECT_FALSE(node.lua_code);
+  EXPECT_FALSE(node.lua_callback);
+  EXPECT_FALSE(node.entity_id);
+  EXPECT_TRUE(node.args.empty());
+}
+
+TEST(FrameTypes, CallNodeWithArgs) {
+  yams::CallNode node;
+  node.id = 2;
+  node.parent_id = 1;
+  node.args = {{"entity_id", std::string("duck_1")}, {"x", 100.0}};
+  node.lua_callback = true;
+  const auto j = json::parse(yams::to_json(yams::FrameProfile{1, 0.0, 0.0, {node}, std::nullopt, 0}));
+  EXPECT_EQ(j["calls"][0]["args"], (json{{"entity_id", "duck_1"}, {"x", 100.0}}));
+  EXPECT_EQ(j["calls"][0]["parent_id"], 1);
+  EXPECT_EQ(j["calls"][0]["lua_callback"], true);
+}
+
+TEST(FrameTypes, FrameProfileDefaultsAndRollback) {
+  yams::FrameProfile frame;
+  frame.frame = 1;
+  frame.timestamp = 1000.0;
+  EXPECT_TRUE(frame.calls.empty());
+  EXPECT_FALSE(frame.rollback);
+  EXPECT_EQ(frame.duration_ms, 0.0);
+  frame.rollback = yams::RollbackInfo{true, 999.9, 5, 10.0};
+  const auto j = json::parse(yams::to_json(frame));
+  EXPECT_EQ(j["rollback"]["triggered"], true);
+  EXPECT_EQ(j["rollback"]["frames_resimulated"], 5);
+  EXPECT_EQ(j["rollback"]["target_timestamp"], 999.9);
+}
+
 TEST(Json, RoundTripIsExact) {
   const auto f = sample_frame();
   const std::string text = yams::to_json(f);
