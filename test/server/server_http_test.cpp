@@ -3,7 +3,10 @@
 #include "server_fixture.hpp"
 #include "test_client.hpp"
 
+#include <boost/asio/ip/tcp.hpp>
 #include <nlohmann/json.hpp>
+
+#include <system_error>
 
 namespace yams::test {
 namespace {
@@ -118,6 +121,23 @@ TEST_F(ServerTest, ForeignHostNamesAreRefused) {
             http::status::forbidden);
   EXPECT_EQ(http_get(port, "/api/info", {{"Host", "localhost:" + std::to_string(port)}}).result(),
             http::status::ok);
+}
+
+TEST_F(ServerTest, BindFailuresNameTheAddress) {
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::acceptor taken(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  serve_options o;
+  o.port = taken.local_endpoint().port();
+  try {
+    yams::serve(o);
+    FAIL() << "serve() bound a port that is in use";
+  } catch (const std::system_error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot bind 127.0.0.1:" + std::to_string(o.port)), std::string::npos)
+        << e.what();
+  }
+  EXPECT_FALSE(yams::serving());
+  o.address = "not-an-address";
+  EXPECT_THROW(yams::serve(o), std::system_error);
 }
 
 TEST_F(ServerTest, TokenGuardsTheApi) {

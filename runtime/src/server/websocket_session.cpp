@@ -77,6 +77,7 @@ void websocket_session::do_read() {
 
 void websocket_session::on_read(beast::error_code ec, std::size_t) {
   if (ec) {
+    closing_ = true;  // the connection is over: queue nothing more
     if (ec != websocket::error::closed) fail(ec, "websocket read");
     return;
   }
@@ -186,7 +187,10 @@ void websocket_session::do_write() {
 
 void websocket_session::on_write(beast::error_code ec, std::size_t) {
   writing_ = false;
-  if (ec) return fail(ec, "websocket write");
+  if (ec) {
+    closing_ = true;
+    return fail(ec, "websocket write");
+  }
   if (queue_.front().kind == entry_kind::frame) {
     --frames_queued_;
   } else {
