@@ -1,6 +1,7 @@
 // The live server: HTTP (the web panel's files, a read-only source endpoint) and WebSocket (/ws) on
 // 127.0.0.1, streaming every finished frame to any number of browsers without ever blocking the game.
-// docs/protocol.md describes the messages.
+// docs/protocol.md describes the messages. Without code: run the game with YAMS_PROFILE_PORT=8765 and the
+// runtime starts the server itself (YAMS_PROFILE_ADDRESS, YAMS_PROFILE_TOKEN, YAMS_SOURCE_ROOTS optional).
 #pragma once
 
 #include <yams/session.hpp>
