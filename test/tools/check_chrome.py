@@ -58,6 +58,17 @@ for f in frames:
             if abs(e["ts"] - want) > US_TOL:
                 failures.append(f"call {c['id']}: ts {e['ts']}, want {want}")
 
+# Per thread, events are disjoint or nested (what Perfetto and chrome://tracing need to draw slices),
+# across frames too.
+for tid in {e["tid"] for e in by_call.values()}:
+    stack = []
+    for e in sorted((e for e in by_call.values() if e["tid"] == tid), key=lambda e: (e["ts"], -e["dur"])):
+        while stack and stack[-1] <= e["ts"] + US_TOL:
+            stack.pop()
+        if stack and e["ts"] + e["dur"] > stack[-1] + US_TOL:
+            failures.append(f"thread {tid}: call {e['args']['call_id']} overlaps an enclosing event without nesting")
+        stack.append(e["ts"] + e["dur"])
+
 instants = [e for e in events if e["ph"] == "i" and e["name"] == "Rollback"]
 rollbacks = [f for f in frames if f.get("rollback")]
 if sorted(e["args"]["frame"] for e in instants) != sorted(f["frame"] for f in rollbacks):

@@ -3,6 +3,7 @@
 
 #include "cli.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -27,11 +28,27 @@ void write_file(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-double time_origin(const Session& s) {
+frame_timeline::frame_timeline(const Session& s) {
   double o = s.info.start_time > 0 ? s.info.start_time : 0;
   for (const FrameProfile& f : s.frames)
     if (o <= 0 || f.timestamp < o) o = f.timestamp;
-  return o;
+  origin_s_ = o;
+}
+
+double frame_timeline::place(const FrameProfile& f) {
+  double base = (f.timestamp - origin_s_) * 1000.0 + shift_ms_;
+  double needed = 0;
+  for (const CallNode& c : f.calls) {
+    auto it = thread_end_ms_.find(c.thread);
+    if (it != thread_end_ms_.end()) needed = std::max(needed, it->second - (base + c.start));
+  }
+  shift_ms_ += needed;
+  base += needed;
+  for (const CallNode& c : f.calls) {
+    double& end = thread_end_ms_[c.thread];
+    end = std::max(end, base + c.start + c.duration);
+  }
+  return base;
 }
 
 int run_convert(const std::vector<std::string>& args) {

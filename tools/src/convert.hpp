@@ -6,14 +6,30 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <string>
 #include <vector>
 
 namespace yams::tool {
 
-/// The converted files' time zero in epoch seconds: the session's start_time, or the earliest frame
-/// timestamp when that is earlier or the start time is missing. Any thread.
-double time_origin(const Session& session);
+/// Places frames on the converted files' time line, in milliseconds from the session's start_time (or
+/// from the earliest frame when that is earlier). Frame timestamps come from the wall clock and call
+/// times from the cycle counter, so back-to-back frames can overlap by microseconds; a frame that would
+/// start a call before an earlier call on the same thread ended is moved later, with every frame after
+/// it, so all calls keep their durations and nest properly. Use from one thread.
+class frame_timeline {
+ public:
+  explicit frame_timeline(const Session& session);
+  /// The start of `frame` in ms; call for each frame in file order.
+  double place(const FrameProfile& frame);
+  /// The time zero in epoch seconds.
+  double origin() const noexcept { return origin_s_; }
+
+ private:
+  double origin_s_ = 0;
+  double shift_ms_ = 0;
+  std::map<std::uint64_t, double> thread_end_ms_;
+};
 
 /// The session as Chrome Trace Event JSON: an X event per call, thread names, rollbacks as instant
 /// events. Any thread.

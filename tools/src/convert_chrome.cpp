@@ -1,6 +1,6 @@
 // Chrome Trace Event output of `yams convert`: one complete ("X") event per call on its thread, the
 // call's args, entity id and identity in `args`, rollbacks as global instant ("i") events, and thread
-// names as metadata ("M") events. Times are microseconds from the session's time origin.
+// names as metadata ("M") events. Times are microseconds on the frame_timeline (convert.hpp).
 #include "convert.hpp"
 
 #include <set>
@@ -52,11 +52,11 @@ json metadata_event(const char* name, std::uint64_t tid, const std::string& valu
 }  // namespace
 
 json to_chrome_trace(const Session& s) {
-  const double origin = time_origin(s);
+  frame_timeline timeline(s);
   json events = json::array();
   std::set<std::uint64_t> threads;
   for (const FrameProfile& f : s.frames) {
-    const double frame_us = (f.timestamp - origin) * 1e6;
+    const double frame_us = timeline.place(f) * 1000.0;
     if (f.rollback) events.push_back(rollback_event(f, frame_us));
     for (const CallNode& c : f.calls) {
       threads.insert(c.thread);
@@ -67,7 +67,7 @@ json to_chrome_trace(const Session& s) {
   for (std::uint64_t t : threads) events.push_back(metadata_event("thread_name", t, "thread " + std::to_string(t)));
   return {{"traceEvents", std::move(events)},
           {"displayTimeUnit", "ms"},
-          {"otherData", {{"exporter", "yams"}, {"session_id", s.info.session_id}, {"start_time", origin}}}};
+          {"otherData", {{"exporter", "yams"}, {"session_id", s.info.session_id}, {"start_time", timeline.origin()}}}};
 }
 
 }  // namespace yams::tool

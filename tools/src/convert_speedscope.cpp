@@ -1,7 +1,7 @@
-// speedscope output of `yams convert`: one evented profile per thread, in milliseconds from the
-// session's time origin. Opens and closes are kept properly nested and in time order (a child never
-// outlasts its parent, a frame never starts before the previous one ended), as speedscope requires; a
-// rollback becomes a zero-length frame at its frame's start.
+// speedscope output of `yams convert`: one evented profile per thread, in milliseconds on the
+// frame_timeline (convert.hpp). Opens and closes are kept properly nested and in time order (a child
+// never outlasts its parent), as speedscope requires; a rollback becomes a zero-length frame at its
+// frame's start.
 #include "convert.hpp"
 
 #include <algorithm>
@@ -39,7 +39,7 @@ struct thread_profile {
 
 class speedscope_builder {
  public:
-  explicit speedscope_builder(const Session& s) : session_(s), origin_(time_origin(s)) {}
+  explicit speedscope_builder(const Session& s) : session_(s), timeline_(s) {}
 
   json build() {
     for (const FrameProfile& f : session_.frames) add_frame(f);
@@ -80,25 +80,8 @@ class speedscope_builder {
     p.emit("C", i, base);
   }
 
-  // The frame's start, shifted later (with every frame after it) when it would begin before what a
-  // thread has already recorded: frame timestamps come from the wall clock and call times from the
-  // cycle counter, so back-to-back frames can overlap by microseconds. Shifting keeps every duration.
-  double frame_base(const FrameProfile& f) {
-    const double base = (f.timestamp - origin_) * 1000.0 + shift_;
-    double needed = 0;
-    for (const CallNode& c : f.calls) {
-      auto it = threads_.find(c.thread);
-      if (it == threads_.end()) continue;
-      double horizon = it->second.last;
-      for (const open_call& o : it->second.stack) horizon = std::max(horizon, o.end);
-      needed = std::max(needed, horizon - (base + c.start));
-    }
-    shift_ += needed;
-    return base + needed;
-  }
-
   void add_frame(const FrameProfile& f) {
-    const double base = frame_base(f);
+    const double base = timeline_.place(f);
     if (f.rollback) add_rollback(f, base);
     for (const CallNode& c : f.calls) {
       thread_profile& p = threads_[c.thread];
@@ -113,8 +96,7 @@ class speedscope_builder {
   }
 
   const Session& session_;
-  double origin_;
-  double shift_ = 0;  // ms added to frame starts so far (see frame_base)
+  frame_timeline timeline_;
   json frames_ = json::array();
   std::map<std::tuple<std::string, std::string, std::uint32_t>, std::size_t> frame_ids_;
   std::map<std::uint64_t, thread_profile> threads_;
