@@ -5,6 +5,7 @@ Generates a ~2,000-line engine-like translation unit and compiles it, minimum of
   base       no plugin, no annotations
   loaded     plugin loaded, no annotations                -> target: <= +2% over base
   annotated  25% of the functions annotated, no plugin     (the attributes are ignored)
+  off        the same with -fplugin-arg-yams-off           (the plugin's own work: checks, no probes)
   probes     the same with the plugin inserting probes     -> target: <= +8% over annotated
 Times are the compiler's CPU time (user + sys of the child), which is steadier than wall time on
 a shared machine; wall times are printed too. With --callgrind each variant is compiled once under
@@ -76,9 +77,11 @@ def compile_once(cmd):
 
 def instructions_once(cmd):
     """Instructions the compile executes, counted by callgrind."""
-    out = subprocess.run(["valgrind", "--tool=callgrind", "--trace-children=yes",
-                          "--callgrind-out-file=/dev/null"] + cmd,
-                         check=True, capture_output=True, text=True).stderr
+    run = subprocess.run(["valgrind", "--tool=callgrind", "--trace-children=yes",
+                          "--callgrind-out-file=/dev/null"] + cmd, capture_output=True, text=True)
+    out = run.stderr
+    if run.returncode != 0:
+        sys.exit(f"compile_time.py: {' '.join(cmd)} failed under valgrind:\n{out[-2000:]}")
     counts = [int(n.replace(",", "")) for n in re.findall(r"Collected : ([\d,]+)", out)]
     if not counts:
         sys.exit("compile_time.py: no instruction count in valgrind's output:\n" + out[-2000:])
@@ -88,10 +91,12 @@ def instructions_once(cmd):
 def report(best, unit):
     loaded = 100.0 * (best["loaded"] / best["base"] - 1)
     probes = 100.0 * (best["probes"] / best["annotated"] - 1)
+    off = 100.0 * (best["off"] / best["annotated"] - 1)
     for name, value in best.items():
         print(f"{name:<10} {value:14.3f} {unit}" if unit == "cpu s" else
               f"{name:<10} {value:14,.0f} {unit}")
     print(f"plugin loaded, no annotations:    {loaded:+.1f}% (target <= +2%)")
+    print(f"25% annotated, plugin told off:   {off:+.1f}% (the plugin's own checks)")
     print(f"25% of functions instrumented:    {probes:+.1f}% (target <= +8%)")
 
 
@@ -120,6 +125,7 @@ def main():
         "base": common + [plain_src],
         "loaded": common + plugin + [plain_src],
         "annotated": common + [annotated_src],
+        "off": common + plugin + ["-fplugin-arg-yams-off", annotated_src],
         "probes": common + plugin + [annotated_src],
     }
     header = (f"TU: {n_lines} lines, {args.functions} functions ({args.functions // 4} annotated "
