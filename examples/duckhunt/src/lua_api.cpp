@@ -7,36 +7,31 @@
 
 namespace duckhunt {
 
-[[yams::profile("ams.set_x", "module=lua_api", "lua_callback")]]
-bool GameLuaAPI::set_x(std::string_view entity_id, double x) {
+bool GameLuaAPI::set_field(std::string_view entity_id, double Entity::*field, double value) {
   Entity* e = world_.find(entity_id);
   if (e == nullptr) return false;
-  e->x = x;
+  e->*field = value;
   return true;
+}
+
+[[yams::profile("ams.set_x", "module=lua_api", "lua_callback")]]
+bool GameLuaAPI::set_x(std::string_view entity_id, double x) {
+  return set_field(entity_id, &Entity::x, x);
 }
 
 [[yams::profile("ams.set_y", "module=lua_api", "lua_callback")]]
 bool GameLuaAPI::set_y(std::string_view entity_id, double y) {
-  Entity* e = world_.find(entity_id);
-  if (e == nullptr) return false;
-  e->y = y;
-  return true;
+  return set_field(entity_id, &Entity::y, y);
 }
 
 [[yams::profile("ams.set_vx", "module=lua_api", "lua_callback")]]
 bool GameLuaAPI::set_vx(std::string_view entity_id, double vx) {
-  Entity* e = world_.find(entity_id);
-  if (e == nullptr) return false;
-  e->vx = vx;
-  return true;
+  return set_field(entity_id, &Entity::vx, vx);
 }
 
 [[yams::profile("ams.set_vy", "module=lua_api", "lua_callback")]]
 bool GameLuaAPI::set_vy(std::string_view entity_id, double vy) {
-  Entity* e = world_.find(entity_id);
-  if (e == nullptr) return false;
-  e->vy = vy;
-  return true;
+  return set_field(entity_id, &Entity::vy, vy);
 }
 
 [[yams::profile("ams.spawn", "module=lua_api", "lua_callback")]]

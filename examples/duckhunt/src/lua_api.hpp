@@ -41,6 +41,8 @@ class GameLuaAPI {
   LuaEngine& lua() noexcept { return lua_; }
 
  private:
+  bool set_field(std::string_view entity_id, double Entity::*field, double value);
+
   World& world_;
   LuaEngine& lua_;
 };

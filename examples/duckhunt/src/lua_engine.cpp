@@ -118,32 +118,33 @@ std::uint32_t LuaEngine::rule_kind(const char* where, const char* field) {
   return static_cast<std::uint32_t>(k);
 }
 
-void LuaEngine::read_collision_rules() {
+void LuaEngine::for_each_rule(const char* table, const std::function<void(const std::string& where)>& read) {
   lua_rawgeti(L_, LUA_REGISTRYINDEX, game_);
-  lua_getfield(L_, -1, "collisions");
+  lua_getfield(L_, -1, table);
   const lua_Integer n = lua_istable(L_, -1) ? luaL_len(L_, -1) : 0;
   for (lua_Integer i = 1; i <= n; ++i) {
-    const std::string where = "collisions[" + std::to_string(i) + "]";
     lua_rawgeti(L_, -1, i);
+    read(std::string(table) + "[" + std::to_string(i) + "]");
+    lua_pop(L_, 1);
+  }
+  lua_pop(L_, 2);
+}
+
+void LuaEngine::read_collision_rules() {
+  for_each_rule("collisions", [&](const std::string& where) {
     CollisionRule rule;
     rule.a = rule_kind(where.c_str(), "a");
     rule.b = rule_kind(where.c_str(), "b");
     lua_getfield(L_, -1, "action");
     if (const char* action = lua_tostring(L_, -1)) rule.action = action;
-    lua_pop(L_, 2);
+    lua_pop(L_, 1);
     if (rule.action.empty()) throw script_error(dir_ + "/game.lua: " + where + ".action: missing");
     collisions_.push_back(std::move(rule));
-  }
-  lua_pop(L_, 2);
+  });
 }
 
 void LuaEngine::read_transform_rules() {
-  lua_rawgeti(L_, LUA_REGISTRYINDEX, game_);
-  lua_getfield(L_, -1, "transforms");
-  const lua_Integer n = lua_istable(L_, -1) ? luaL_len(L_, -1) : 0;
-  for (lua_Integer i = 1; i <= n; ++i) {
-    const std::string where = "transforms[" + std::to_string(i) + "]";
-    lua_rawgeti(L_, -1, i);
+  for_each_rule("transforms", [&](const std::string& where) {
     TransformRule rule;
     rule.from = rule_kind(where.c_str(), "from");
     rule.into = rule_kind(where.c_str(), "into");
@@ -152,12 +153,11 @@ void LuaEngine::read_transform_rules() {
     const int slot = var ? var_slot(var) : -1;
     lua_getfield(L_, -2, "below");
     rule.below = lua_tonumber(L_, -1);
-    lua_pop(L_, 3);
+    lua_pop(L_, 2);
     if (slot < 0) throw script_error(dir_ + "/game.lua: " + where + ".var: missing or too many variables");
     rule.var = static_cast<std::size_t>(slot);
     transforms_.push_back(rule);
-  }
-  lua_pop(L_, 2);
+  });
 }
 
 void LuaEngine::read_hit_rule() {

@@ -105,6 +105,8 @@ class LuaEngine {
   void load_behaviours();
   /// Runs the file `rel` (relative to the scripts directory), leaving its one result on the stack.
   void run_file(const std::string& rel);
+  /// Calls `read` with each element of game.lua's array `table` on top of the stack.
+  void for_each_rule(const char* table, const std::function<void(const std::string& where)>& read);
   void read_collision_rules();
   void read_transform_rules();
   void read_hit_rule();
