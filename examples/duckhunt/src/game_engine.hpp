@@ -73,12 +73,13 @@ class GameEngine {
   /// Runs the input actions logged for `frame` again (re-simulation). Game thread.
   void replay_inputs(std::uint64_t frame);
 
+  /// The simulated world, the scripts, the fixed step and the rollback counters. Game thread.
   World& world() noexcept { return world_; }
   const World& world() const noexcept { return world_; }
   const LuaEngine& lua() const noexcept { return lua_; }
   double dt() const noexcept { return config_.dt; }
   const Stats& stats() const noexcept { return stats_; }
-  /// Every shot fired so far, in order.
+  /// Every shot fired so far, in order. Game thread.
   const std::vector<Shot>& shots() const noexcept { return fired_; }
   /// The number the next update() gives its profiling frame: 1, 2, 3, ... (rollbacks don't count).
   std::uint64_t frame_number() const noexcept { return frame_number_; }

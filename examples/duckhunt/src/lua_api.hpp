@@ -34,9 +34,10 @@ class GameLuaAPI {
   void play_sound(std::string_view name);
   /// Queues game.lua's scheduled[callback](entity_id) `delay` simulated seconds from now.
   void schedule(double delay, std::string_view callback, std::string_view entity_id);
-  /// Adds to the score.
+  /// Adds to the score. Game thread.
   void add_score(std::int64_t points) { world_.state.score += points; }
 
+  /// The world and the scripts the API acts on. Game thread.
   World& world() noexcept { return world_; }
   LuaEngine& lua() noexcept { return lua_; }
 

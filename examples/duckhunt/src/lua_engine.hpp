@@ -83,6 +83,7 @@ class LuaEngine {
 
   /// The kind called `name`, or -1. Any thread after construction.
   int kind_index(std::string_view name) const noexcept;
+  /// The kinds (in name order) and game.lua's rules, fixed once load() returned. Any thread after that.
   const std::vector<KindInfo>& kinds() const noexcept { return kinds_; }
   const std::vector<CollisionRule>& collision_rules() const noexcept { return collisions_; }
   const std::vector<TransformRule>& transform_rules() const noexcept { return transforms_; }
@@ -96,8 +97,9 @@ class LuaEngine {
   /// "script error in <what>(<subject>)" with the script's file and line, once per what and subject.
   /// Returns whether it succeeded. Game thread.
   bool protected_call(int nargs, std::string_view what, std::string_view subject);
-  /// Number of script failures so far (reported or not).
+  /// Number of script failures so far (reported or not). Game thread.
   std::uint64_t failures() const noexcept { return failures_; }
+  /// The Lua state, for the lifecycle hook. Game thread.
   lua_State* state() const noexcept { return L_; }
 
  private:
