@@ -1,10 +1,7 @@
-//===- Attributes.cpp - [[yams::profile]] and [[yams::frame]] --------------===//
-//
+// [[yams::profile]] and [[yams::frame]].
 // Registers both attributes, checks everything that can be checked where the
 // attribute is written, and leaves a marker (an AnnotateAttr holding the
 // validated ProbeSpec) for the instrumenter.
-//
-//===----------------------------------------------------------------------===//
 
 #include "Diagnostics.h"
 #include "ProbeSpec.h"
@@ -41,8 +38,8 @@ struct OptionLocs {
 const clang::StringLiteral *stringArg(const ParsedAttr &A, unsigned I) {
   if (!A.isArgExpr(I))
     return nullptr;
-  const auto *Lit = dyn_cast<clang::StringLiteral>(
-      A.getArgAsExpr(I)->IgnoreParenImpCasts());
+  const auto *Lit =
+      dyn_cast<clang::StringLiteral>(A.getArgAsExpr(I)->IgnoreParenImpCasts());
   return Lit && Lit->isOrdinary() ? Lit : nullptr;
 }
 
@@ -89,8 +86,7 @@ private:
   bool checkParams(Sema &S, const FunctionDecl *FD, const ProbeSpec &Spec,
                    const clang::StringLiteral *Label,
                    const OptionLocs &Locs) const;
-  bool checkCapturable(Sema &S, const ParmVarDecl *P,
-                       SourceLocation Use) const;
+  bool checkCapturable(Sema &S, const ParmVarDecl *P, SourceLocation Use) const;
 
   bool IsFrame;
 };
@@ -240,8 +236,7 @@ bool YamsAttrInfo::checkParams(Sema &S, const FunctionDecl *FD,
 }
 
 ParsedAttrInfo::AttrHandling
-YamsAttrInfo::handleDeclAttribute(Sema &S, Decl *D,
-                                  const ParsedAttr &A) const {
+YamsAttrInfo::handleDeclAttribute(Sema &S, Decl *D, const ParsedAttr &A) const {
   DiagnosticsEngine &DE = S.getDiagnostics();
   FunctionDecl *FD = D->getAsFunction();
   if (!FD)

@@ -1,4 +1,4 @@
-//===- Diagnostics.cpp - Every diagnostic the YAMS plugin emits ------------===//
+// Every diagnostic the YAMS plugin emits.
 
 #include "Diagnostics.h"
 
@@ -32,8 +32,7 @@ constexpr DiagText Texts[] = {
      "unknown 'yams::%0' option '%1'; expected module=, func=, args=, "
      "entity_id=, lua_code, lua_callback%select{|, number=}2"},
     {DiagnosticsEngine::Error, "option '%0' needs a value after '='"},
-    {DiagnosticsEngine::Error,
-     "option '%0' is only valid on [[yams::frame]]"},
+    {DiagnosticsEngine::Error, "option '%0' is only valid on [[yams::frame]]"},
     {DiagnosticsEngine::Error,
      "placeholder '{%0}' in the label names no parameter of %1"},
     {DiagnosticsEngine::Error, "args= names '%0', which is no parameter of %1"},
@@ -68,7 +67,8 @@ constexpr DiagText Texts[] = {
      "unknown YAMS plugin argument '%0'; valid: off, list, help"},
 };
 
-static_assert(std::size(Texts) == static_cast<size_t>(Diag::UnknownPluginArg) + 1,
+static_assert(std::size(Texts) ==
+                  static_cast<size_t>(Diag::UnknownPluginArg) + 1,
               "one text per Diag");
 
 } // namespace

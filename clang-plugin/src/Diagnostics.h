@@ -1,9 +1,6 @@
-//===- Diagnostics.h - Every diagnostic the YAMS plugin emits --------------===//
-//
+// Every diagnostic the YAMS plugin emits.
 // All diagnostic texts live in one table; their IDs are created once per
 // DiagnosticsEngine.
-//
-//===----------------------------------------------------------------------===//
 
 #ifndef YAMS_CLANG_PLUGIN_DIAGNOSTICS_H
 #define YAMS_CLANG_PLUGIN_DIAGNOSTICS_H

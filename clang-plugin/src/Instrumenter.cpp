@@ -1,4 +1,4 @@
-//===- Instrumenter.cpp - Inserts probes into marked function bodies -------===//
+// Inserts probes into marked function bodies.
 
 #include "Instrumenter.h"
 #include "Diagnostics.h"
@@ -36,7 +36,8 @@ constexpr unsigned SiteFrame = 1u << 2;
 const AnnotateAttr *findMarker(const FunctionDecl *FD) {
   if (!FD->hasAttrs())
     return nullptr;
-  bool OwnOnly = FD->getTemplateSpecializationKind() == TSK_ExplicitSpecialization;
+  bool OwnOnly =
+      FD->getTemplateSpecializationKind() == TSK_ExplicitSpecialization;
   const AnnotateAttr *Found = nullptr;
   for (const auto *A : FD->specific_attrs<AnnotateAttr>()) {
     if (!A->getAnnotation().starts_with(MarkerPrefix) ||
@@ -271,9 +272,8 @@ bool Instrumenter::collectCaptures(FunctionDecl *FD, const ProbeSpec &Spec,
       Flags |= ArgInArgs;
     if (Name == Entity && (Capturable || !Spec.EntityId.empty()))
       Flags |= ArgEntityId;
-    bool InLabel = any_of(Holes, [&](const Placeholder &H) {
-      return H.Name == Name;
-    });
+    bool InLabel =
+        any_of(Holes, [&](const Placeholder &H) { return H.Name == Name; });
     if (Flags || InLabel)
       Out.push_back({P, Flags});
   }
@@ -310,9 +310,9 @@ Expr *Instrumenter::frameNumberExpr(FunctionDecl *FD, ValueDecl *Number,
   auto *MD = cast<CXXMethodDecl>(FD);
   Expr *This =
       SemaRef->BuildCXXThisExpr(Loc, MD->getThisType(), /*IsImplicit=*/true);
-  return MemberExpr::CreateImplicit(CI.getASTContext(), This, /*IsArrow=*/true,
-                                    Field, Field->getType().getNonReferenceType(),
-                                    VK_LValue, OK_Ordinary);
+  return MemberExpr::CreateImplicit(
+      CI.getASTContext(), This, /*IsArrow=*/true, Field,
+      Field->getType().getNonReferenceType(), VK_LValue, OK_Ordinary);
 }
 
 bool Instrumenter::lookupProbeDecls(SourceLocation AttrLoc,
@@ -371,7 +371,7 @@ Expr *Instrumenter::stringLit(StringRef S, SourceLocation Loc) {
   ASTContext &Ctx = CI.getASTContext();
   QualType T = Ctx.getStringLiteralArrayType(Ctx.CharTy, S.size());
   return clang::StringLiteral::Create(Ctx, S, StringLiteralKind::Ordinary,
-                               /*Pascal=*/false, T, Loc);
+                                      /*Pascal=*/false, T, Loc);
 }
 
 Expr *Instrumenter::uintLit(uint64_t V, SourceLocation Loc) {
@@ -390,9 +390,8 @@ Stmt *Instrumenter::wrapBody(FunctionDecl *FD, Stmt *Body,
   auto Prepend = [&](CompoundStmt *CS) {
     SmallVector<Stmt *, 16> Stmts(Prefix.begin(), Prefix.end());
     Stmts.append(CS->body_begin(), CS->body_end());
-    FPOptionsOverride FP = CS->hasStoredFPFeatures()
-                               ? CS->getStoredFPFeatures()
-                               : FPOptionsOverride();
+    FPOptionsOverride FP = CS->hasStoredFPFeatures() ? CS->getStoredFPFeatures()
+                                                     : FPOptionsOverride();
     return CompoundStmt::Create(Ctx, Stmts, FP, CS->getLBracLoc(),
                                 CS->getRBracLoc());
   };
@@ -460,9 +459,9 @@ VarDecl *Instrumenter::buildSite(FunctionDecl *FD, const ProbeSpec &Spec,
                     uintLit(Flags, Loc),
                     ArgsPtr,
                     uintLit(NumArgs, Loc)};
-  SemaRef->AddInitializerToDecl(
-      Site, SemaRef->ActOnInitList(Loc, Fields, Loc).get(),
-      /*DirectInit=*/false);
+  SemaRef->AddInitializerToDecl(Site,
+                                SemaRef->ActOnInitList(Loc, Fields, Loc).get(),
+                                /*DirectInit=*/false);
   return Site;
 }
 
@@ -478,9 +477,9 @@ VarDecl *Instrumenter::buildZone(FunctionDecl *FD, const ProbeSpec &Spec,
   for (const Capture &C : Captures)
     Args.push_back(declRef(C.Param, Loc));
   CXXRecordDecl *ZoneRD = Spec.IsFrame ? Decls.FrameZone : Decls.Zone;
-  VarDecl *Zone = makeVar(FD, "__yams_zone",
-                          CI.getASTContext().getRecordType(ZoneRD), SC_None,
-                          Loc);
+  VarDecl *Zone =
+      makeVar(FD, "__yams_zone", CI.getASTContext().getRecordType(ZoneRD),
+              SC_None, Loc);
   S.AddInitializerToDecl(Zone, S.ActOnParenListExpr(Loc, Loc, Args).get(),
                          /*DirectInit=*/true);
   return Zone;
@@ -527,8 +526,8 @@ void Instrumenter::printSite(const FunctionDecl *FD, const ProbeSpec &Spec,
   FD->getNameForDiagnostic(NameOS, CI.getASTContext().getPrintingPolicy(),
                            /*Qualified=*/true);
   OS << "yams: " << (Where.isValid() ? Where.getFilename() : "") << ':'
-     << (Where.isValid() ? Where.getLine() : 0) << ": " << Spec.attrName() << " '"
-     << Name << "' label \"" << Spec.Label << "\" module \""
+     << (Where.isValid() ? Where.getLine() : 0) << ": " << Spec.attrName()
+     << " '" << Name << "' label \"" << Spec.Label << "\" module \""
      << (Spec.Module.empty() ? defaultModule(FD) : Spec.Module) << "\" func \""
      << (Spec.Func.empty() ? functionName(FD) : Spec.Func) << '"';
   if (Spec.LuaCode)

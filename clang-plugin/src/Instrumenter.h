@@ -1,18 +1,14 @@
-//===- Instrumenter.h - Inserts probes into marked function bodies ---------===//
-//
-// An AST consumer that runs before code generation (AddBeforeMainAction): for
-// every function definition carrying the marker left by the attribute
-// handler, it prepends to the body, with Sema,
+// Inserts probes into marked function bodies, before code generation.
+// For every function definition carrying the attribute handler's marker it
+// prepends, built with Sema, and then removes the marker:
 //
 //   static constexpr ::yams::arg_desc __yams_args[] = {{"dt", 1u}, ...};
 //   static constexpr ::yams::site __yams_site = {label, module, func, file,
 //                                                line, flags, __yams_args, n};
 //   ::yams::zone __yams_zone(&__yams_site, dt, ...);   // or frame_zone
 //
-// and removes the marker. Template patterns are rewritten before they are
-// instantiated, so every instantiation gets its own site.
-//
-//===----------------------------------------------------------------------===//
+// Template patterns are rewritten before they are instantiated, so every
+// instantiation gets its own site.
 
 #ifndef YAMS_CLANG_PLUGIN_INSTRUMENTER_H
 #define YAMS_CLANG_PLUGIN_INSTRUMENTER_H

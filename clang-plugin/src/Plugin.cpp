@@ -1,9 +1,6 @@
-//===- Plugin.cpp - The "yams" plugin action and its arguments -------------===//
-//
+// The "yams" plugin action and its arguments.
 // Loaded with -fplugin=yams-clang-plugin.so, the action runs before the main
 // action of every compile. Arguments: -fplugin-arg-yams-off, -list, -help.
-//
-//===----------------------------------------------------------------------===//
 
 #include "Diagnostics.h"
 #include "Instrumenter.h"

@@ -1,4 +1,4 @@
-//===- ProbeSpec.cpp - What one [[yams::profile]] attribute asks for -------===//
+// What one [[yams::profile]] attribute asks for.
 
 #include "ProbeSpec.h"
 

@@ -1,10 +1,7 @@
-//===- ProbeSpec.h - What one [[yams::profile]] attribute asks for ---------===//
-//
+// What one [[yams::profile]] attribute asks for.
 // The validated content of an attribute, carried from the attribute handler
 // to the instrumenter inside a marker attribute, plus the rules both share
 // (placeholders, capturable types, default module names).
-//
-//===----------------------------------------------------------------------===//
 
 #ifndef YAMS_CLANG_PLUGIN_PROBESPEC_H
 #define YAMS_CLANG_PLUGIN_PROBESPEC_H
@@ -31,13 +28,13 @@ inline constexpr llvm::StringLiteral MarkerPrefix = "yams\x1f";
 struct ProbeSpec {
   bool IsFrame = false;
   std::string Label;
-  std::string Module;      // empty: derived from the class or namespace
-  std::string Func;        // empty: the function's name
+  std::string Module; // empty: derived from the class or namespace
+  std::string Func;   // empty: the function's name
   bool LuaCode = false;
   bool LuaCallback = false;
-  bool ArgsAll = true;     // every capturable parameter goes into args
+  bool ArgsAll = true;           // every capturable parameter goes into args
   std::vector<std::string> Args; // when !ArgsAll: these, in this order
-  std::string EntityId;    // empty: a parameter named entity_id, if any
+  std::string EntityId;          // empty: a parameter named entity_id, if any
   std::string FrameNumber; // [[yams::frame]]: parameter or member; empty: auto
 
   /// The marker annotation text for this spec.
