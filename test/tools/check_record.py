@@ -69,6 +69,12 @@ try:
             failures.append(f"replay record: {len(rframes)} frames differ from the {len(frames)} served")
         if f"{len(frames)} frames written" not in r.stderr or "dropped by the server" not in r.stderr:
             failures.append(f"replay record: no summary line: {r.stderr!r}")
+    # --seconds: the replay sends everything at once, then the time limit ends the recording.
+    out = fresh("timed.jsonl")
+    r = subprocess.run([tool, "record", f"ws://127.0.0.1:{port}", "-o", out, "--seconds", "0.5"],
+                       capture_output=True, text=True, timeout=30)
+    if r.returncode != 0 or "time limit reached" not in r.stderr or len(read_session(out)[1]) != len(frames):
+        failures.append(f"timed record: exit {r.returncode}: {r.stderr!r}")
     server.send_signal(signal.SIGINT)
     if server.wait(timeout=10) != 0:
         failures.append(f"yams serve: exit {server.returncode} after SIGINT")
