@@ -6,6 +6,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <nlohmann/json.hpp>
 
+#include <array>
+#include <functional>
 #include <system_error>
 
 namespace yams::test {
@@ -138,6 +140,49 @@ TEST_F(ServerTest, BindFailuresNameTheAddress) {
   EXPECT_FALSE(yams::serving());
   o.address = "not-an-address";
   EXPECT_THROW(yams::serve(o), std::system_error);
+}
+
+/// Sends `bytes` on a raw connection and returns everything the server answers before closing.
+std::string raw_exchange(std::uint16_t port, const std::string& bytes) {
+  boost::asio::io_context ioc;
+  boost::beast::tcp_stream stream(ioc);
+  stream.expires_after(5s);
+  std::string answer;
+  std::array<char, 4096> buf;
+  std::function<void(boost::beast::error_code, std::size_t)> on_read = [&](boost::beast::error_code ec,
+                                                                            std::size_t n) {
+    answer.append(buf.data(), n);
+    if (!ec) stream.async_read_some(boost::asio::buffer(buf), on_read);
+  };
+  stream.async_connect({boost::asio::ip::make_address("127.0.0.1"), port}, [&](boost::beast::error_code ec) {
+    if (ec) return;
+    boost::asio::async_write(stream, boost::asio::buffer(bytes), [&](boost::beast::error_code ec, std::size_t) {
+      if (!ec) stream.async_read_some(boost::asio::buffer(buf), on_read);
+    });
+  });
+  ioc.run();
+  return answer;
+}
+
+TEST_F(ServerTest, MalformedRequestsGet400AndTheServerCarriesOn) {
+  const auto port = start();
+  const auto garbage = raw_exchange(port, "GARBAGE\r\n\r\n");
+  EXPECT_TRUE(garbage.starts_with("HTTP/1.1 400")) << garbage;
+  EXPECT_NE(garbage.find("malformed HTTP request"), std::string::npos) << garbage;
+  EXPECT_TRUE(raw_exchange(port, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 99999\r\n\r\n")
+                  .starts_with("HTTP/1.1 413"));
+  EXPECT_EQ(http_get(port, "/api/info").result(), http::status::ok);
+}
+
+TEST_F(ServerTest, BindingBeyondLoopbackWarns) {
+  serve_options o;
+  o.address = "0.0.0.0";
+  ::testing::internal::CaptureStderr();
+  const auto info = start(o);
+  const auto err = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("warning: the live server listens on 0.0.0.0:" + std::to_string(info)), std::string::npos)
+      << err;
+  EXPECT_EQ(http_get(info, "/api/info").result(), http::status::ok);  // reachable on loopback too
 }
 
 TEST_F(ServerTest, TokenGuardsTheApi) {

@@ -38,6 +38,9 @@ void http_session::do_read() {
 
 void http_session::on_read(beast::error_code ec, std::size_t) {
   if (ec == http::error::end_of_stream) return do_close();
+  if (ec.category() == beast::http::make_error_code(http::error::bad_target).category()) {
+    return refuse_malformed(ec);
+  }
   if (ec) return fail(ec, "http read");
   auto req = parser_->release();
   if (beast::websocket::is_upgrade(req)) {
@@ -50,6 +53,18 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     return;
   }
   send(respond(*state_, std::move(req)));
+}
+
+void http_session::refuse_malformed(beast::error_code ec) {
+  const bool too_large = ec == http::error::body_limit || ec == http::error::header_limit;
+  http::response<http::string_body> res{
+      too_large ? http::status::payload_too_large : http::status::bad_request, 11};
+  res.set(http::field::server, "yams");
+  res.set(http::field::content_type, "text/plain; charset=utf-8");
+  res.body() = "malformed HTTP request: " + ec.message() + "\n";
+  res.keep_alive(false);
+  res.prepare_payload();
+  send(std::move(res));
 }
 
 void http_session::send(http::message_generator&& message) {

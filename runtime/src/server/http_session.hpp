@@ -22,6 +22,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
  private:
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
+  /// Answers a request that could not be parsed (400, or 413 when too large) and closes.
+  void refuse_malformed(boost::beast::error_code ec);
   void send(boost::beast::http::message_generator&& message);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   void do_close();
