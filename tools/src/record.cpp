@@ -74,6 +74,12 @@ class recorder {
       if (!opt_.token.empty()) req.set("X-Yams-Token", opt_.token);
     }));
     ws_.handshake(opt_.url.host + ":" + opt_.url.port, opt_.url.target);
+    // After the upgrade: a close handshake the server never answers gives up after 5 s.
+    websocket::stream_base::timeout limits{};
+    limits.handshake_timeout = std::chrono::seconds(5);
+    limits.idle_timeout = websocket::stream_base::none();
+    limits.keep_alive_pings = false;
+    ws_.set_option(limits);
     // A replayed session arrives as one `history` message, larger than Beast's 16 MB default allows.
     ws_.read_message_max(std::uint64_t{1} << 30);
     if (opt_.seconds > 0) {
@@ -103,7 +109,11 @@ class recorder {
     }
     const std::string text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
-    handle(text);
+    try {
+      handle(text);
+    } catch (const nlohmann::json::exception& e) {
+      std::cerr << "yams: record: ignoring a malformed message: " << e.what() << '\n';
+    }
     do_read();
   }
 
