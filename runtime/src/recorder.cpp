@@ -187,6 +187,8 @@ void refine_calibration() noexcept {
   g_ms_per_tick.store(measure_ms_per_tick(std::chrono::milliseconds(2)), std::memory_order_relaxed);
 }
 
+void override_ms_per_tick(double v) noexcept { g_ms_per_tick.store(v, std::memory_order_relaxed); }
+
 event* reserve_slow(std::uint32_t n) noexcept {
   thread_ring* r = this_ring();
   if (r == nullptr) return nullptr;
@@ -218,6 +220,9 @@ namespace {
 struct frame_control {
   std::mutex mu;
   std::shared_ptr<pending_frame> current;
+  // The last frame begun: its timestamp and start, for the next frame's timestamp.
+  double last_timestamp = 0.0;
+  std::uint64_t last_begin_tsc = 0;
 };
 
 frame_control& frames() noexcept {
@@ -229,6 +234,20 @@ std::atomic<std::uint64_t> g_next_frame_number{1};
 
 double wall_now() noexcept {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// The wall-clock time of a frame beginning at `begin_tsc`: the system clock, but never earlier than
+// the previous frame's start plus the ticks since then, so that on one timeline frames never overlap
+// (the system clock and the calibrated tick rate differ slightly). The caller holds fc.mu.
+double frame_timestamp(frame_control& fc, std::uint64_t begin_tsc) noexcept {
+  double t = wall_now();
+  if (fc.last_begin_tsc != 0) {
+    const auto ticks = static_cast<double>(static_cast<std::int64_t>(begin_tsc - fc.last_begin_tsc));
+    t = std::max(t, fc.last_timestamp + ticks * ms_per_tick() / 1000.0);
+  }
+  fc.last_timestamp = t;
+  fc.last_begin_tsc = begin_tsc;
+  return t;
 }
 
 // Ends the open frame at `tsc`; the caller holds fc.mu.
@@ -263,7 +282,6 @@ bool begin_frame_noexcept(std::uint64_t frame_number) noexcept {
     return false;
   }
   p->number = frame_number;
-  p->timestamp = wall_now();
   event* e = reserve_control(2);
   if (e == nullptr) {
     if (tl_ring != nullptr) tl_ring->lost.fetch_add(1, std::memory_order_relaxed);
@@ -272,6 +290,7 @@ bool begin_frame_noexcept(std::uint64_t frame_number) noexcept {
   p->self_ref = p;
   p->thread_id = tl_ring->thread_id;
   p->begin_tsc = timestamp();
+  p->timestamp = frame_timestamp(fc, p->begin_tsc);
   e[0].a = p->begin_tsc;
   e[0].tag = control_tag(ctl_begin);
   e[1].a = reinterpret_cast<std::uint64_t>(p.get());

@@ -124,8 +124,10 @@ ring_registry& registry() noexcept;
 
 /// Milliseconds per timestamp tick, calibrated against steady_clock.
 double ms_per_tick() noexcept;
-/// Re-measures ms_per_tick over the time since process start. Collector thread.
+/// Re-measures ms_per_tick over the time since process start. Any thread (the collector's, ~1/s).
 void refine_calibration() noexcept;
+/// Test hook: replaces the calibration until the next refine_calibration(). Any thread.
+void override_ms_per_tick(double v) noexcept;
 
 /// Whether profiling is enabled (the flag behind yams::enabled()).
 extern std::atomic<bool> g_enabled;

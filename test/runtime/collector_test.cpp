@@ -1,13 +1,16 @@
 // Frame assembly on the collector thread (runtime/src/collector.cpp): other threads' zones as
 // separate roots, pre-order, session-unique ids, the history ring and waiting for frames.
+#include "ring.hpp"
 #include "test_support.hpp"
 
 #include <yams/yams.hpp>
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <set>
 #include <thread>
+#include <vector>
 
 namespace {
 
@@ -138,6 +141,24 @@ TEST_F(Collector, ZonesOfAThreadThatExitedAreKept) {
   auto f = yams::end_frame();
   EXPECT_EQ(f->calls.size(), 24u);
   expect_preorder(*f);
+}
+
+// Back-to-back frames follow each other on one timeline (timestamp + duration), never overlapping,
+// although the wall clock and the calibrated tick rate differ (here by 2%, on purpose).
+TEST_F(Collector, FramesDoNotOverlapInTime) {
+  yams::detail::override_ms_per_tick(yams::detail::ms_per_tick() * 1.02);
+  std::vector<yams::finished_frame> frames;
+  for (std::uint64_t i = 0; i < 20; ++i) {
+    yams::begin_frame(i);
+    std::this_thread::sleep_for(std::chrono::microseconds(500 + 200 * (i % 5)));
+    frames.push_back(yams::end_frame());
+  }
+  yams::detail::refine_calibration();
+  for (std::size_t i = 1; i < frames.size(); ++i) {
+    const double prev_end = frames[i - 1]->timestamp + frames[i - 1]->duration_ms / 1000.0;
+    EXPECT_GE(frames[i]->timestamp, prev_end - 1e-6) << "frame " << i;
+    EXPECT_LT(frames[i]->timestamp, prev_end + 0.05) << "frame " << i;
+  }
 }
 
 TEST_F(Collector, SessionIsFixed) {
