@@ -32,9 +32,9 @@ std::vector<std::uint64_t> read_greeting(ws_client& c, json* hello = nullptr) {
 }
 
 TEST_F(ServerTest, HelloHistoryThenLiveFramesInOrder) {
-  const auto port = start();
-  std::vector<FrameProfile> before;
+  std::vector<FrameProfile> before;  // recorded before the server listens: no message was serialised
   for (int i = 0; i < 3; ++i) before.push_back(record_frame(3));
+  const auto port = start();
   ws_client c(port);
   ASSERT_TRUE(c.ok()) << c.status();
   json hello;
