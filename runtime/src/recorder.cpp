@@ -60,8 +60,9 @@ double measure_ms_per_tick(std::chrono::nanoseconds min_span) noexcept {
 
 // The limit normal events may write up to when the writer is at `e` (after the reservation).
 event* normal_limit(const thread_ring& r, event* e, event* rd) noexcept {
-  event* lim = e >= rd ? r.end - control_headroom : rd - 1 - control_headroom;
-  return lim;
+  if (e >= rd) return r.end - control_headroom;  // rings hold at least min_ring_slots
+  const std::ptrdiff_t room = rd - e - 1 - static_cast<std::ptrdiff_t>(control_headroom);
+  return room > 0 ? e + room : e;
 }
 
 // Finds `n` contiguous slots leaving `keep` free, wrapping (with a marker) when the end is reached.

@@ -10,7 +10,9 @@
 #include <malloc.h>
 
 #include <stdexcept>
+#include <string>
 #include <thread>
+#include <vector>
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
@@ -315,6 +317,34 @@ TEST_F(Recorder, SmallRingWrapsWithoutLoss) {
       ASSERT_EQ(f->calls.size(), 21u) << "frame " << i;
       EXPECT_EQ(f->overflow, 0u);
       EXPECT_EQ(f->calls[20].parent_id, f->calls[18].id);
+    }
+  });
+  t.join();
+  yams::set_thread_ring_size(1 << 16);
+}
+
+// Events of varying size (strings of 0 to 120 bytes take 1 to 9 slots) meet the end of a small ring
+// at every offset: each reservation is contiguous, and every value reads back intact.
+TEST_F(Recorder, VariableSizeEventsWrapIntact) {
+  static constexpr yams::arg_desc args[] = {{"s", yams::arg_in_args}, {"i", yams::arg_in_args}};
+  static constexpr yams::site s{"{s}", "test", "wrap", __FILE__, __LINE__, 0, args, 2};
+  yams::set_thread_ring_size(256);
+  std::thread t([] {
+    int n = 0;
+    for (std::uint64_t frame = 0; frame < 80; ++frame) {
+      yams::begin_frame(frame);
+      std::vector<std::string> sent;
+      for (int k = 0; k < 5; ++k, ++n) {
+        sent.emplace_back(static_cast<std::size_t>((n * 37) % 121), static_cast<char>('a' + n % 26));
+        yams::zone z(&s, sent.back(), n);
+      }
+      auto f = yams::end_frame();
+      ASSERT_EQ(f->calls.size(), sent.size()) << "frame " << frame;
+      EXPECT_EQ(f->overflow, 0u);
+      for (std::size_t i = 0; i < sent.size(); ++i) {
+        EXPECT_EQ(f->calls[i].label, sent[i]);
+        EXPECT_EQ(f->calls[i].args.at(1).second, yams::arg_value(std::int64_t{n - 5 + static_cast<int>(i)}));
+      }
     }
   });
   t.join();
