@@ -105,6 +105,9 @@ void print_summary(const duckhunt::GameEngine& engine, std::uint64_t frames, dou
 }  // namespace
 
 int main(int argc, char** argv) {
+  // First of all, so that a Ctrl-C at any moment ends in a clean stop.
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
   duckhunt::Options o;
   try {
     o = duckhunt::parse_options(std::vector<std::string>(argv + 1, argv + argc));
@@ -129,8 +132,6 @@ int main(int argc, char** argv) {
   cfg.seed = o.seed;
   cfg.latency_frames = duckhunt::latency_frames(o.latency_ms, cfg.dt);
 
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
   try {
     duckhunt::GameEngine engine(cfg, [](std::string_view line) {
       std::fwrite(line.data(), 1, line.size(), stderr);
