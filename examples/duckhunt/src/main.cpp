@@ -15,7 +15,6 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
-#include <iostream>
 #include <thread>
 
 namespace {
@@ -66,6 +65,7 @@ bool start_profiling(const duckhunt::Options& o) {
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: error: %s\n", program_name(), e.what());
+    yams::stop_recording();  // leaves a complete (empty) session file, if one was opened
     return false;
   }
   return true;
@@ -100,6 +100,28 @@ void print_summary(const duckhunt::GameEngine& engine, std::uint64_t frames, dou
               static_cast<long long>(s.score), s.shots, s.hits, static_cast<unsigned long long>(st.rollbacks),
               static_cast<unsigned long long>(st.frames_resimulated),
               static_cast<unsigned long long>(engine.lua().failures()));
+}
+
+struct run_result {
+  std::uint64_t frames = 0;
+  double seconds = 0, cpu = 0;
+};
+
+/// Runs frames until --frames or a signal, paced at one per `dt` of wall-clock time unless --unpaced.
+run_result run_frames(duckhunt::GameEngine& engine, const duckhunt::Options& o, double dt) {
+  using clock = std::chrono::steady_clock;
+  const auto frame_time = std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(dt));
+  const auto t0 = clock::now();
+  const double cpu0 = thread_cpu_seconds();
+  run_result r;
+  while ((o.frames == 0 || r.frames < o.frames) && g_signal.load(std::memory_order_relaxed) == 0) {
+    engine.update(dt);
+    ++r.frames;
+    if (!o.unpaced) std::this_thread::sleep_until(t0 + frame_time * static_cast<clock::rep>(r.frames));
+  }
+  r.seconds = std::chrono::duration<double>(clock::now() - t0).count();
+  r.cpu = thread_cpu_seconds() - cpu0;
+  return r;
 }
 
 }  // namespace
@@ -140,26 +162,15 @@ int main(int argc, char** argv) {
 #if DUCKHUNT_WITH_YAMS
     if (!start_profiling(o)) return 1;
 #endif
-    using clock = std::chrono::steady_clock;
-    const auto frame_time = std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(cfg.dt));
-    const auto t0 = clock::now();
-    const double cpu0 = thread_cpu_seconds();
-    std::uint64_t n = 0;
-    while ((o.frames == 0 || n < o.frames) && g_signal.load(std::memory_order_relaxed) == 0) {
-      engine.update(cfg.dt);
-      ++n;
-      if (!o.unpaced) std::this_thread::sleep_until(t0 + frame_time * static_cast<clock::rep>(n));
-    }
-    const double seconds = std::chrono::duration<double>(clock::now() - t0).count();
-    const double cpu = thread_cpu_seconds() - cpu0;
+    const run_result r = run_frames(engine, o, cfg.dt);
     if (const int sig = g_signal.load()) {
       std::printf("%s: stopped by %s after %llu frames\n", program_name(), sig == SIGINT ? "SIGINT" : "SIGTERM",
-                  static_cast<unsigned long long>(n));
+                  static_cast<unsigned long long>(r.frames));
     }
 #if DUCKHUNT_WITH_YAMS
     stop_profiling(o);
 #endif
-    print_summary(engine, n, seconds, cpu);
+    print_summary(engine, r.frames, r.seconds, r.cpu);
     if (o.hash) std::printf("hash: %016llx\n", static_cast<unsigned long long>(engine.hash()));
   } catch (const duckhunt::script_error& e) {
     std::fprintf(stderr, "%s: error: %s\n", program_name(), e.what());
