@@ -139,11 +139,14 @@ void collector::wait_assembled() {
 }
 
 void collector::pause(bool paused) noexcept {
-  std::lock_guard lk(mu_);
-  paused_ = paused;
-  wake_ = true;
-  cv_.notify_one();
-  done_cv_.notify_all();
+  {
+    std::lock_guard lk(mu_);
+    paused_ = paused;
+    wake_ = true;
+    cv_.notify_one();
+    done_cv_.notify_all();
+  }
+  std::lock_guard wait_for_pass(pass_mu_);  // a pass under way ends; later ones see paused_
 }
 
 void collector::shutdown() noexcept {
@@ -204,6 +207,10 @@ void collector::main_loop() {
 // frame is ended but not yet cut (another pass is due at once).
 bool collector::run_pass() {
   std::lock_guard pass(pass_mu_);
+  {
+    std::lock_guard lk(mu_);
+    if (paused_ && !stop_) return false;
+  }
   std::size_t ended = 0;
   while (ended < frames_.size() && frames_[ended].p->ended.load(std::memory_order_acquire)) ++ended;
 

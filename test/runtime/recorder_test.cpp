@@ -351,6 +351,27 @@ TEST_F(Recorder, VariableSizeEventsWrapIntact) {
   yams::set_thread_ring_size(1 << 16);
 }
 
+// The hot path never allocates: with the collector paused (it allocates), recording zones with and
+// without captured values leaves the heap exactly as it was.
+TEST_F(Recorder, ZonesDoNotAllocate) {
+  static constexpr yams::arg_desc args[] = {{"s", yams::arg_in_args}, {"d", yams::arg_in_args}};
+  static constexpr yams::site s{"{s}", "test", "alloc", __FILE__, __LINE__, 0, args, 2};
+  const std::string text(100, 'x');
+  yams::begin_frame(1);
+  inner();  // this thread's ring exists already; the frame is open
+  yams::detail::collector_pause(true);
+  const long long before = live_heap_bytes();
+  for (int i = 0; i < 5000; ++i) {
+    inner();
+    yams::zone z(&s, text, 0.5 * i);
+  }
+  const long long after = live_heap_bytes();
+  yams::detail::collector_pause(false);
+  auto f = yams::end_frame();
+  EXPECT_EQ(after, before);
+  EXPECT_EQ(f->calls.size() + f->overflow, 10'001u);
+}
+
 // 10 million zones (1 million under sanitizers) with nobody watching: the ring, the call cap and
 // the history bound every allocation, so the live heap does not grow. Each frame is awaited so
 // that every frame holds exactly the capped calls and the counts compare exactly.
