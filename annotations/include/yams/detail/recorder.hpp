@@ -206,9 +206,12 @@ inline event* write_value(event* e, const T& v) noexcept {
   }
 }
 
+/// The recording path of enter_args(): reserves the slots, writes the enter and the values, publishes
+/// them. Out of line (one instantiation per argument pack) so that the instrumented function keeps only
+/// the `g_recording` test inline: its fast path stays leaf-like (no spills, no saved registers).
+/// Returns whether the zone was recorded. The recording thread only.
 template <class... A>
-inline bool enter_args(const site* s, const A&... values) noexcept {
-  if (!g_recording.load(std::memory_order_relaxed)) return false;
+[[gnu::noinline]] bool enter_args_recording(const site* s, const A&... values) noexcept {
   const std::uint32_t n = (1u + ... + slots_for(values));
   event* e = reserve(n);
   if (e == nullptr) return false;
@@ -218,6 +221,18 @@ inline bool enter_args(const site* s, const A&... values) noexcept {
   ((p = write_value(p, values)), ...);
   publish(p);
   return true;
+}
+
+/// Enters `s` capturing `values`: one load, test and branch while not recording. Returns whether the
+/// zone was recorded (its exit must then be written by leave()). The recording thread only.
+template <class... A>
+inline bool enter_args(const site* s, const A&... values) noexcept {
+  if (!g_recording.load(std::memory_order_relaxed)) [[likely]] return false;
+  if constexpr (sizeof...(A) == 0) {
+    return enter(s);
+  } else {
+    return enter_args_recording(s, values...);
+  }
 }
 
 }  // namespace yams::detail
