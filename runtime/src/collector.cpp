@@ -364,6 +364,7 @@ void collector::cut(inflight& f) {
       fp->timestamp = p.timestamp;
       fp->duration_ms = p.duration_ms;
       fp->rollback = p.rollback;
+      fp->frames_lost = p.frames_lost;
     } catch (...) {
       fp.reset();
     }

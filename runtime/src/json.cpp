@@ -202,6 +202,8 @@ void append_json(std::string& out, const FrameProfile& f) {
   }
   out += ",\"overflow\":";
   append_int(out, f.overflow);
+  out += ",\"frames_lost\":";
+  append_int(out, f.frames_lost);
   out += '}';
 }
 

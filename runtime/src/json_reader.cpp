@@ -134,6 +134,7 @@ FrameProfile frame_from_json(std::string_view json_text) {
   }
   if ((v = find(doc, "rollback"))) f.rollback = read_rollback(*v);
   if ((v = find(doc, "overflow"))) f.overflow = get_uint(*v, "overflow");
+  if ((v = find(doc, "frames_lost"))) f.frames_lost = get_uint(*v, "frames_lost");
   return f;
 }
 

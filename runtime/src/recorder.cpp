@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <random>
+#include <utility>
 
 namespace yams::detail {
 
@@ -60,8 +61,8 @@ double measure_ms_per_tick(std::chrono::nanoseconds min_span) noexcept {
 
 // The limit normal events may write up to when the writer is at `e` (after the reservation).
 event* normal_limit(const thread_ring& r, event* e, event* rd) noexcept {
-  if (e >= rd) return r.end - control_headroom;  // rings hold at least min_ring_slots
-  const std::ptrdiff_t room = rd - e - 1 - static_cast<std::ptrdiff_t>(control_headroom);
+  if (e >= rd) return r.end - r.headroom;  // rings hold at least min_ring_slots
+  const std::ptrdiff_t room = rd - e - 1 - static_cast<std::ptrdiff_t>(r.headroom);
   return room > 0 ? e + room : e;
 }
 
@@ -128,6 +129,7 @@ thread_ring* acquire_ring(ring_registry& reg) {
     auto fresh = std::make_unique<thread_ring>();
     fresh->storage = std::make_unique<event[]>(slots);
     fresh->slots = slots;
+    fresh->headroom = control_headroom_for(slots);
     fresh->begin = fresh->storage.get();
     fresh->end = fresh->begin + slots;
     r = fresh.release();
@@ -194,7 +196,7 @@ event* reserve_slow(std::uint32_t n) noexcept {
   thread_ring* r = this_ring();
   if (r == nullptr) return nullptr;
   const std::uint32_t extra = tl_lost_exits != 0 ? 1 : 0;
-  event* e = ring_reserve(*r, n + extra, control_headroom);
+  event* e = ring_reserve(*r, n + extra, r->headroom);
   if (e == nullptr) {
     r->lost.fetch_add(1, std::memory_order_relaxed);
     return nullptr;
@@ -224,6 +226,8 @@ struct frame_control {
   // The last frame begun: its timestamp and start, for the next frame's timestamp.
   double last_timestamp = 0.0;
   std::uint64_t last_begin_tsc = 0;
+  // Frames begun while enabled that found no room in the ring, not yet reported by a recorded frame.
+  std::uint64_t frames_lost = 0;
 };
 
 frame_control& frames() noexcept {
@@ -284,10 +288,11 @@ bool begin_frame_noexcept(std::uint64_t frame_number) noexcept {
   }
   p->number = frame_number;
   event* e = reserve_control(2);
-  if (e == nullptr) {
-    if (tl_ring != nullptr) tl_ring->lost.fetch_add(1, std::memory_order_relaxed);
+  if (e == nullptr) {  // the next recorded frame reports it in `frames_lost`
+    ++fc.frames_lost;
     return false;
   }
+  p->frames_lost = std::exchange(fc.frames_lost, 0);
   p->self_ref = p;
   p->thread_id = tl_ring->thread_id;
   p->begin_tsc = timestamp();
@@ -324,7 +329,10 @@ void disable() noexcept {
   std::lock_guard lk(fc.mu);
   g_enabled.store(false, std::memory_order_relaxed);
   g_recording.store(0, std::memory_order_relaxed);
-  if (fc.current) fc.current->discarded = true;
+  if (fc.current) {
+    fc.current->discarded = true;
+    fc.frames_lost += std::exchange(fc.current->frames_lost, 0);  // still to be reported
+  }
 }
 
 bool enabled() noexcept { return g_enabled.load(std::memory_order_relaxed); }

@@ -27,10 +27,16 @@ enum control_code : std::uint64_t {
 
 constexpr std::uint64_t control_tag(control_code c) noexcept { return tag_control | (c << 8); }
 
-/// Slots a normal event must leave free so that begin_frame's control events still fit.
-inline constexpr std::size_t control_headroom = 64;
 inline constexpr std::size_t min_ring_slots = 256;
+/// 1 MiB per recording thread: ~8 frames of the demo's 2,730 calls, ~30 frames of 1,000 calls.
 inline constexpr std::size_t default_ring_slots = std::size_t{1} << 16;
+
+/// Slots normal events must leave free in a ring of `slots` so that begin_frame's control events
+/// (2 slots a frame) still fit while the collector is behind: 1/16 of the ring, at least 64 slots.
+/// The default ring keeps room for 2,048 frame begins after its zones stopped fitting.
+constexpr std::size_t control_headroom_for(std::size_t slots) noexcept {
+  return slots / 16 > 64 ? slots / 16 : 64;
+}
 
 /// A frame between begin_frame() and the collector's assembly of it.
 struct pending_frame {
@@ -43,6 +49,7 @@ struct pending_frame {
   std::uint64_t thread_id = 0;  // of the ring holding the begin event
   std::uint64_t lost_at_end = 0;  // that ring's loss count at the end (when ended on that thread)
   bool has_lost_at_end = false;
+  std::uint64_t frames_lost = 0;  // frames begun since the previous recorded one that found no room
   std::optional<RollbackInfo> rollback;  // frame mutex until ended
   bool discarded = false;                // frame mutex until ended
   std::atomic<bool> ended{false};
@@ -78,6 +85,7 @@ struct thread_ring {
   event* begin = nullptr;
   event* end = nullptr;
   std::size_t slots = 0;
+  std::size_t headroom = 0;                   // control_headroom_for(slots)
   std::atomic<event*> read{nullptr};          // collector: consumed up to here (release)
   std::atomic<event*>* cursor = nullptr;      // &owner's tl_cursor.cur while the owner lives
   std::atomic<std::uint64_t> lost{0};         // events the writer could not record

@@ -57,6 +57,7 @@ yams::FrameProfile sample_frame() {
   f.calls = {root, child};
   f.rollback = yams::RollbackInfo{true, 1743953561.75, 8, 12.3};
   f.overflow = 3;
+  f.frames_lost = 2;
   return f;
 }
 
@@ -109,9 +110,22 @@ TEST(Json, RoundTripIsExact) {
   EXPECT_EQ(appended, "prefix" + text);
 }
 
+// Files written before `frames_lost` existed read back with none lost; a bad count is named.
+TEST(Json, FramesLostIsOptionalAndChecked) {
+  EXPECT_EQ(yams::frame_from_json(R"({"frame":4,"calls":[]})").frames_lost, 0u);
+  EXPECT_EQ(yams::frame_from_json(R"({"frame":4,"calls":[],"frames_lost":7})").frames_lost, 7u);
+  try {
+    (void)yams::frame_from_json(R"({"frame":4,"calls":[],"frames_lost":"x"})");
+    FAIL() << "no error";
+  } catch (const yams::format_error& e) {
+    EXPECT_NE(std::string(e.what()).find("frames_lost"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Json, KeySetIsTheDesigns) {
   const json j = json::parse(yams::to_json(sample_frame()));
-  EXPECT_EQ(keys(j), (std::set<std::string>{"frame", "timestamp", "duration_ms", "calls", "rollback", "overflow"}));
+  EXPECT_EQ(keys(j), (std::set<std::string>{"frame", "timestamp", "duration_ms", "calls", "rollback", "overflow",
+                                            "frames_lost"}));
   for (const auto& c : j["calls"])
     EXPECT_EQ(keys(c), (std::set<std::string>{"id", "parent_id", "label", "module", "func", "start", "duration",
                                               "args", "entity_id", "lua_code", "lua_callback", "file", "line",

@@ -60,6 +60,9 @@ struct FrameProfile {
   std::optional<RollbackInfo> rollback;
   // Extra keys beyond the design's:
   std::uint64_t overflow = 0;      ///< JSON `overflow`: calls not recorded (cap or full ring)
+  /// JSON `frames_lost`: frames begun since the previous recorded frame whose recording could not
+  /// start (the collector was too far behind); their numbers lie between the two frames' numbers.
+  std::uint64_t frames_lost = 0;
 
   bool operator==(const FrameProfile&) const = default;
 };

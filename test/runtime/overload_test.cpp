@@ -1,0 +1,135 @@
+// A frame thread producing far faster than the collector (paused with its test hook): zones that do
+// not fit are counted in `overflow`, frame begins use the ring's reserved headroom, and a frame that
+// cannot be recorded at all is counted in the next recorded frame's `frames_lost`. No frame number
+// goes unaccounted for.
+#include "collector.hpp"
+#include "ring.hpp"
+#include "test_support.hpp"
+
+#include <yams/yams.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <thread>
+#include <vector>
+
+namespace {
+
+class Overload : public yams::test::profiling_on {
+ protected:
+  void TearDown() override {
+    yams::detail::collector_pause(false);
+    yams::detail::collector_wait_assembled();  // the ring is drained: room again
+    yams::set_thread_ring_size(yams::detail::default_ring_slots);
+    profiling_on::TearDown();
+  }
+};
+
+void busy_frame_body(int zones) {
+  for (int i = 0; i < zones; ++i) {
+    YAMS_ZONE_M("overload", "Zone");
+  }
+}
+
+struct run_result {
+  std::vector<yams::finished_frame> handles;  // one per frame number 1..frames (empty: not recorded)
+};
+
+// Records `frames` frames of `zones` zones each on a fresh thread with a ring of `slots` slots while
+// the collector is paused, then one more frame after resuming it.
+run_result run_paused(std::size_t slots, std::uint64_t frames, int zones) {
+  yams::set_thread_ring_size(slots);
+  yams::detail::collector_pause(true);
+  run_result out;
+  std::thread t([&] {
+    for (std::uint64_t n = 1; n <= frames; ++n) {
+      yams::begin_frame(n);
+      busy_frame_body(zones);
+      out.handles.push_back(yams::end_frame());
+    }
+    yams::detail::collector_pause(false);
+    yams::detail::collector_wait_assembled();  // the ring is drained: room again
+    yams::begin_frame(frames + 1);
+    busy_frame_body(zones);
+    out.handles.push_back(yams::end_frame());
+  });
+  t.join();
+  return out;
+}
+
+// Every frame number is either delivered or counted in the `frames_lost` of the next delivered one.
+void expect_all_accounted(const run_result& r, std::uint64_t frames, int zones) {
+  std::uint64_t delivered = 0;
+  std::uint64_t lost = 0;
+  std::uint64_t previous = 0;
+  for (const auto& h : r.handles) {
+    if (!h) continue;
+    const yams::FrameProfile& f = *h;
+    EXPECT_EQ(f.frames_lost, f.frame - previous - 1) << "frame " << f.frame;
+    EXPECT_EQ(f.calls.size() + f.overflow, static_cast<std::size_t>(zones)) << "frame " << f.frame;
+    previous = f.frame;
+    ++delivered;
+    lost += f.frames_lost;
+  }
+  EXPECT_EQ(previous, frames + 1) << "the frame after the overload is delivered";
+  EXPECT_EQ(delivered + lost, frames + 1);
+}
+
+// The smallest ring (256 slots, 64 of them headroom) cannot even hold the begins of 200 frames: the
+// first 32 or so are recorded (with their zones counted in `overflow`), the rest are reported lost.
+TEST_F(Overload, FramesThatCannotBeRecordedAreCountedLost) {
+  const std::uint64_t frames = 200;
+  const run_result r = run_paused(256, frames, 50);
+  expect_all_accounted(r, frames, 50);
+  ASSERT_TRUE(r.handles.back());
+  EXPECT_GT(r.handles.back()->frames_lost, 100u);
+  std::uint64_t overflow = 0;
+  for (const auto& h : r.handles)
+    if (h) overflow += h->overflow;
+  EXPECT_GT(overflow, 0u);
+}
+
+// A 16,384-slot ring keeps 1,024 slots for frame begins: 400 frames of 100 zones (far more than the
+// ring holds) all arrive, the late ones with every zone in `overflow`, none lost.
+TEST_F(Overload, HeadroomKeepsFramesWhoseZonesOverflow) {
+  const std::uint64_t frames = 400;
+  const run_result r = run_paused(std::size_t{1} << 14, frames, 100);
+  expect_all_accounted(r, frames, 100);
+  for (const auto& h : r.handles) {
+    ASSERT_TRUE(h);
+    EXPECT_EQ(h->frames_lost, 0u);
+  }
+  EXPECT_EQ(r.handles[frames - 1]->overflow, 100u) << "the last paused frame's zones found no room";
+  EXPECT_EQ(r.handles[0]->overflow, 0u);
+  EXPECT_EQ(r.handles[frames]->overflow, 0u) << "after resuming, zones fit again";
+}
+
+// Frames reported lost survive a disable: the next recorded frame after re-enabling reports them.
+TEST_F(Overload, LostCountSurvivesDisable) {
+  yams::set_thread_ring_size(256);
+  yams::detail::collector_pause(true);
+  std::uint64_t reported = 0;
+  std::thread t([&] {
+    std::uint64_t n = 1;
+    for (; n <= 100; ++n) {
+      yams::begin_frame(n);
+      busy_frame_body(50);
+      (void)yams::end_frame();
+    }
+    yams::detail::collector_pause(false);
+    yams::detail::collector_wait_assembled();  // the ring is drained: room again
+    yams::begin_frame(n++);
+    yams::disable();  // this frame is discarded; the count moves on
+    (void)yams::end_frame();
+    yams::enable();
+    yams::begin_frame(n);
+    auto f = yams::end_frame();
+    ASSERT_TRUE(f);
+    reported = f->frames_lost;
+  });
+  t.join();
+  EXPECT_GT(reported, 50u);
+}
+
+}  // namespace
