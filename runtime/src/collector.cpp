@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <span>
 #include <thread>
 
 namespace yams::detail {
@@ -308,7 +309,7 @@ event* collector::on_enter(thread_ring& r, event* p, event* to) {
     rec.s = s;
     rec.start = start;
     rec.parent = r.stack.empty() ? -1 : r.stack.back();
-    if (s->arg_count != 0) rec.values.reserve(s->arg_count);
+    rec.first_value = r.values_base + r.values.size();
     r.stack.push_back(r.base + static_cast<std::int64_t>(r.nodes.size()) - 1);
     n = &rec;
   } else {
@@ -323,7 +324,10 @@ event* collector::on_enter(thread_ring& r, event* p, event* to) {
     const std::uint64_t tag = p->tag;
     const std::uint64_t low = tag & 0xff;
     if (low == tag_value) {
-      if (n) n->values.push_back(captured{(tag >> 8) & 0xff, p->a, false, {}});
+      if (n) {
+        r.values.push_back(captured{(tag >> 8) & 0xff, p->a, false, {}});
+        ++n->value_count;
+      }
       ++p;
     } else if (low == tag_string) {
       const std::size_t len = tag >> 32;
@@ -334,7 +338,8 @@ event* collector::on_enter(thread_ring& r, event* p, event* to) {
         std::memcpy(c.text.data(), &p->a, std::min<std::size_t>(len, 8));
         if (len > 8) std::memcpy(c.text.data() + 8, static_cast<const void*>(p + 1), len - 8);
         if (c.truncated) trim_partial_utf8(c.text);
-        n->values.push_back(std::move(c));
+        r.values.push_back(std::move(c));
+        ++n->value_count;
       }
       p += 1 + raw;
     } else {
@@ -399,11 +404,14 @@ void collector::take_prefix(thread_ring& r, const pending_frame& p, FrameProfile
       c.start = static_cast<double>(start - p.begin_tsc) * p.ms_per_tick;
       c.duration = static_cast<double>(end - start) * p.ms_per_tick;
       c.thread = r.thread_id;
-      sites_.describe(c, n.s, n.values);
+      sites_.describe(c, n.s, std::span(r.values).subspan(n.first_value - r.values_base, n.value_count));
     }
   }
   r.nodes.erase(r.nodes.begin(), r.nodes.begin() + static_cast<std::ptrdiff_t>(k));
   r.base += static_cast<std::int64_t>(k);
+  const std::uint64_t kept_from = r.nodes.empty() ? r.values_base + r.values.size() : r.nodes.front().first_value;
+  r.values.erase(r.values.begin(), r.values.begin() + static_cast<std::ptrdiff_t>(kept_from - r.values_base));
+  r.values_base = kept_from;
   std::uint64_t overflow = 0;
   while (!r.dropped.empty() && static_cast<std::int64_t>(r.dropped.front().tsc - p.end_tsc) < 0) {
     overflow += r.dropped.front().count;

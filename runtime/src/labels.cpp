@@ -124,7 +124,7 @@ const site_info& site_cache::get(const site* s) {
   return map_.emplace(s, std::move(info)).first->second;
 }
 
-void site_cache::describe(CallNode& call, const site* s, const std::vector<captured>& values) {
+void site_cache::describe(CallNode& call, const site* s, std::span<const captured> values) {
   const site_info& info = get(s);
   if (info.label.size() == 1 && info.label[0].arg < 0) {
     call.label = info.label[0].text;
@@ -144,6 +144,7 @@ void site_cache::describe(CallNode& call, const site* s, const std::vector<captu
   call.lua_code = info.lua_code;
   call.lua_callback = info.lua_callback;
   const std::size_t n = std::min(values.size(), info.arg_names.size());
+  call.args.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     if (info.arg_flags[i] & arg_in_args) call.args.emplace_back(info.arg_names[i], to_arg_value(values[i]));
     if (info.arg_flags[i] & arg_entity_id) {

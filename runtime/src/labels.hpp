@@ -7,6 +7,7 @@
 #include <yams/frame.hpp>
 #include <yams/probe.hpp>
 
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -46,7 +47,7 @@ class site_cache {
   /// The cached description of `s`, built on first use.
   const site_info& get(const site* s);
   /// Fills label, module, func, file, line, flags, args and entity_id of `call` from `s` and `values`.
-  void describe(CallNode& call, const site* s, const std::vector<captured>& values);
+  void describe(CallNode& call, const site* s, std::span<const captured> values);
 
  private:
   std::unordered_map<const site*, site_info> map_;

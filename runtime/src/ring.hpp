@@ -76,7 +76,8 @@ struct node_rec {
   std::uint64_t end = 0;
   bool open = true;
   std::int64_t parent = -1;  // sequence number of the parent zone, -1 for none
-  std::vector<captured> values;
+  std::uint64_t first_value = 0;  // sequence number of its first value in thread_ring::values
+  std::uint32_t value_count = 0;
 };
 
 /// One thread's ring. Writer fields live in the owner's `tl_cursor`; `read` goes back to the writer.
@@ -96,6 +97,8 @@ struct thread_ring {
   // Collector only:
   std::deque<node_rec> nodes;
   std::int64_t base = 0;             // sequence number of nodes.front()
+  std::vector<captured> values;      // the nodes' captured values, in order (no allocation per node)
+  std::uint64_t values_base = 0;     // sequence number of values.front()
   std::vector<std::int64_t> stack;   // open zones: sequence numbers, -1 for a zone over the cap
   std::int64_t cap_from = 0;         // the call cap counts nodes from this sequence number on
   std::uint64_t epoch = 0;           // begin events seen in this ring
@@ -110,6 +113,8 @@ struct thread_ring {
   void reset_collector_state() {
     nodes.clear();
     base = 0;
+    values.clear();
+    values_base = 0;
     stack.clear();
     cap_from = 0;
     epoch = 0;
