@@ -198,7 +198,8 @@ event* reserve_slow(std::uint32_t n) noexcept {
   const std::uint32_t extra = tl_lost_exits != 0 ? 1 : 0;
   event* e = ring_reserve(*r, n + extra, r->headroom);
   if (e == nullptr) {
-    r->lost.fetch_add(1, std::memory_order_relaxed);
+    // The owner thread is the only writer: a plain add, no locked instruction on this hot failure path.
+    r->lost.store(r->lost.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     return nullptr;
   }
   if (extra != 0) {  // published together with the caller's event
@@ -213,7 +214,8 @@ event* reserve_slow(std::uint32_t n) noexcept {
 void leave_lost() noexcept {
   if (tl_ring == nullptr) return;
   ++tl_lost_exits;
-  tl_ring->lost.fetch_sub(1, std::memory_order_relaxed);  // reserve_slow counted it; only zones count
+  // reserve_slow counted it, but only zones count; the owner thread is the only writer.
+  tl_ring->lost.store(tl_ring->lost.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
 }
 
 // ---- frames -----------------------------------------------------------------------------------
