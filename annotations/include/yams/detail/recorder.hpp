@@ -162,6 +162,28 @@ inline std::uint32_t slots_for(const T& v) noexcept {
   }
 }
 
+/// The first min(n, 8) bytes at `p` as the 8-byte head of a string event (the rest zero), without a
+/// call to memcpy for short strings. Any thread.
+inline std::uint64_t load_head(const char* p, std::size_t n) noexcept {
+  std::uint64_t h = 0;
+  if constexpr (std::endian::native == std::endian::little) {
+    if (n >= 8) {
+      std::memcpy(&h, p, 8);
+    } else if (n >= 4) {  // two overlapping 4-byte loads
+      std::uint32_t lo = 0;
+      std::uint32_t hi = 0;
+      std::memcpy(&lo, p, 4);
+      std::memcpy(&hi, p + n - 4, 4);
+      h = lo | (static_cast<std::uint64_t>(hi) << ((n - 4) * 8));
+    } else {
+      for (std::size_t i = 0; i < n; ++i) h |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+    }
+  } else {
+    std::memcpy(&h, p, n < 8 ? n : 8);
+  }
+  return h;
+}
+
 template <class T>
 inline event* write_value(event* e, const T& v) noexcept {
   using U = std::remove_cvref_t<T>;
@@ -192,9 +214,7 @@ inline event* write_value(event* e, const T& v) noexcept {
       s = s.substr(0, max_captured_string);
       truncated = 1;
     }
-    std::uint64_t head = 0;
-    std::memcpy(&head, s.data(), s.size() < 8 ? s.size() : 8);
-    e->a = head;
+    e->a = load_head(s.data(), s.size());
     e->tag = tag_string | (truncated << 8) | (static_cast<std::uint64_t>(s.size()) << 32);
     ++e;
     if (s.size() > 8) {
