@@ -226,12 +226,26 @@ inline event* write_value(event* e, const T& v) noexcept {
   }
 }
 
+/// How a captured value is passed to the recording path: numbers and enums by value, strings as a
+/// string_view, so that the caller takes no address and spills nothing before its `g_recording` test.
+template <class T>
+using passed_t = std::conditional_t<is_string_arg_v<std::remove_cvref_t<T>>, std::string_view, std::remove_cvref_t<T>>;
+
+template <class T>
+inline passed_t<T> pass_value(const T& v) noexcept {
+  if constexpr (is_string_arg_v<std::remove_cvref_t<T>>) {
+    return as_string_view(v);
+  } else {
+    return v;
+  }
+}
+
 /// The recording path of enter_args(): reserves the slots, writes the enter and the values, publishes
 /// them. Out of line (one instantiation per argument pack) so that the instrumented function keeps only
-/// the `g_recording` test inline: its fast path stays leaf-like (no spills, no saved registers).
-/// Returns whether the zone was recorded. The recording thread only.
+/// the `g_recording` test inline: its fast path stays leaf-like. Returns whether the zone was recorded.
+/// The recording thread only.
 template <class... A>
-[[gnu::noinline]] bool enter_args_recording(const site* s, const A&... values) noexcept {
+[[gnu::noinline]] bool enter_args_recording(const site* s, A... values) noexcept {
   const std::uint32_t n = (1u + ... + slots_for(values));
   event* e = reserve(n);
   if (e == nullptr) return false;
@@ -251,7 +265,7 @@ inline bool enter_args(const site* s, const A&... values) noexcept {
   if constexpr (sizeof...(A) == 0) {
     return enter(s);
   } else {
-    return enter_args_recording(s, values...);
+    return enter_args_recording<passed_t<A>...>(s, pass_value(values)...);
   }
 }
 
