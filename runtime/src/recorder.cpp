@@ -286,6 +286,7 @@ bool begin_frame_noexcept(std::uint64_t frame_number) noexcept {
   try {
     p = std::make_shared<pending_frame>();
   } catch (...) {
+    ++fc.frames_lost;
     return false;
   }
   p->number = frame_number;
