@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FrameBuffer } from './buffer';
 import type { FrameProfile } from './format';
 
-const fr = (n: number): FrameProfile => ({ frame: n, timestamp: n, duration_ms: 1, calls: [], rollback: null, overflow: 0 });
+const fr = (n: number): FrameProfile => ({ frame: n, timestamp: n, duration_ms: 1, calls: [], rollback: null, overflow: 0, frames_lost: 0 });
 
 describe('FrameBuffer', () => {
   it('keeps the newest frames up to capacity and follows the newest while live', () => {

@@ -14,12 +14,14 @@ describe('parseFrame', () => {
   it('reads every key of the contract and the extras', () => {
     const f = parseFrame(frame(7, {
       overflow: 3,
+      frames_lost: 2,
       rollback: { triggered: true, target_timestamp: 999.5, frames_resimulated: 8, snapshot_age_ms: 12.3 },
       calls: [call(1, null, { file: '/src/a.cpp', line: 42, thread: 2, entity_id: 'duck_1', lua_code: true,
                               args: { dt: 0.016, name: 'x', ok: true, none: null } })],
     }));
     expect(f.frame).toBe(7);
     expect(f.overflow).toBe(3);
+    expect(f.frames_lost).toBe(2);
     expect(f.rollback).toEqual({ triggered: true, target_timestamp: 999.5, frames_resimulated: 8, snapshot_age_ms: 12.3 });
     expect(f.calls[0]).toMatchObject({ file: '/src/a.cpp', line: 42, thread: 2, entity_id: 'duck_1', lua_code: true });
     expect(f.calls[0].args).toEqual({ dt: 0.016, name: 'x', ok: true, none: null });
@@ -29,7 +31,7 @@ describe('parseFrame', () => {
     const f = parseFrame({ frame: 1, calls: [{ id: 5, label: 'Frame', module: 'm', func: 'f' }] });
     expect(f.calls[0]).toMatchObject({ parent_id: null, start: 0, duration: 0, args: {}, entity_id: null,
                                        lua_code: false, lua_callback: false, file: '', line: 0, thread: 0 });
-    expect(f).toMatchObject({ timestamp: 0, duration_ms: 0, rollback: null, overflow: 0 });
+    expect(f).toMatchObject({ timestamp: 0, duration_ms: 0, rollback: null, overflow: 0, frames_lost: 0 });
     expect(parseFrame({ frame: 1843 }).calls).toEqual([]);
   });
 

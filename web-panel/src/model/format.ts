@@ -45,6 +45,8 @@ export interface FrameProfile {
   rollback: RollbackInfo | null;
   /** calls the runtime could not record (cap or full ring) */
   overflow: number;
+  /** frames begun since the previous recorded frame that could not be recorded at all */
+  frames_lost: number;
 }
 
 export interface Session {
@@ -171,6 +173,7 @@ export function parseFrame(v: unknown, where = 'frame'): FrameProfile {
     calls: parsed,
     rollback: parseRollback(o.rollback, `${where}.rollback`),
     overflow: num(o, 'overflow', where, 0),
+    frames_lost: num(o, 'frames_lost', where, 0),
   };
 }
 
