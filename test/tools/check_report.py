@@ -36,6 +36,8 @@ check("max", t["max"], durations[-1])
 check("over budget", t["over_budget"], sum(1 for d in durations if d > 16.7))
 check("frames", report["frames"], len(frames))
 check("calls", report["calls"], sum(len(f["calls"]) for f in frames))
+check("calls_not_recorded", report["calls_not_recorded"], sum(f.get("overflow", 0) for f in frames))
+check("frames_lost", report["frames_lost"], sum(f.get("frames_lost", 0) for f in frames))
 
 # Sites: self = duration minus direct children; total counts a call only when no ancestor is the same site.
 sites, entities = {}, {}

@@ -176,16 +176,19 @@ ordered_json make_report(const Session& session, const std::string& file, const 
   std::map<std::string, entity_stats> entities;
   std::size_t calls = 0;
   std::uint64_t overflow = 0;
+  std::uint64_t frames_lost = 0;
   for (const FrameProfile& f : session.frames) {
     add_frame(f, sites, entities);
     calls += f.calls.size();
     overflow += f.overflow;
+    frames_lost += f.frames_lost;
   }
   return {{"file", file},
           {"session_id", session.info.session_id},
           {"frames", session.frames.size()},
           {"calls", calls},
           {"calls_not_recorded", overflow},
+          {"frames_lost", frames_lost},
           {"budget_ms", opt.budget_ms},
           {"frame_time_ms", frame_times(session, opt.budget_ms)},
           {"top_self", top_sites(sites, &site_stats::self_ms, opt.top)},
