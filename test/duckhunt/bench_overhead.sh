@@ -5,7 +5,8 @@
 #   enabled   yams-duckhunt --profile (every zone recorded, frames assembled by the collector)
 # for several rounds, printing each run and the medians of wall-clock and game-thread CPU µs/frame.
 # Then, because times on a shared 2-core VM are noisy, the instructions the game thread executes per
-# frame, counted by callgrind (runs of 240 and 40 frames subtracted; exact and repeatable).
+# frame, counted by callgrind (runs of 240 and 40 frames subtracted;
+# repeatable only to about ±1%: Lua seeds its string hashes with the time and addresses).
 # usage: bench_overhead.sh [build dir (default build/profile)] [rounds (default 7)]
 set -euo pipefail
 unset YAMS_PROFILE  # "disabled" means disabled

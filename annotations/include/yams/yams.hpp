@@ -6,6 +6,13 @@
 //
 //   [[yams::frame("Frame")]] void Engine::update(double dt) { do_frame_update(dt); }
 //   [[yams::profile("Frame Update")]] void Engine::do_frame_update(double dt) { ... }
+//   [[yams::profile("ams.set_vy", "module=lua_api", "lua_callback", "args=entity_id,vy")]]
+//   void Api::set_vy(const std::string& entity_id, double vy) { ... }
+//
+//   Options after the label: "module=NAME", "func=NAME", "lua_code", "lua_callback", "args=a,b"
+//   ("args=" none, "args=*" all capturable, the default), "entity_id=NAME", and for frames
+//   "number=NAME"; "{param}" in a label is formatted from that parameter. Full reference, supported
+//   kinds of functions and diagnostics: docs/attributes.md.
 //
 //   CMake:   add_subdirectory(yams) (or find_package(yams CONFIG)); yams_profile(my_game)
 //   Run:     YAMS_PROFILE=1 ./my_game            (or call yams::enable())
