@@ -12,6 +12,7 @@
 #include <yams/yams.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -42,6 +43,73 @@ void trim_partial_utf8(std::string& s) {
   if (back < need) s.resize(i - 1);
 }
 
+// Frames whose last owner let them go come back here, and the next frames reuse their calls: a
+// reused CallNode's strings and args keep their buffers, so assembling a frame like the previous
+// one allocates almost nothing (malloc, free and fresh pages were most of the collector's time).
+class frame_pool {
+ public:
+  static constexpr std::size_t capacity = 4;
+
+  // A frame with no calls of its own or a recycled one, every field but `calls` reset.
+  std::unique_ptr<FrameProfile> take() {
+    FrameProfile* f = nullptr;
+    {
+      std::lock_guard lk(mu_);
+      if (count_ > 0) f = frames_[--count_];
+    }
+    if (f == nullptr) return std::make_unique<FrameProfile>();
+    std::vector<CallNode> calls = std::move(f->calls);
+    *f = FrameProfile{};
+    f->calls = std::move(calls);
+    return std::unique_ptr<FrameProfile>(f);
+  }
+
+  // The deleter of published frames. Any thread.
+  void give(FrameProfile* f) noexcept {
+    {
+      std::lock_guard lk(mu_);
+      if (count_ < capacity) {
+        frames_[count_++] = f;
+        return;
+      }
+    }
+    delete f;
+  }
+
+ private:
+  std::mutex mu_;
+  std::array<FrameProfile*, capacity> frames_{};
+  std::size_t count_ = 0;
+};
+
+frame_pool& the_frame_pool() noexcept {
+  static frame_pool* p = new frame_pool;  // never destroyed: frames may be released during exit
+  return *p;
+}
+
+struct recycle_frame {
+  void operator()(FrameProfile* f) const noexcept { the_frame_pool().give(f); }
+};
+
+// The next call of a frame being assembled: a recycled node (its buffers kept) or a new one.
+// `spare` holds nodes left over when a recycled frame was longer than the frame that reused it.
+CallNode& next_call(FrameProfile& out, std::size_t& used, std::vector<CallNode>& spare) {
+  if (used == out.calls.size()) {
+    ++used;
+    if (spare.empty()) return out.calls.emplace_back();
+    out.calls.push_back(std::move(spare.back()));
+    spare.pop_back();
+  } else {
+    ++used;
+  }
+  CallNode& c = out.calls[used - 1];
+  c.parent_id.reset();
+  c.label.clear();
+  c.args.clear();
+  c.entity_id.reset();
+  return c;
+}
+
 struct inflight {
   std::shared_ptr<pending_frame> p;
   std::uint64_t thread_id = 0;
@@ -63,7 +131,7 @@ class collector {
   event* on_enter(thread_ring& r, event* p, event* to);
   void on_exit(thread_ring& r, std::uint64_t tsc);
   void cut(inflight& f);
-  void take_prefix(thread_ring& r, const pending_frame& p, FrameProfile* out);
+  void take_prefix(thread_ring& r, const pending_frame& p, FrameProfile* out, std::size_t& used);
 
   std::mutex mu_;
   std::condition_variable cv_;       // wakes the collector
@@ -84,6 +152,22 @@ class collector {
   std::vector<thread_ring*> rings_;
   site_cache sites_;
   std::uint64_t next_id_ = 1;
+  std::vector<CallNode> spare_calls_;  // see next_call()
+  static constexpr std::size_t max_spare_calls = 16'384;
+
+  // Cuts `calls` to its first `used` nodes, keeping the rest (and their buffers) for later frames.
+  void keep_spare_calls(std::vector<CallNode>& calls, std::size_t used) {
+    while (calls.size() > used) {
+      if (spare_calls_.size() < max_spare_calls) {
+        try {
+          spare_calls_.push_back(std::move(calls.back()));
+        } catch (...) {
+          // No room to keep it: it is simply freed.
+        }
+      }
+      calls.pop_back();
+    }
+  }
 };
 
 collector& the_collector() noexcept {
@@ -364,7 +448,7 @@ void collector::cut(inflight& f) {
   std::shared_ptr<FrameProfile> fp;
   if (!p.discarded) {
     try {
-      fp = std::make_shared<FrameProfile>();
+      fp = std::shared_ptr<FrameProfile>(the_frame_pool().take().release(), recycle_frame{});
       fp->frame = p.number;
       fp->timestamp = p.timestamp;
       fp->duration_ms = p.duration_ms;
@@ -375,27 +459,31 @@ void collector::cut(inflight& f) {
     }
   }
   // The frame thread's calls first, then other threads' in registration order.
+  std::size_t used = 0;
   for (thread_ring* r : rings_)
-    if (r->thread_id == f.thread_id) take_prefix(*r, p, fp.get());
+    if (r->thread_id == f.thread_id) take_prefix(*r, p, fp.get(), used);
   for (thread_ring* r : rings_)
-    if (r->thread_id != f.thread_id) take_prefix(*r, p, fp.get());
-  if (fp) publish_frame(fp);
+    if (r->thread_id != f.thread_id) take_prefix(*r, p, fp.get(), used);
+  if (fp) {
+    keep_spare_calls(fp->calls, used);
+    publish_frame(fp);
+  }
   std::lock_guard lk(p.m);
   p.result = std::move(fp);
   p.ready = true;
   p.cv.notify_all();
 }
 
-void collector::take_prefix(thread_ring& r, const pending_frame& p, FrameProfile* out) {
+void collector::take_prefix(thread_ring& r, const pending_frame& p, FrameProfile* out, std::size_t& used) {
   std::size_t k = 0;
   while (k < r.nodes.size() && static_cast<std::int64_t>(r.nodes[k].start - p.end_tsc) < 0) ++k;
   if (out != nullptr) {
     const std::uint64_t first_id = next_id_;
     next_id_ += k;
-    out->calls.reserve(out->calls.size() + k);
+    out->calls.reserve(used + k);
     for (std::size_t i = 0; i < k; ++i) {
       const node_rec& n = r.nodes[i];
-      CallNode& c = out->calls.emplace_back();
+      CallNode& c = next_call(*out, used, spare_calls_);
       c.id = first_id + i;
       if (n.parent >= r.base) c.parent_id = first_id + static_cast<std::uint64_t>(n.parent - r.base);
       const std::uint64_t start = static_cast<std::int64_t>(n.start - p.begin_tsc) < 0 ? p.begin_tsc : n.start;
@@ -410,8 +498,13 @@ void collector::take_prefix(thread_ring& r, const pending_frame& p, FrameProfile
   r.nodes.erase(r.nodes.begin(), r.nodes.begin() + static_cast<std::ptrdiff_t>(k));
   r.base += static_cast<std::int64_t>(k);
   const std::uint64_t kept_from = r.nodes.empty() ? r.values_base + r.values.size() : r.nodes.front().first_value;
-  r.values.erase(r.values.begin(), r.values.begin() + static_cast<std::ptrdiff_t>(kept_from - r.values_base));
-  r.values_base = kept_from;
+  // Values of the calls just taken are dropped in batches: erasing them at every cut would move
+  // every later frame's values again and again while the collector catches up on a full ring.
+  const auto dead = static_cast<std::size_t>(kept_from - r.values_base);
+  if (dead == r.values.size() || dead * 2 > r.values.size()) {
+    r.values.erase(r.values.begin(), r.values.begin() + static_cast<std::ptrdiff_t>(dead));
+    r.values_base = kept_from;
+  }
   std::uint64_t overflow = 0;
   while (!r.dropped.empty() && static_cast<std::int64_t>(r.dropped.front().tsc - p.end_tsc) < 0) {
     overflow += r.dropped.front().count;

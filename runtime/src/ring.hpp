@@ -98,7 +98,7 @@ struct thread_ring {
   std::deque<node_rec> nodes;
   std::int64_t base = 0;             // sequence number of nodes.front()
   std::vector<captured> values;      // the nodes' captured values, in order (no allocation per node)
-  std::uint64_t values_base = 0;     // sequence number of values.front()
+  std::uint64_t values_base = 0;     // sequence number of values.front() (taken calls' values may linger)
   std::vector<std::int64_t> stack;   // open zones: sequence numbers, -1 for a zone over the cap
   std::int64_t cap_from = 0;         // the call cap counts nodes from this sequence number on
   std::uint64_t epoch = 0;           // begin events seen in this ring

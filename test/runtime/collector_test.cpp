@@ -9,6 +9,8 @@
 
 #include <chrono>
 #include <set>
+#include <sstream>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -158,6 +160,77 @@ TEST_F(Collector, FramesDoNotOverlapInTime) {
     const double prev_end = frames[i - 1]->timestamp + frames[i - 1]->duration_ms / 1000.0;
     EXPECT_GE(frames[i]->timestamp, prev_end - 1e-6) << "frame " << i;
     EXPECT_LT(frames[i]->timestamp, prev_end + 0.05) << "frame " << i;
+  }
+}
+
+constexpr yams::arg_desc hit_args[] = {{"entity_id", yams::arg_in_args | yams::arg_entity_id},
+                                       {"damage", yams::arg_in_args}};
+constexpr yams::site hit_site{"Hit {entity_id} for {damage} points", "combat", "apply_hit", __FILE__, __LINE__,
+                              yams::site_lua_callback, hit_args, 2};
+
+// Frames released by every owner are reused for later frames (their calls keep their buffers):
+// nothing of an earlier frame's calls may show in a later one.
+TEST_F(Collector, ReusedFramesCarryNothingOver) {
+  yams::set_history_size(0);  // the caller holds the only reference to each frame
+  for (int round = 0; round < 3; ++round) {
+    std::size_t rich_calls = 0;
+    {
+      yams::begin_frame(10 + round);
+      for (int i = 0; i < 40; ++i) {
+        yams::zone hit(&hit_site, "a_rather_long_entity_name_" + std::to_string(i), 2.5 * i);
+        leaf();
+      }
+      auto f = yams::end_frame();
+      ASSERT_EQ(f->calls.size(), 80u);
+      for (int i = 0; i < 40; ++i) {
+        const auto& c = f->calls[2 * i];
+        const std::string name = "a_rather_long_entity_name_" + std::to_string(i);
+        std::ostringstream label;
+        label << "Hit " << name << " for " << 2.5 * i << " points";
+        EXPECT_EQ(c.label, label.str()) << "call " << 2 * i;
+        ASSERT_TRUE(c.entity_id);
+        EXPECT_EQ(*c.entity_id, name);
+        ASSERT_EQ(c.args.size(), 2u);
+        EXPECT_EQ(c.args[0].first, "entity_id");
+        EXPECT_EQ(std::get<std::string>(c.args[0].second), name);
+        EXPECT_EQ(std::get<double>(c.args[1].second), 2.5 * i);
+        EXPECT_TRUE(c.lua_callback);
+        EXPECT_FALSE(c.parent_id);
+        const auto& inner = f->calls[2 * i + 1];
+        EXPECT_EQ(inner.label, "Leaf");
+        ASSERT_TRUE(inner.parent_id);
+        EXPECT_EQ(*inner.parent_id, c.id);
+        EXPECT_TRUE(inner.args.empty());
+        EXPECT_FALSE(inner.entity_id);
+        EXPECT_FALSE(inner.lua_callback);
+      }
+      rich_calls = f->calls.size();
+    }
+    yams::begin_frame(20 + round);
+    leaf();
+    frame_body();  // its root reuses a node that was a child
+    auto f = yams::end_frame();
+    ASSERT_EQ(f->calls.size(), 3u);
+    EXPECT_EQ(f->calls[0].label, "Leaf");
+    EXPECT_FALSE(f->calls[0].parent_id);
+    EXPECT_GE(f->calls.capacity(), rich_calls) << "the released frame was not reused";
+    EXPECT_EQ(f->frame, static_cast<std::uint64_t>(20 + round));
+    EXPECT_FALSE(f->rollback);
+    EXPECT_EQ(f->overflow, 0u);
+    const auto& update = f->calls[1];
+    const auto& inner = f->calls[2];
+    EXPECT_EQ(update.label, "Update");
+    EXPECT_EQ(update.module, "game_engine");
+    EXPECT_FALSE(update.parent_id);
+    EXPECT_TRUE(update.args.empty());
+    EXPECT_FALSE(update.entity_id);
+    EXPECT_FALSE(update.lua_callback);
+    EXPECT_EQ(inner.label, "Leaf");
+    EXPECT_EQ(inner.func, "leaf");
+    ASSERT_TRUE(inner.parent_id);
+    EXPECT_EQ(*inner.parent_id, update.id);
+    EXPECT_TRUE(inner.args.empty());
+    EXPECT_FALSE(inner.entity_id);
   }
 }
 
