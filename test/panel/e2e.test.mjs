@@ -1,7 +1,7 @@
 // End-to-end: the real built panel in Debian's Chromium against the real `yams-duckhunt --serve`.
-// F9 opens the panel; frames arrive; the flame graph draws on_update bars; a call-tree node shows its
-// source line; pausing holds a frame; a rollback band shows its details; a saved session loads; a
-// restarted game is noticed. Screenshots go to $YAMS_ARTIFACTS.
+// F9 opens the panel; frames arrive; the flame graph draws on_update bars and moves and zooms with the
+// keyboard; a call-tree node shows its source line; pausing holds a frame; a rollback band shows its
+// details; a saved session loads; a restarted game is noticed. Screenshots go to $YAMS_ARTIFACTS.
 //   YAMS_DUCKHUNT=<exe> YAMS_ARTIFACTS=<dir> node --test e2e.test.mjs
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -116,6 +116,93 @@ test('the flame graph draws labelled on_update bars, with a tooltip', async () =
   const matches = await page.locator('[data-testid=search-matches]').innerText();
   assert.ok(Number(matches.split(' ')[0]) > 0, `search found ${matches}`);
   await page.fill('[data-testid=search]', '');
+});
+
+test('the flame graph is usable with the keyboard', async () => {
+  const GRAPH = '[data-testid=flame-graph]';
+  const CARD = '[data-testid=flame-focus-card]';
+  const bars = () => attr(FLAME, 'data-bars').then((t) => JSON.parse(t));
+  /** Presses `key` in the graph; resolves to the focused bar's announced text once it is `expected` (a RegExp). */
+  const press = async (key, expected) => {
+    await page.keyboard.press(key);
+    await page.waitForFunction(([sel, re]) => new RegExp(re).test(document.querySelector(sel).textContent),
+                               ['[data-testid=flame-focus]', expected.source]);
+    return page.locator('[data-testid=flame-focus]').textContent();
+  };
+  const focusId = () => attr(FLAME, 'data-focus-id');
+  await page.mouse.move(0, 0); // no hover card over the focused one
+  // Hold a frame without a rollback or input call beside Frame Update (most are), so the path is known.
+  for (let i = 0; i < 10 && (await bars()).filter((b) => b.y === 18 && b.label !== 'Frame Update').length; ++i) {
+    await page.focus('[data-testid=search]');
+    await page.evaluate(() => document.activeElement.blur());
+    const f = await attr(STRIP, 'data-selected-frame');
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction(([s, v]) => document.querySelector(s).dataset.selectedFrame !== v, [STRIP, f]);
+  }
+  const frame = await attr(STRIP, 'data-selected-frame');
+
+  // Tab reaches the graph after the view tabs (and the zoom reset button, when zoomed).
+  await page.focus('[data-testid=tab-aggregate]');
+  for (let i = 0; i < 3 && !(await page.evaluate((s) => document.activeElement?.matches(s), GRAPH)); ++i)
+    await page.keyboard.press('Tab');
+  assert.ok(await page.evaluate((s) => document.activeElement?.matches(s), GRAPH), 'Tab reaches the flame graph');
+  assert.match(await press('Home', /^Frame: /), /^Frame: .+, [\d.]+% of frame$/);
+  assert.equal(await attr(FLAME, 'data-zoom-id'), '');
+  const root = await focusId();
+  await press('ArrowDown', /^Frame Update: /);
+  const card = page.locator(CARD);
+  assert.match(await card.innerText(), /^Frame Update\n[\s\S]*% of frame/);
+  // The card sits beside the bar: just under its row (or just over it), starting at its left edge.
+  const frameUpdate = await focusId();
+  const fb = (await bars()).find((b) => String(b.id) === frameUpdate);
+  const cv = await page.locator(FLAME).boundingBox();
+  const cb = await card.boundingBox();
+  assert.ok(Math.abs(cb.y - (cv.y + fb.y + 18 + 4)) <= 2 || Math.abs(cb.y + cb.height - (cv.y + fb.y - 4)) <= 2,
+            `card at y ${cb.y}..${cb.y + cb.height}, bar at ${cv.y + fb.y}`);
+  assert.ok(Math.abs(cb.x - (cv.x + fb.x + 4)) <= 2 || cb.x + cb.width >= 1280 - 6, `card x ${cb.x}, bar x ${cv.x + fb.x}`);
+  await press('ArrowDown', /^Lua Entity Updates: /);
+  const entities = await focusId();
+  const update = await press('ArrowDown', /^Lua → on_update\(duck_\w+\): /);
+  // Up and back Down return to the same callback; Left and Right walk the callbacks and stop at the ends.
+  await press('ArrowUp', /^Lua Entity Updates: /);
+  assert.equal(await press('ArrowDown', /^Lua → on_update/), update);
+  const walk = async (key) => {
+    const seen = [await focusId()];
+    for (let i = 0; i < 12; ++i) {
+      await page.keyboard.press(key); // the view updates before the next round trip reads it
+      const id = await focusId();
+      if (id === seen.at(-1)) break;
+      seen.push(id);
+    }
+    return seen;
+  };
+  const leftmost = (await walk('ArrowLeft')).at(-1);
+  const row = await walk('ArrowRight');
+  assert.equal(row[0], leftmost);
+  assert.ok(row.length >= 2, `Right moved along the on_update row: ${row}`);
+  assert.match(await page.locator('[data-testid=flame-focus]').textContent(), /^Lua → on_update\(\w+\): /); // ducks, then feathers
+  assert.equal(await attr(STRIP, 'data-selected-frame'), frame, 'arrows in the graph do not step frames');
+  await shot('02b-flame-keyboard-focus');
+
+  // Enter zooms into the focused bar; Escape (or Backspace) zooms out one level; Home goes back to the root.
+  await press('ArrowUp', /^Lua Entity Updates: /);
+  await press('Enter', /^Zoomed into Lua Entity Updates: /);
+  assert.equal(await attr(FLAME, 'data-zoom-id'), entities);
+  const zoomed = (await bars()).find((b) => String(b.id) === entities);
+  assert.ok(zoomed.w >= cv.width - 2, `zoomed bar spans the graph: ${zoomed.w} of ${cv.width}`);
+  assert.ok((await bars()).some((b) => b.label.startsWith('Lua → on_update(duck_')), 'the callbacks are labelled when zoomed');
+  await press('ArrowDown', /^Lua → on_update/);
+  await press('Enter', /^Zoomed into Lua → on_update/);
+  await shot('02c-flame-keyboard-zoom');
+  await press('Escape', /^Zoomed out to Lua Entity Updates\. /);
+  assert.equal(await attr(FLAME, 'data-zoom-id'), entities);
+  await press('Backspace', /^Zoomed out to the whole frame\. /);
+  assert.equal(await attr(FLAME, 'data-zoom-id'), '');
+  await press('Enter', /^Zoomed into /);
+  await press('Home', /^Frame: /);
+  assert.equal(await attr(FLAME, 'data-zoom-id'), '');
+  assert.equal(await focusId(), root);
+  assert.equal(await attr(STRIP, 'data-selected-frame'), frame);
 });
 
 test('selecting a call-tree node shows the source line of its site', async () => {

@@ -11,6 +11,7 @@ export const PALETTE = {
   frame: '#7a8699',
   overBudget: '#e8833a',
   selected: '#ffffff',
+  focus: '#6ea8ff',
   dim: '#3a3f4b',
   text: '#111418',
   match: '#ffe14d',

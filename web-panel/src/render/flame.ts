@@ -16,6 +16,8 @@ export interface FlameView {
   search: string;
   selectedId: number | null;
   hoverId: number | null;
+  /** whether the canvas has keyboard focus: the selected bar is then drawn as the focused one */
+  focused?: boolean;
 }
 
 export interface DrawnBar {
@@ -31,6 +33,8 @@ export interface FlameResult {
   bars: DrawnBar[];
   height: number;
   matches: number;
+  /** the selected bar, when it is in view */
+  selected?: DrawnBar;
 }
 
 function fit(label: string, px: number): string {
@@ -56,7 +60,7 @@ export function drawFlame(ctx: CanvasRenderingContext2D, tree: FrameTree, width:
     if (end < view.x0 || c.start > view.x1) continue;
     const x = Math.max(0, (c.start - view.x0) * scale);
     const w = Math.min(width, (end - view.x0) * scale) - x;
-    if (w < MIN_BAR_PX) continue;
+    if (w < MIN_BAR_PX && c.id !== view.selectedId) continue; // the selected bar stays findable
     const y = node.row * ROW_HEIGHT;
     const match = view.search !== '' && c.label.toLowerCase().includes(view.search);
     if (match) ++matches;
@@ -77,22 +81,34 @@ export function drawFlame(ctx: CanvasRenderingContext2D, tree: FrameTree, width:
     ctx.fillText(text, bar.x + 3, bar.y + ROW_HEIGHT / 2);
   }
   outline(ctx, bars, view.hoverId, 'rgba(255,255,255,0.7)', 1);
-  outline(ctx, bars, view.selectedId, PALETTE.selected, 2);
+  const selected = outline(ctx, bars, view.selectedId, PALETTE.selected, 2);
+  if (selected && view.focused) focusMark(ctx, selected, width);
   if (view.search !== '') {
     ctx.strokeStyle = PALETTE.match;
     ctx.lineWidth = 1.5;
     for (const b of bars) if (b.node.call.label.toLowerCase().includes(view.search)) ctx.strokeRect(b.x + 0.75, b.y + 0.75, Math.max(b.w - 1.5, 1), ROW_HEIGHT - 2.5);
   }
-  return { bars, height, matches };
+  return { bars, height, matches, selected };
 }
 
-function outline(ctx: CanvasRenderingContext2D, bars: DrawnBar[], id: number | null, color: string, lw: number): void {
-  if (id === null) return;
+function outline(ctx: CanvasRenderingContext2D, bars: DrawnBar[], id: number | null, color: string, lw: number): DrawnBar | undefined {
+  if (id === null) return undefined;
   const b = bars.find((bar) => bar.node.call.id === id);
-  if (!b) return;
+  if (!b) return undefined;
   ctx.strokeStyle = color;
   ctx.lineWidth = lw;
   ctx.strokeRect(b.x + lw / 2, b.y + lw / 2, Math.max(b.w - lw, 1), ROW_HEIGHT - 1 - lw);
+  return b;
+}
+
+/** The keyboard focus: a ring in the focus colour around the selection's white outline, at least a few
+ *  pixels wide so that a hair-thin bar can be seen, kept inside the canvas at its edges. */
+function focusMark(ctx: CanvasRenderingContext2D, b: DrawnBar, width: number): void {
+  const x0 = Math.max(1, Math.min(b.x, b.x + b.w - 3) - 1);
+  const x1 = Math.min(width - 1, Math.max(b.x + b.w, b.x + 3) + 1);
+  ctx.strokeStyle = PALETTE.focus;
+  ctx.lineWidth = 2;
+  ctx.strokeRect(x0, Math.max(1, b.y - 1), x1 - x0, ROW_HEIGHT + 1 - (b.y === 0 ? 1 : 0));
 }
 
 /** The bar under (x, y) in CSS pixels, if any. */
