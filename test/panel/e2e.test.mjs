@@ -205,6 +205,23 @@ test('the flame graph is usable with the keyboard', async () => {
   assert.equal(await attr(STRIP, 'data-selected-frame'), frame);
 });
 
+test('the focused flame bar follows its call into new frames', async () => {
+  await page.focus('[data-testid=flame-graph]');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-testid=flame-focus-card] >> text=Lua Entity Updates');
+  const id = await attr(FLAME, 'data-focus-id');
+  const frame = Number(await attr(FLAME, 'data-frame'));
+  await page.keyboard.press('End'); // not the graph's key: back to live, the graph keeps focus
+  await page.waitForFunction(([s, f]) => Number(document.querySelector(s).dataset.frame) > f + 5, [FLAME, frame]);
+  assert.notEqual(await attr(FLAME, 'data-focus-id'), id, 'a new frame has new call ids');
+  assert.match(await page.locator('[data-testid=flame-focus-card]').innerText(), /^Lua Entity Updates\n/);
+  assert.equal(await attr(FLAME, 'data-zoom-id'), await attr(FLAME, 'data-focus-id'), 'the zoom follows too');
+  await page.click('[data-testid=pause]');
+});
+
 test('selecting a call-tree node shows the source line of its site', async () => {
   await page.click('[data-testid=tab-tree]');
   const row = page.locator('[role=treeitem]', { hasText: 'Lua → on_update(duck_' }).first();
