@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <pthread.h>
 #include <span>
 #include <thread>
 
@@ -182,7 +183,10 @@ void collector::ensure_started() noexcept {
   if (running_ || exiting_) return;
   try {
     stop_ = false;
-    thread_ = std::thread([this] { main_loop(); });
+    thread_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "yams-collector");  // for profilers, debuggers and the benchmark
+      main_loop();
+    });
     running_ = true;
     started_.store(true, std::memory_order_release);
     if (!atexit_done_) {

@@ -184,14 +184,18 @@ void stream_to_two_clients(std::uint16_t port, double seconds, std::uint64_t& nu
   for (int i = 0; i < 2; ++i) clients.push_back(std::make_unique<client>(port));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   const auto cpu0 = thread_cpu_ns("yams-server");
+  const auto collector0 = thread_cpu_ns("yams-collector");
   const auto wall0 = clock_type::now();
   const auto r = run_frames(seconds, number);
   const auto cpu = thread_cpu_ns("yams-server") - cpu0;
+  const auto collector_cpu = thread_cpu_ns("yams-collector") - collector0;
   const double wall = std::chrono::duration<double>(clock_type::now() - wall0).count();
   const auto frames = r.last - r.first + 1;
   std::printf("  2 clients: %llu frames sent\n", static_cast<unsigned long long>(frames));
   std::printf("  server thread CPU: %.3f ms per frame, %.1f%% of one core\n", cpu / 1e6 / frames,
               100.0 * cpu / 1e9 / wall);
+  std::printf("  collector thread CPU (assembly + JSON): %.3f ms per frame, %.1f%% of one core\n",
+              collector_cpu / 1e6 / frames, 100.0 * collector_cpu / 1e9 / wall);
   std::unordered_map<std::uint64_t, clock_type::time_point> published;
   {
     std::lock_guard lock(g_published.mu);
