@@ -148,14 +148,9 @@ void append_call(std::string& out, const CallNode& c) {
   append_double(out, c.start);
   out += ",\"duration\":";
   append_double(out, c.duration);
-  out += ",\"args\":{";
-  for (std::size_t i = 0; i < c.args.size(); ++i) {
-    if (i != 0) out += ',';
-    append_string(out, c.args[i].first);
-    out += ':';
-    append_arg(out, c.args[i].second);
-  }
-  out += "},\"entity_id\":";
+  out += ",\"args\":";
+  detail::write_json_args(out, c.args);
+  out += ",\"entity_id\":";
   if (c.entity_id) {
     append_string(out, *c.entity_id);
   } else {
@@ -174,6 +169,33 @@ void append_call(std::string& out, const CallNode& c) {
 
 }  // namespace
 
+void detail::write_json_args(std::string& out, const std::vector<std::pair<std::string, arg_value>>& args) {
+  out += '{';
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (i != 0) out += ',';
+    append_string(out, args[i].first);
+    out += ':';
+    append_arg(out, args[i].second);
+  }
+  out += '}';
+}
+
+void detail::write_json_rollback(std::string& out, const std::optional<RollbackInfo>& rollback) {
+  if (!rollback) {
+    out += "null";
+    return;
+  }
+  out += "{\"triggered\":";
+  out += rollback->triggered ? "true" : "false";
+  out += ",\"target_timestamp\":";
+  append_double(out, rollback->target_timestamp);
+  out += ",\"frames_resimulated\":";
+  append_int(out, rollback->frames_resimulated);
+  out += ",\"snapshot_age_ms\":";
+  append_double(out, rollback->snapshot_age_ms);
+  out += '}';
+}
+
 void append_json(std::string& out, const FrameProfile& f) {
   out += "{\"frame\":";
   append_int(out, f.frame);
@@ -187,19 +209,7 @@ void append_json(std::string& out, const FrameProfile& f) {
     append_call(out, f.calls[i]);
   }
   out += "],\"rollback\":";
-  if (f.rollback) {
-    out += "{\"triggered\":";
-    out += f.rollback->triggered ? "true" : "false";
-    out += ",\"target_timestamp\":";
-    append_double(out, f.rollback->target_timestamp);
-    out += ",\"frames_resimulated\":";
-    append_int(out, f.rollback->frames_resimulated);
-    out += ",\"snapshot_age_ms\":";
-    append_double(out, f.rollback->snapshot_age_ms);
-    out += '}';
-  } else {
-    out += "null";
-  }
+  detail::write_json_rollback(out, f.rollback);
   out += ",\"overflow\":";
   append_int(out, f.overflow);
   out += ",\"frames_lost\":";

@@ -111,30 +111,110 @@ std::optional<RollbackInfo> read_rollback(const json& r) {
   return info;
 }
 
-}  // namespace
-
-FrameProfile frame_from_json(std::string_view json_text) {
+json parse_document(std::string_view json_text, const char* what) {
   json doc;
   try {
     doc = json::parse(json_text.begin(), json_text.end());
   } catch (const json::exception& e) {  // parse_error, or out_of_range for a number too large
-    throw format_error(std::string("frame JSON: ") + e.what());
+    throw format_error(std::string(what) + ": " + e.what());
   }
-  if (!doc.is_object()) fail("frame JSON", "an object");
-  FrameProfile f;
+  if (!doc.is_object()) fail(what, "an object");
+  return doc;
+}
+
+/// The header keys both encodings share.
+void read_header(const json& doc, FrameProfile& f) {
   const json* v = find(doc, "frame");
   if (v == nullptr) throw format_error("frame: missing");
   f.frame = get_uint(*v, "frame");
   if ((v = find(doc, "timestamp"))) f.timestamp = get_number(*v, "timestamp");
   if ((v = find(doc, "duration_ms"))) f.duration_ms = get_number(*v, "duration_ms");
-  if ((v = find(doc, "calls"))) {
+  if ((v = find(doc, "rollback"))) f.rollback = read_rollback(*v);
+  if ((v = find(doc, "overflow"))) f.overflow = get_uint(*v, "overflow");
+  if ((v = find(doc, "frames_lost"))) f.frames_lost = get_uint(*v, "frames_lost");
+}
+
+std::int64_t get_int(const json& v, const std::string& where) {
+  if (v.is_number_integer() && !v.is_number_unsigned()) return v.get<std::int64_t>();
+  if (v.is_number_unsigned() && v.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+    return static_cast<std::int64_t>(v.get<std::uint64_t>());
+  fail(where, "an integer");
+}
+
+/// A compact site `[label, module, func, file, line, lua_code, lua_callback, thread]` as a call template.
+CallNode read_site(const json& s, const std::string& where) {
+  if (!s.is_array() || s.size() != 8) fail(where, "an array of 8 values [label, module, func, file, line, lua_code, lua_callback, thread]");
+  CallNode n;
+  n.label = get_string(s[0], where + "[0]");
+  n.module = get_string(s[1], where + "[1]");
+  n.func = get_string(s[2], where + "[2]");
+  n.file = get_string(s[3], where + "[3]");
+  const std::uint64_t line = get_uint(s[4], where + "[4]");
+  if (line > std::numeric_limits<std::uint32_t>::max()) fail(where + "[4]", "a line number");
+  n.line = static_cast<std::uint32_t>(line);
+  n.lua_code = get_bool(s[5], where + "[5]");
+  n.lua_callback = get_bool(s[6], where + "[6]");
+  n.thread = get_uint(s[7], where + "[7]");
+  return n;
+}
+
+/// A compact call `[id_delta, parent_delta|null, site, start, duration, label?, args?, entity_id?]`.
+CallNode read_compact_call(const json& c, const std::vector<CallNode>& sites, std::uint64_t previous_id,
+                           const std::string& where) {
+  if (!c.is_array() || c.size() < 5 || c.size() > 8)
+    fail(where, "an array [id_delta, parent_delta, site, start, duration, label?, args?, entity_id?]");
+  const std::uint64_t site = get_uint(c[2], where + "[2]");
+  if (site >= sites.size())
+    throw format_error(where + "[2]: site " + std::to_string(site) + " out of range (" +
+                       std::to_string(sites.size()) + " sites)");
+  CallNode n = sites[site];
+  n.id = previous_id + static_cast<std::uint64_t>(get_int(c[0], where + "[0]"));
+  if (!c[1].is_null()) n.parent_id = n.id - static_cast<std::uint64_t>(get_int(c[1], where + "[1]"));
+  n.start = get_number(c[3], where + "[3]");
+  n.duration = get_number(c[4], where + "[4]");
+  if (c.size() > 5 && !c[5].is_null()) n.label = get_string(c[5], where + "[5]");
+  if (c.size() > 6 && !c[6].is_null()) {
+    if (!c[6].is_object()) fail(where + "[6]", "an object or null");
+    for (auto it = c[6].begin(); it != c[6].end(); ++it)
+      n.args.emplace_back(it.key(), get_arg(it.value(), where + "[6]." + it.key()));
+  }
+  if (c.size() > 7 && !c[7].is_null()) n.entity_id = get_string(c[7], where + "[7]");
+  return n;
+}
+
+}  // namespace
+
+FrameProfile frame_from_compact_json(std::string_view json_text) {
+  const json doc = parse_document(json_text, "compact frame JSON");
+  FrameProfile f;
+  read_header(doc, f);
+  const json* v = find(doc, "sites");
+  if (v == nullptr) throw format_error("sites: missing (not a compact frame)");
+  if (!v->is_array()) fail("sites", "an array");
+  std::vector<CallNode> sites;
+  sites.reserve(v->size());
+  for (std::size_t i = 0; i < v->size(); ++i) sites.push_back(read_site((*v)[i], "sites[" + std::to_string(i) + "]"));
+  v = find(doc, "calls");
+  if (v == nullptr) throw format_error("calls: missing");
+  if (!v->is_array()) fail("calls", "an array");
+  f.calls.reserve(v->size());
+  std::uint64_t previous_id = 0;
+  for (std::size_t i = 0; i < v->size(); ++i) {
+    f.calls.push_back(read_compact_call((*v)[i], sites, previous_id, "calls[" + std::to_string(i) + "]"));
+    previous_id = f.calls.back().id;
+  }
+  return f;
+}
+
+FrameProfile frame_from_json(std::string_view json_text) {
+  const json doc = parse_document(json_text, "frame JSON");
+  FrameProfile f;
+  read_header(doc, f);
+  if (const json* v = find(doc, "calls")) {
     if (!v->is_array()) fail("calls", "an array");
     f.calls.reserve(v->size());
     for (std::size_t i = 0; i < v->size(); ++i) f.calls.push_back(read_call((*v)[i], "calls[" + std::to_string(i) + "]"));
   }
-  if ((v = find(doc, "rollback"))) f.rollback = read_rollback(*v);
-  if ((v = find(doc, "overflow"))) f.overflow = get_uint(*v, "overflow");
-  if ((v = find(doc, "frames_lost"))) f.frames_lost = get_uint(*v, "frames_lost");
   return f;
 }
 

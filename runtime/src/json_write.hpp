@@ -2,8 +2,13 @@
 // session headers, protocol messages) so that strings and numbers are written one way everywhere.
 #pragma once
 
+#include <yams/frame.hpp>
+
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace yams::detail {
 
@@ -13,5 +18,9 @@ void write_json_string(std::string& out, std::string_view s);
 /// Appends the shortest text that reads back to `v`, always with a `.` or an exponent (`16.0`);
 /// NaN and infinities (not JSON) as `null`. Any thread.
 void write_json_double(std::string& out, double v);
+/// Appends a call's `args` object, keys in capture order. Any thread.
+void write_json_args(std::string& out, const std::vector<std::pair<std::string, arg_value>>& args);
+/// Appends a frame's `rollback` value: its object, or `null`. Any thread.
+void write_json_rollback(std::string& out, const std::optional<RollbackInfo>& rollback);
 
 }  // namespace yams::detail

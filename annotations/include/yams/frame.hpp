@@ -88,4 +88,15 @@ void append_json(std::string& out, const FrameProfile& frame);
 /// Parses one frame object. Throws format_error naming the key or offset that was wrong. Any thread.
 FrameProfile frame_from_json(std::string_view json_text);
 
+/// The frame in the compact encoding (docs/frame-format.md, "Compact encoding"): still a JSON object,
+/// but each distinct call site is written once in `sites` and every call is an array referring to it.
+/// Self-contained: decoding needs no other frame. Any thread.
+std::string to_compact_json(const FrameProfile& frame);
+/// Appends the frame's compact JSON object text to `out`. Any thread.
+void append_compact_json(std::string& out, const FrameProfile& frame);
+/// Parses one compact frame object; `frame_from_compact_json(to_compact_json(f)) == to the JSON round
+/// trip of f`. Throws format_error naming the path that was wrong (`calls[3][2]: site 9 out of range`).
+/// Any thread.
+FrameProfile frame_from_compact_json(std::string_view json_text);
+
 }  // namespace yams

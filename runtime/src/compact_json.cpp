@@ -1,0 +1,173 @@
+// The compact frame writer (docs/frame-format.md, "Compact encoding"): each distinct call site once in
+// `sites`, each call as `[id_delta, parent_delta, site, start, duration, label?, args?, entity_id?]`.
+// Self-contained per frame, so a client that missed frames decodes the next one all the same.
+#include "json_write.hpp"
+
+#include <yams/frame.hpp>
+
+#include <charconv>
+#include <cstddef>
+#include <functional>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace yams {
+
+namespace {
+
+template <class T>
+void append_int(std::string& out, T v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+/// What calls of one site share; the views point into the frame being written.
+struct site_key {
+  std::string_view module, func, file;
+  std::uint32_t line;
+  std::uint64_t thread;
+  bool lua_code, lua_callback;
+
+  bool operator==(const site_key&) const = default;
+};
+
+site_key key_of(const CallNode& c) {
+  return {c.module, c.func, c.file, c.line, c.thread, c.lua_code, c.lua_callback};
+}
+
+struct site_hash {
+  std::size_t operator()(const site_key& k) const noexcept {
+    std::size_t h = std::hash<std::string_view>{}(k.func);
+    h = h * 31 + std::hash<std::string_view>{}(k.file);
+    h = h * 31 + std::hash<std::string_view>{}(k.module);
+    h = h * 31 + k.line;
+    h = h * 31 + static_cast<std::size_t>(k.thread);
+    return h * 4 + (k.lua_code ? 2 : 0) + (k.lua_callback ? 1 : 0);
+  }
+};
+
+/// The frame's sites in order of first use, and each call's site index.
+struct site_table {
+  std::vector<std::size_t> first_call;  ///< per site: the call that introduced it (its label is the site's)
+  std::vector<std::uint32_t> of_call;   ///< per call: its site index
+};
+
+site_table build_sites(const FrameProfile& f) {
+  site_table t;
+  t.of_call.resize(f.calls.size());
+  std::unordered_map<site_key, std::uint32_t, site_hash> index;
+  std::uint32_t previous = 0;
+  for (std::size_t i = 0; i < f.calls.size(); ++i) {
+    const auto key = key_of(f.calls[i]);
+    // Runs of calls from one site are the common case: compare with the previous call's site first.
+    if (i != 0 && key_of(f.calls[t.first_call[previous]]) == key) {
+      t.of_call[i] = previous;
+      continue;
+    }
+    const auto [it, added] = index.try_emplace(key, static_cast<std::uint32_t>(t.first_call.size()));
+    if (added) t.first_call.push_back(i);
+    previous = t.of_call[i] = it->second;
+  }
+  return t;
+}
+
+void append_site(std::string& out, const CallNode& c) {
+  out += '[';
+  detail::write_json_string(out, c.label);
+  out += ',';
+  detail::write_json_string(out, c.module);
+  out += ',';
+  detail::write_json_string(out, c.func);
+  out += ',';
+  detail::write_json_string(out, c.file);
+  out += ',';
+  append_int(out, c.line);
+  out += c.lua_code ? ",true" : ",false";
+  out += c.lua_callback ? ",true," : ",false,";
+  append_int(out, c.thread);
+  out += ']';
+}
+
+void append_call(std::string& out, const CallNode& c, std::uint64_t previous_id, std::uint32_t site,
+                 const std::string& site_label) {
+  out += '[';
+  append_int(out, static_cast<std::int64_t>(c.id - previous_id));  // wraps: decoders add it back modulo 2^64
+  out += ',';
+  if (c.parent_id) {
+    append_int(out, static_cast<std::int64_t>(c.id - *c.parent_id));
+  } else {
+    out += "null";
+  }
+  out += ',';
+  append_int(out, site);
+  out += ',';
+  detail::write_json_double(out, c.start);
+  out += ',';
+  detail::write_json_double(out, c.duration);
+  const bool own_label = c.label != site_label;
+  const bool args = !c.args.empty();
+  if (own_label || args || c.entity_id) {
+    out += ',';
+    if (own_label) {
+      detail::write_json_string(out, c.label);
+    } else {
+      out += "null";
+    }
+  }
+  if (args || c.entity_id) {
+    out += ',';
+    if (args) {
+      detail::write_json_args(out, c.args);
+    } else {
+      out += "null";
+    }
+  }
+  if (c.entity_id) {
+    out += ',';
+    detail::write_json_string(out, *c.entity_id);
+  }
+  out += ']';
+}
+
+}  // namespace
+
+void append_compact_json(std::string& out, const FrameProfile& f) {
+  const site_table sites = build_sites(f);
+  out += "{\"frame\":";
+  append_int(out, f.frame);
+  out += ",\"timestamp\":";
+  detail::write_json_double(out, f.timestamp);
+  out += ",\"duration_ms\":";
+  detail::write_json_double(out, f.duration_ms);
+  out += ",\"sites\":[";
+  for (std::size_t s = 0; s < sites.first_call.size(); ++s) {
+    if (s != 0) out += ',';
+    append_site(out, f.calls[sites.first_call[s]]);
+  }
+  out += "],\"calls\":[";
+  std::uint64_t previous_id = 0;
+  for (std::size_t i = 0; i < f.calls.size(); ++i) {
+    if (i != 0) out += ',';
+    const auto site = sites.of_call[i];
+    append_call(out, f.calls[i], previous_id, site, f.calls[sites.first_call[site]].label);
+    previous_id = f.calls[i].id;
+  }
+  out += "],\"rollback\":";
+  detail::write_json_rollback(out, f.rollback);
+  out += ",\"overflow\":";
+  append_int(out, f.overflow);
+  out += ",\"frames_lost\":";
+  append_int(out, f.frames_lost);
+  out += '}';
+}
+
+std::string to_compact_json(const FrameProfile& frame) {
+  std::string out;
+  out.reserve(256 + frame.calls.size() * 48);
+  append_compact_json(out, frame);
+  return out;
+}
+
+}  // namespace yams
