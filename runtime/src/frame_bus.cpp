@@ -17,7 +17,12 @@ namespace {
 
 struct frame_bus {
   std::mutex mu;  // listeners, history
-  std::vector<std::pair<std::uint64_t, std::shared_ptr<const frame_listener>>> listeners;
+  struct listener {
+    std::uint64_t id;
+    std::shared_ptr<const frame_listener> fn;
+    std::shared_ptr<const frame_needs_fn> needs;
+  };
+  std::vector<listener> listeners;
   std::uint64_t next_listener = 1;
   std::deque<published_frame> history;
   std::size_t history_size = 60;
@@ -48,17 +53,34 @@ std::string profile_frame_message(const FrameProfile& frame) {
   return out;
 }
 
+std::string compact_frame_message(const FrameProfile& frame) {
+  static std::atomic<std::size_t> bytes_per_call{60};
+  std::string out;
+  out.reserve(512 + frame.calls.size() * (bytes_per_call.load(std::memory_order_relaxed) + 8));
+  out += R"({"type":"profile_frame","encoding":"compact","data":)";
+  append_compact_json(out, frame);
+  out += '}';
+  if (frame.calls.size() >= 16) bytes_per_call.store(out.size() / frame.calls.size(), std::memory_order_relaxed);
+  return out;
+}
+
 void publish_frame(std::shared_ptr<const FrameProfile> frame) {
   frame_bus& b = bus();
   std::lock_guard calling(b.call_mu);
-  published_frame pf{std::move(frame), nullptr};
-  std::vector<std::shared_ptr<const frame_listener>> targets;
+  published_frame pf{std::move(frame), nullptr, nullptr};
+  std::vector<frame_bus::listener> targets;
   {
     std::lock_guard lk(b.mu);
-    targets.reserve(b.listeners.size());
-    for (const auto& l : b.listeners) targets.push_back(l.second);
+    targets = b.listeners;
   }
-  if (!targets.empty()) pf.message = std::make_shared<const std::string>(profile_frame_message(*pf.frame));
+  frame_needs needs{false, false};
+  for (const auto& l : targets) {
+    const frame_needs n = *l.needs ? (*l.needs)() : frame_needs{};
+    needs.json = needs.json || n.json;
+    needs.compact = needs.compact || n.compact;
+  }
+  if (needs.json) pf.message = std::make_shared<const std::string>(profile_frame_message(*pf.frame));
+  if (needs.compact) pf.compact = std::make_shared<const std::string>(compact_frame_message(*pf.frame));
   {
     std::lock_guard lk(b.mu);
     if (b.history_size > 0) {
@@ -66,21 +88,22 @@ void publish_frame(std::shared_ptr<const FrameProfile> frame) {
       while (b.history.size() > b.history_size) b.history.pop_front();
     }
   }
-  for (const auto& fn : targets) {
+  for (const auto& l : targets) {
     try {
-      (*fn)(pf);
+      (*l.fn)(pf);
     } catch (...) {
       // A consumer's failure must not stop the collector.
     }
   }
 }
 
-std::uint64_t add_frame_listener(frame_listener fn) {
+std::uint64_t add_frame_listener(frame_listener fn, frame_needs_fn needs) {
   collector_ensure_started();
   frame_bus& b = bus();
   std::lock_guard lk(b.mu);
   const std::uint64_t id = b.next_listener++;
-  b.listeners.emplace_back(id, std::make_shared<const frame_listener>(std::move(fn)));
+  b.listeners.push_back({id, std::make_shared<const frame_listener>(std::move(fn)),
+                         std::make_shared<const frame_needs_fn>(std::move(needs))});
   return id;
 }
 
@@ -88,16 +111,19 @@ void remove_frame_listener(std::uint64_t id) {
   frame_bus& b = bus();
   {
     std::lock_guard lk(b.mu);
-    std::erase_if(b.listeners, [id](const auto& l) { return l.first == id; });
+    std::erase_if(b.listeners, [id](const auto& l) { return l.id == id; });
   }
   std::lock_guard wait_for_call(b.call_mu);
 }
 
-std::vector<published_frame> history_snapshot() {
+std::vector<published_frame> history_snapshot(frame_needs needs) {
   frame_bus& b = bus();
   std::lock_guard lk(b.mu);
-  for (auto& pf : b.history)
-    if (!pf.message) pf.message = std::make_shared<const std::string>(profile_frame_message(*pf.frame));
+  for (auto& pf : b.history) {
+    if (needs.json && !pf.message) pf.message = std::make_shared<const std::string>(profile_frame_message(*pf.frame));
+    if (needs.compact && !pf.compact)
+      pf.compact = std::make_shared<const std::string>(compact_frame_message(*pf.frame));
+  }
   return {b.history.begin(), b.history.end()};
 }
 

@@ -123,4 +123,46 @@ TEST_F(Broadcast, ListenersShareOneMessageAndHistoryHasMessages) {
   EXPECT_EQ(json::parse(*snap.back().message)["data"]["frame"], 4);
 }
 
+// A listener gets the encodings it asks for and only those; history builds the others when asked.
+TEST_F(Broadcast, ListenersGetTheEncodingsTheyNeed) {
+  std::mutex mu;
+  std::vector<yams::detail::published_frame> got;
+  yams::detail::frame_needs needs{false, true};
+  auto id = yams::detail::add_frame_listener(
+      [&](const yams::detail::published_frame& pf) {
+        std::lock_guard lk(mu);
+        got.push_back(pf);
+      },
+      [&] {
+        std::lock_guard lk(mu);
+        return needs;
+      });
+  yams::begin_frame(5);
+  test_call();
+  yams::end_frame();
+  (void)yams::history();
+  {
+    std::lock_guard lk(mu);
+    needs = {false, false};
+  }
+  yams::begin_frame(6);
+  yams::end_frame();
+  (void)yams::history();
+  yams::detail::remove_frame_listener(id);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_FALSE(got[0].message);
+  ASSERT_TRUE(got[0].compact);
+  EXPECT_EQ(*got[0].compact, yams::detail::compact_frame_message(*got[0].frame));
+  const auto j = json::parse(*got[0].compact);
+  EXPECT_EQ(j["encoding"], "compact");
+  EXPECT_EQ(yams::frame_from_compact_json(j["data"].dump()), *got[0].frame);
+  EXPECT_FALSE(got[1].message);
+  EXPECT_FALSE(got[1].compact);
+  const auto snap = yams::detail::history_snapshot({true, true});
+  ASSERT_GE(snap.size(), 2u);
+  EXPECT_EQ(snap[snap.size() - 2].compact, got[0].compact);  // the same shared text
+  ASSERT_TRUE(snap.back().compact && snap.back().message);
+  EXPECT_EQ(json::parse(*snap.back().compact)["data"]["frame"], 6);
+}
+
 }  // namespace

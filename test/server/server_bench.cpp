@@ -250,10 +250,12 @@ int main(int argc, char** argv) {
   yams::serve_options options;
   options.port = 0;
   const auto port = yams::serve(options).port;
-  const auto log_id = yams::detail::add_frame_listener([](const yams::detail::published_frame& f) {
-    std::lock_guard lock(g_published.mu);
-    g_published.at[f.frame->frame] = clock_type::now();
-  });
+  const auto log_id = yams::detail::add_frame_listener(
+      [](const yams::detail::published_frame& f) {
+        std::lock_guard lock(g_published.mu);
+        g_published.at[f.frame->frame] = clock_type::now();
+      },
+      [] { return yams::detail::frame_needs{false, false}; });  // a timestamp only: no serialisation
   std::uint64_t number = 1;
   run_frames(0.5, number);  // warm up: threads, rings, allocations
 
