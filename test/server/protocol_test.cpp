@@ -40,6 +40,23 @@ TEST(Protocol, HelloCarriesTheSession) {
   EXPECT_EQ(j["enabled"], true);
   EXPECT_EQ(j["history_size"], 7);
   EXPECT_EQ(j["replay"], false);
+  EXPECT_EQ(j["encodings"], nlohmann::json::parse(R"(["json","compact"])"));
+}
+
+TEST(Protocol, SetEncodingNamesTheEncoding) {
+  auto c = parse_command(R"({"command":"set_encoding","encoding":"compact"})");
+  EXPECT_EQ(c.kind, command_kind::set_encoding);
+  EXPECT_EQ(c.encoding, frame_encoding::compact);
+  c = parse_command(R"({"command":"set_encoding","encoding":"json"})");
+  EXPECT_EQ(c.kind, command_kind::set_encoding);
+  EXPECT_EQ(c.encoding, frame_encoding::json);
+  c = parse_command(R"({"command":"set_encoding","encoding":"msgpack"})");
+  EXPECT_EQ(c.kind, command_kind::invalid);
+  EXPECT_EQ(c.error, R"(unknown encoding "msgpack" (expected json or compact))");
+  EXPECT_NE(parse_command(R"({"command":"set_encoding"})").error.find(R"(missing key "encoding")"), std::string::npos);
+  EXPECT_EQ(parse_command(R"({"command":"set_encoding","encoding":1})").error,
+            R"(key "encoding" must be a string, got number)");
+  EXPECT_EQ(encoding_message(frame_encoding::compact), R"({"type":"encoding","encoding":"compact"})");
 }
 
 TEST(Protocol, StatusErrorAndInfo) {
@@ -64,6 +81,13 @@ TEST(Protocol, HistoryAndFrameExtraction) {
   EXPECT_EQ(frame_json_of(R"({"type":"profile_frame","data":{"frame":3}})"), R"({"frame":3})");
   EXPECT_EQ(frame_json_of(R"({"type":"status","data":{"frame":3}})"), "");
   EXPECT_EQ(frame_json_of(R"({"type":"profile_frame","data":)"), "");
+  history_builder compact(frame_encoding::compact);
+  compact.add(R"({"frame":1,"sites":[],"calls":[]})");
+  EXPECT_EQ(compact.finish(), R"({"type":"history","encoding":"compact","frames":[{"frame":1,"sites":[],"calls":[]}]})");
+  EXPECT_EQ(frame_json_of(R"({"type":"profile_frame","encoding":"compact","data":{"frame":3}})",
+                          frame_encoding::compact),
+            R"({"frame":3})");
+  EXPECT_EQ(frame_json_of(R"({"type":"profile_frame","data":{"frame":3}})", frame_encoding::compact), "");
 }
 
 }  // namespace

@@ -9,6 +9,34 @@ namespace yams::detail {
 namespace {
 
 constexpr std::string_view profile_frame_prefix = R"({"type":"profile_frame","data":)";
+constexpr std::string_view compact_frame_prefix = R"({"type":"profile_frame","encoding":"compact","data":)";
+
+std::string quoted(const std::string& s) {
+  return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+/// Fills `out` from the `encoding` key of a set_encoding command.
+void parse_encoding(const nlohmann::json& j, parsed_command& out) {
+  const auto it = j.find("encoding");
+  if (it == j.end()) {
+    out.error = R"(missing key "encoding" (expected {"command":"set_encoding","encoding":"compact"} or "json"))";
+    return;
+  }
+  if (!it->is_string()) {
+    out.error = std::string("key \"encoding\" must be a string, got ") + it->type_name();
+    return;
+  }
+  const auto& name = it->get_ref<const std::string&>();
+  if (name == "json") {
+    out.encoding = frame_encoding::json;
+  } else if (name == "compact") {
+    out.encoding = frame_encoding::compact;
+  } else {
+    out.error = "unknown encoding " + quoted(name) + " (expected json or compact)";
+    return;
+  }
+  out.kind = command_kind::set_encoding;
+}
 
 const char* json_type_name(const nlohmann::json& j) { return j.type_name(); }
 
@@ -41,10 +69,11 @@ parsed_command parse_command(std::string_view text) noexcept {
       out.kind = command_kind::get_history;
     } else if (name == "get_status") {
       out.kind = command_kind::get_status;
+    } else if (name == "set_encoding") {
+      parse_encoding(j, out);
     } else {
-      out.error = "unknown command " + nlohmann::json(name).dump(-1, ' ', false,
-                                                                  nlohmann::json::error_handler_t::replace) +
-                  " (expected enable_profiling, disable_profiling, get_history or get_status)";
+      out.error = "unknown command " + quoted(name) +
+                  " (expected enable_profiling, disable_profiling, get_history, get_status or set_encoding)";
     }
   } catch (const nlohmann::json::parse_error& e) {
     out.error = "malformed JSON at byte " + std::to_string(e.byte) + " of the message";
@@ -54,13 +83,24 @@ parsed_command parse_command(std::string_view text) noexcept {
   return out;
 }
 
+std::string_view encoding_name(frame_encoding encoding) noexcept {
+  return encoding == frame_encoding::compact ? "compact" : "json";
+}
+
 std::string hello_message(const SessionInfo& session, bool enabled, std::size_t history_size,
                           bool replay) {
   nlohmann::json j{{"type", "hello"},           {"protocol_version", protocol_version},
                    {"session_id", session.session_id}, {"start_time", session.start_time},
                    {"enabled", enabled},        {"history_size", history_size},
-                   {"replay", replay}};
+                   {"replay", replay},          {"encodings", nlohmann::json::array({"json", "compact"})}};
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string encoding_message(frame_encoding encoding) {
+  std::string s = R"({"type":"encoding","encoding":")";
+  s += encoding_name(encoding);
+  s += "\"}";
+  return s;
 }
 
 std::string status_message(bool enabled, std::uint64_t dropped) {
@@ -86,7 +126,10 @@ std::string info_document(const SessionInfo& session, bool enabled, bool replay)
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-history_builder::history_builder() : text_(R"({"type":"history","frames":[)") {}
+history_builder::history_builder(frame_encoding encoding)
+    : prefix_(encoding == frame_encoding::compact ? R"({"type":"history","encoding":"compact","frames":[)"
+                                                  : R"({"type":"history","frames":[)"),
+      text_(prefix_) {}
 
 void history_builder::add(std::string_view frame_json) {
   if (!first_) text_ += ',';
@@ -97,17 +140,17 @@ void history_builder::add(std::string_view frame_json) {
 std::string history_builder::finish() {
   text_ += "]}";
   std::string out = std::move(text_);
-  text_ = R"({"type":"history","frames":[)";
+  text_ = prefix_;
   first_ = true;
   return out;
 }
 
-std::string_view frame_json_of(std::string_view message) noexcept {
-  if (message.size() < profile_frame_prefix.size() + 3 || !message.starts_with(profile_frame_prefix) ||
-      !message.ends_with("}}")) {
+std::string_view frame_json_of(std::string_view message, frame_encoding encoding) noexcept {
+  const auto prefix = encoding == frame_encoding::compact ? compact_frame_prefix : profile_frame_prefix;
+  if (message.size() < prefix.size() + 3 || !message.starts_with(prefix) || !message.ends_with("}}")) {
     return {};
   }
-  auto body = message.substr(profile_frame_prefix.size());
+  auto body = message.substr(prefix.size());
   body.remove_suffix(1);
   if (body.front() != '{') return {};
   return body;

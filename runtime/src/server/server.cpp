@@ -144,7 +144,8 @@ server_info serve(const serve_options& options) {
   server->acceptor->run();
   if (!options.replay) {
     server->frame_listener = detail::add_frame_listener(
-        [state = server->state](const detail::published_frame& frame) { state->broadcast(frame); });
+        [state = server->state](const detail::published_frame& frame) { state->broadcast(frame); },
+        [state = server->state] { return state->needs(); });
     server->listens_to_frames = true;
   }
   server->thread = std::thread([s = server.get()] {

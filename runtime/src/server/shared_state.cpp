@@ -15,8 +15,9 @@ shared_state::shared_state(serve_options options, std::filesystem::path panel_di
   if (options_.replay) {
     history_builder builder;
     for (const auto& frame : options_.replay->frames) builder.add(to_json(frame));
-    cached_history_.message = std::make_shared<const std::string>(builder.finish());
-    cached_history_.frame_count = options_.replay->frames.size();
+    auto& json = cached_history_[static_cast<int>(frame_encoding::json)].view;
+    json.message = std::make_shared<const std::string>(builder.finish());
+    json.frame_count = options_.replay->frames.size();
   }
 }
 
@@ -28,12 +29,24 @@ bool shared_state::enabled() const noexcept { return !replay() && yams::enabled(
 
 void shared_state::join(websocket_session* session) {
   std::lock_guard lock(sessions_mutex_);
-  sessions_.insert(session);
+  if (sessions_.insert(session).second) ++sessions_by_encoding_[static_cast<int>(frame_encoding::json)];
 }
 
-void shared_state::leave(websocket_session* session) {
+void shared_state::leave(websocket_session* session, frame_encoding encoding) {
   std::lock_guard lock(sessions_mutex_);
-  sessions_.erase(session);
+  if (sessions_.erase(session) != 0) --sessions_by_encoding_[static_cast<int>(encoding)];
+}
+
+void shared_state::switch_encoding(frame_encoding from, frame_encoding to) {
+  std::lock_guard lock(sessions_mutex_);
+  --sessions_by_encoding_[static_cast<int>(from)];
+  ++sessions_by_encoding_[static_cast<int>(to)];
+}
+
+frame_needs shared_state::needs() {
+  std::lock_guard lock(sessions_mutex_);
+  return {sessions_by_encoding_[static_cast<int>(frame_encoding::json)] != 0,
+          sessions_by_encoding_[static_cast<int>(frame_encoding::compact)] != 0};
 }
 
 std::size_t shared_state::session_count() {
@@ -68,19 +81,32 @@ void shared_state::close_all() {
   }
 }
 
-history_view shared_state::history() {
+history_view shared_state::history(frame_encoding encoding) {
   std::lock_guard lock(history_mutex_);
-  if (replay()) return cached_history_;
-  auto ring = history_snapshot();
+  auto& cache = cached_history_[static_cast<int>(encoding)];
+  if (replay()) {
+    if (!cache.view.message) {  // the compact form of a replay, built on first request
+      history_builder builder(encoding);
+      for (const auto& frame : options_.replay->frames) builder.add(to_compact_json(frame));
+      cache.view.message = std::make_shared<const std::string>(builder.finish());
+      cache.view.frame_count = options_.replay->frames.size();
+    }
+    return cache.view;
+  }
+  const frame_needs needs{encoding == frame_encoding::json, encoding == frame_encoding::compact};
+  auto ring = history_snapshot(needs);
   auto last = ring.empty() ? nullptr : ring.back().frame;
-  if (cached_history_.message && last == cached_last_ && ring.size() == cached_size_) return cached_history_;
-  history_builder builder;
+  if (cache.view.message && last == cache.last && ring.size() == cache.size) return cache.view;
+  history_builder builder(encoding);
   history_view view;
   view.frames.reserve(ring.size());
   for (const auto& published : ring) {
-    const auto json = published.message ? frame_json_of(*published.message) : std::string_view{};
-    if (!json.empty()) {
-      builder.add(json);
+    const auto& message = encoding == frame_encoding::compact ? published.compact : published.message;
+    const auto text = message ? frame_json_of(*message, encoding) : std::string_view{};
+    if (!text.empty()) {
+      builder.add(text);
+    } else if (encoding == frame_encoding::compact) {
+      builder.add(to_compact_json(*published.frame));
     } else {
       builder.add(to_json(*published.frame));
     }
@@ -88,9 +114,7 @@ history_view shared_state::history() {
   }
   view.frame_count = ring.size();
   view.message = std::make_shared<const std::string>(builder.finish());
-  cached_history_ = view;
-  cached_last_ = last;
-  cached_size_ = ring.size();
+  cache = {view, last, ring.size()};
   return view;
 }
 

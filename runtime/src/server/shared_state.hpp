@@ -3,6 +3,7 @@
 #pragma once
 
 #include "frame_bus.hpp"
+#include "server/protocol.hpp"
 
 #include <yams/server.hpp>
 
@@ -20,7 +21,7 @@ class websocket_session;
 
 /// The frames a new client receives first, and which live frames they already cover.
 struct history_view {
-  std::shared_ptr<const std::string> message;  ///< {"type":"history","frames":[...]}
+  std::shared_ptr<const std::string> message;  ///< {"type":"history",("encoding":"compact",)"frames":[...]}
   std::size_t frame_count = 0;
   std::vector<const FrameProfile*> frames;    ///< identities, to skip live duplicates
 };
@@ -44,9 +45,13 @@ class shared_state {
   /// Whether profiling is on (always false for a replay). Any thread.
   bool enabled() const noexcept;
 
-  /// Registers a session for broadcasts / removes it. Any thread.
+  /// Registers a session for broadcasts (in JSON) / removes it (`encoding`: its encoding then). Any thread.
   void join(websocket_session* session);
-  void leave(websocket_session* session);
+  void leave(websocket_session* session, frame_encoding encoding);
+  /// A joined session switched encodings: frames are serialised for what the sessions use. Any thread.
+  void switch_encoding(frame_encoding from, frame_encoding to);
+  /// The encodings some joined session uses (asked by the frame bus before each frame). Any thread.
+  frame_needs needs();
   /// Number of joined sessions. Any thread.
   std::size_t session_count();
   /// Hands `frame` to every joined session without waiting for any of them. Any thread.
@@ -55,8 +60,9 @@ class shared_state {
   void notify_status(const websocket_session* origin);
   /// Asks every session to close with a close frame. Any thread.
   void close_all();
-  /// The history for a new client or a get_history command, built once per distinct ring content.
-  history_view history();
+  /// The history for a new client or a get_history command, built once per distinct ring content and
+  /// encoding.
+  history_view history(frame_encoding encoding = frame_encoding::json);
 
  private:
   std::vector<std::weak_ptr<websocket_session>> sessions_snapshot();
@@ -68,11 +74,15 @@ class shared_state {
 
   std::mutex sessions_mutex_;
   std::unordered_set<websocket_session*> sessions_;
+  std::size_t sessions_by_encoding_[2] = {0, 0};  ///< indexed by frame_encoding
 
+  struct history_cache {
+    history_view view;
+    std::shared_ptr<const FrameProfile> last;  ///< held, so its address is not reused
+    std::size_t size = static_cast<std::size_t>(-1);
+  };
   std::mutex history_mutex_;
-  history_view cached_history_;
-  std::shared_ptr<const FrameProfile> cached_last_;  ///< held, so its address is not reused
-  std::size_t cached_size_ = static_cast<std::size_t>(-1);
+  history_cache cached_history_[2];  ///< indexed by frame_encoding
 };
 
 }  // namespace yams::detail

@@ -2,6 +2,7 @@
 #include "server/websocket_session.hpp"
 
 #include "server/fail.hpp"
+#include "collector.hpp"
 #include "server/protocol.hpp"
 
 #include <yams/yams.hpp>
@@ -25,7 +26,7 @@ websocket_session::websocket_session(net::ip::tcp::socket&& socket, std::shared_
     : ws_(std::move(socket)), state_(std::move(state)) {}
 
 websocket_session::~websocket_session() {
-  if (joined_) state_->leave(this);
+  if (joined_) state_->leave(this, encoding_);
 }
 
 void websocket_session::run(http::request<http::string_body> req) {
@@ -118,7 +119,10 @@ void websocket_session::handle_message() {
       state_->notify_status(this);  // every other panel shows the new state too
       break;
     case command_kind::get_history:
-      queue_control(state_->history().message);
+      queue_control(state_->history(encoding_).message);
+      break;
+    case command_kind::set_encoding:
+      set_encoding(command.encoding);
       break;
     case command_kind::get_status:
       queue_status();
@@ -126,11 +130,24 @@ void websocket_session::handle_message() {
   }
 }
 
+void websocket_session::set_encoding(frame_encoding encoding) {
+  if (encoding != encoding_) state_->switch_encoding(encoding_, encoding);
+  encoding_ = encoding;
+  queue_control(encoding_message(encoding));  // every frame queued after this reply is in `encoding`
+}
+
 void websocket_session::queue_frame(const published_frame& frame) {
-  if (!accepted_ || closing_ || !frame.message) return;
+  if (!accepted_ || closing_ || !frame.frame) return;
   if (!in_history_.empty()) {
     if (in_history_.contains(frame.frame.get())) return;
     in_history_.clear();
+  }
+  auto message = encoding_ == frame_encoding::compact ? frame.compact : frame.message;
+  if (!message) {
+    // Published while no session used this encoding (this one switched meanwhile): write it here.
+    message = std::make_shared<const std::string>(encoding_ == frame_encoding::compact
+                                                      ? compact_frame_message(*frame.frame)
+                                                      : profile_frame_message(*frame.frame));
   }
   const auto limit = std::max<std::size_t>(1, state_->options().client_queue_frames);
   if (frames_queued_ >= limit && !drop_oldest_frame()) {
@@ -138,7 +155,7 @@ void websocket_session::queue_frame(const published_frame& frame) {
     queue_status();
     return;
   }
-  queue_.push_back({entry_kind::frame, frame.message});
+  queue_.push_back({entry_kind::frame, std::move(message)});
   ++frames_queued_;
   if (!writing_) do_write();
 }

@@ -47,7 +47,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void queue_control(std::string text);
   void queue_control(std::shared_ptr<const std::string> text);
   void queue_status();
-  void queue_history();
+  void set_encoding(frame_encoding encoding);
   bool drop_oldest_frame();
   void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
@@ -56,6 +56,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<shared_state> state_;
+  frame_encoding encoding_ = frame_encoding::json;  ///< of the frames and history queued from now on
   std::deque<entry> queue_;  ///< the front is being written while writing_
   std::unordered_set<const FrameProfile*> in_history_;  ///< live frames the history already held
   std::size_t frames_queued_ = 0;
