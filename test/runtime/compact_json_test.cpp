@@ -101,6 +101,27 @@ TEST(CompactJson, EmptyAndRecordedFramesRoundTrip) {
   EXPECT_EQ(yams::frame_from_compact_json(yams::to_compact_json(f)), f);
 }
 
+// docs/frame-format.md's example; web-panel/src/model/compact.test.ts reads the same compact text.
+TEST(CompactJson, DocsExampleAsThePanelTestReadsIt) {
+  const auto f = yams::frame_from_json(
+      R"({"frame":1842,"timestamp":1743953561.882,"duration_ms":16.2,"calls":[)"
+      R"({"id":84291,"parent_id":null,"label":"Frame","module":"game_engine","func":"update","start":0.0,"duration":16.2,)"
+      R"("args":{"dt":0.0166},"entity_id":null,"lua_code":false,"lua_callback":false,)"
+      R"("file":"examples/duckhunt/src/engine.cpp","line":41,"thread":1},)"
+      R"({"id":84292,"parent_id":84291,"label":"ams.set_vy","module":"lua_api","func":"set_vy","start":0.6,"duration":0.1,)"
+      R"("args":{"entity_id":"duck_42","vy":533.7},"entity_id":"duck_42","lua_code":false,"lua_callback":true,)"
+      R"("file":"examples/duckhunt/src/lua_api.cpp","line":88,"thread":1}],)"
+      R"("rollback":{"triggered":true,"target_timestamp":1743953561.75,"frames_resimulated":8,"snapshot_age_ms":12.3},)"
+      R"("overflow":0,"frames_lost":0})");
+  EXPECT_EQ(yams::to_compact_json(f),
+            R"({"frame":1842,"timestamp":1743953561.882,"duration_ms":16.2,"sites":[)"
+            R"(["Frame","game_engine","update","examples/duckhunt/src/engine.cpp",41,false,false,1],)"
+            R"(["ams.set_vy","lua_api","set_vy","examples/duckhunt/src/lua_api.cpp",88,false,true,1]],)"
+            R"("calls":[[84291,null,0,0.0,16.2,null,{"dt":0.0166}],[1,1,1,0.6,0.1,null,{"entity_id":"duck_42","vy":533.7},"duck_42"]],)"
+            R"("rollback":{"triggered":true,"target_timestamp":1743953561.75,"frames_resimulated":8,"snapshot_age_ms":12.3},)"
+            R"("overflow":0,"frames_lost":0})");
+}
+
 void expect_error(const std::string& text, const std::string& message) {
   try {
     (void)yams::frame_from_compact_json(text);

@@ -1,6 +1,8 @@
 // TypeScript mirror of the YAMS frame JSON (design section 4, docs/frame-format.md), the session-file forms
 // and the WebSocket protocol v1 (docs/protocol.md), with readers that name what was wrong and where.
-// The C++ definition is annotations/include/yams/frame.hpp; keep the two in step.
+// The C++ definition is annotations/include/yams/frame.hpp; keep the two in step. The compact encoding's
+// reader is ./compact.ts.
+import { parseCompactFrame } from './compact';
 
 export const FRAME_FORMAT_VERSION = 1;
 export const PROTOCOL_VERSION = 1;
@@ -237,14 +239,33 @@ export interface HelloMessage {
   enabled: boolean;
   history_size: number;
   replay: boolean;
+  /** frame encodings the server offers (set_encoding); only `json` from servers before the compact one */
+  encodings: FrameEncoding[];
 }
-export interface HistoryMessage { type: 'history'; frames: FrameProfile[] }
-export interface FrameMessage { type: 'profile_frame'; data: FrameProfile }
+/** How the server writes frames for this client: the frame JSON, or the compact encoding it negotiated. */
+export type FrameEncoding = 'json' | 'compact';
+export interface HistoryMessage { type: 'history'; frames: FrameProfile[]; encoding: FrameEncoding }
+export interface FrameMessage { type: 'profile_frame'; data: FrameProfile; encoding: FrameEncoding }
 export interface StatusMessage { type: 'status'; enabled: boolean; dropped: number }
 export interface ErrorMessage { type: 'error'; message: string }
-export type ServerMessage = HelloMessage | HistoryMessage | FrameMessage | StatusMessage | ErrorMessage;
+/** The reply to set_encoding: frames after it come in `encoding`. */
+export interface EncodingMessage { type: 'encoding'; encoding: FrameEncoding }
+export type ServerMessage = HelloMessage | HistoryMessage | FrameMessage | StatusMessage | ErrorMessage | EncodingMessage;
 
 export type ClientCommand = 'enable_profiling' | 'disable_profiling' | 'get_history' | 'get_status';
+
+function encodingOf(o: Json, where: string): FrameEncoding {
+  const e = o.encoding;
+  if (e === undefined || e === 'json') return 'json';
+  if (e === 'compact') return 'compact';
+  return fail(`${where}.encoding`, `unknown encoding ${JSON.stringify(e)} (expected json or compact)`);
+}
+
+function encodings(v: unknown, where: string): FrameEncoding[] {
+  if (v === undefined) return ['json'];
+  if (!Array.isArray(v)) fail(`${where}.encodings`, `expected an array, got ${kind(v)}`);
+  return v.filter((e): e is FrameEncoding => e === 'json' || e === 'compact');
+}
 
 /** Reads one server→client message. Throws FormatError naming the fault. */
 export function parseServerMessage(text: string): ServerMessage {
@@ -261,13 +282,21 @@ export function parseServerMessage(text: string): ServerMessage {
         enabled: bool(o, 'enabled', where),
         history_size: num(o, 'history_size', where, 0),
         replay: bool(o, 'replay', where),
+        encodings: encodings(o.encodings, where),
       };
     case 'history': {
       if (!Array.isArray(o.frames)) fail(`${where}.frames`, `expected an array, got ${kind(o.frames)}`);
-      return { type, frames: o.frames.map((f, i) => parseFrame(f, `${where}.frames[${i}]`)) };
+      const encoding = encodingOf(o, where);
+      const read = encoding === 'compact' ? parseCompactFrame : parseFrame;
+      return { type, encoding, frames: o.frames.map((f, i) => read(f, `${where}.frames[${i}]`)) };
     }
-    case 'profile_frame':
-      return { type, data: parseFrame(o.data, `${where}.data`) };
+    case 'profile_frame': {
+      const encoding = encodingOf(o, where);
+      const read = encoding === 'compact' ? parseCompactFrame : parseFrame;
+      return { type, encoding, data: read(o.data, `${where}.data`) };
+    }
+    case 'encoding':
+      return { type, encoding: encodingOf(o, where) };
     case 'status':
       return { type, enabled: bool(o, 'enabled', where), dropped: num(o, 'dropped', where, 0) };
     case 'error':

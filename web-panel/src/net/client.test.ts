@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { ProfilerClient, socketUrl, type SocketLike } from './client';
+import type { FrameProfile } from '../model/format';
 
 const hello = (session: string) => JSON.stringify({ type: 'hello', protocol_version: 1, session_id: session,
   start_time: 1, enabled: true, history_size: 0, replay: false });
@@ -77,5 +78,40 @@ describe('ProfilerClient', () => {
     await until(() => hellos.length === 2, 5000);
     expect(hellos).toEqual([['first', null], ['second', 'first']]);
     expect(frames).toEqual([1, 1]);
+  });
+
+  it('asks for the compact encoding when the server offers it and reads compact frames', async () => {
+    const commands: string[] = [];
+    const wss: WebSocketServer = await new Promise((resolve) => {
+      const server: WebSocketServer = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/ws' }, () => resolve(server));
+      server.on('connection', (ws) => {
+        ws.send(JSON.stringify({ ...JSON.parse(hello('s')), encodings: ['json', 'compact'] }));
+        ws.send(JSON.stringify({ type: 'history', frames: [] }));
+        ws.on('message', (m) => {
+          commands.push(String(m));
+          ws.send('{"type":"encoding","encoding":"compact"}');
+          ws.send('{"type":"profile_frame","encoding":"compact","data":{"frame":5,"sites":[["F","m","f","a.cpp",1,false,false,1]],"calls":[[7,null,0,0.0,1.5]]}}');
+          ws.send('{"type":"profile_frame","encoding":"compact","data":{"frame":6,"sites":[],"calls":[[7,null,0,0.0,1.5]]}}');
+        });
+      });
+    });
+    cleanup.push(() => closeServer(wss));
+    const frames: FrameProfile[] = [];
+    const errors: string[] = [];
+    const encodings: string[] = [];
+    const client = new ProfilerClient(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}/ws`, {
+      frame: (f) => frames.push(f),
+      error: (m) => errors.push(m),
+      encoding: (e) => encodings.push(e),
+    }, { socket: (u) => new WebSocket(u) as unknown as SocketLike });
+    client.start();
+    cleanup.push(async () => client.stop());
+    await until(() => frames.length === 1 && errors.length === 1);
+    expect(commands).toEqual(['{"command":"set_encoding","encoding":"compact"}']);
+    expect(encodings).toEqual(['compact']);
+    expect(client.encoding).toBe('compact');
+    expect(frames[0].calls).toEqual([{ id: 7, parent_id: null, label: 'F', module: 'm', func: 'f', start: 0, duration: 1.5,
+      args: {}, entity_id: null, lua_code: false, lua_callback: false, file: 'a.cpp', line: 1, thread: 1 }]);
+    expect(errors[0]).toContain('profile_frame message.data.calls[0][2]: site 0 out of range (0 sites)');
   });
 });

@@ -1,8 +1,9 @@
-// WebSocket client of protocol v1: reads hello/history/profile_frame/status/error, sends commands,
-// reconnects with exponential backoff when the game goes away, and notices a different session_id.
+// WebSocket client of protocol v1: reads hello/history/profile_frame/status/error/encoding, sends commands,
+// asks for the compact frame encoding when the server offers it, reconnects with exponential backoff when
+// the game goes away, and notices a different session_id.
 import {
   FormatError, PROTOCOL_VERSION, parseServerMessage,
-  type ClientCommand, type FrameProfile, type HelloMessage, type StatusMessage,
+  type ClientCommand, type FrameEncoding, type FrameProfile, type HelloMessage, type StatusMessage,
 } from '../model/format';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
@@ -14,6 +15,8 @@ export interface ClientHandlers {
   history?(frames: FrameProfile[]): void;
   frame?(frame: FrameProfile): void;
   status?(status: StatusMessage): void;
+  /** the server confirmed the encoding of the frames that follow */
+  encoding?(encoding: FrameEncoding): void;
   /** an error message from the server, or a message the client could not read */
   error?(message: string): void;
 }
@@ -34,6 +37,8 @@ export interface ClientOptions {
   minDelayMs?: number;
   maxDelayMs?: number;
   socket?: SocketFactory;
+  /** the frame encoding to ask for when the server offers it (default `compact`) */
+  encoding?: FrameEncoding;
 }
 
 /** The WebSocket URL of the server that served `page` (ws://host/ws, passing on a `token` query). */
@@ -52,7 +57,10 @@ export class ProfilerClient {
   private readonly minDelay: number;
   private readonly maxDelay: number;
   private readonly factory: SocketFactory;
+  private readonly wanted: FrameEncoding;
   state: ConnectionState = 'closed';
+  /** the encoding the server confirmed for this connection (`json` until it does) */
+  encoding: FrameEncoding = 'json';
   /** ms until the next reconnection attempt, 0 when none is scheduled */
   nextRetryMs = 0;
 
@@ -60,6 +68,7 @@ export class ProfilerClient {
     this.minDelay = options.minDelayMs ?? 250;
     this.maxDelay = options.maxDelayMs ?? 5000;
     this.factory = options.socket ?? ((u) => new WebSocket(u) as unknown as SocketLike);
+    this.wanted = options.encoding ?? 'compact';
   }
 
   /** Connects (and keeps reconnecting until stop()). */
@@ -102,6 +111,7 @@ export class ProfilerClient {
       return;
     }
     this.socket = socket;
+    this.encoding = 'json';
     socket.onopen = () => {
       if (this.socket === socket) this.setState('open', `connected to ${this.url}`);
     };
@@ -142,8 +152,15 @@ export class ProfilerClient {
         const previous = this.sessionId !== null && this.sessionId !== msg.session_id ? this.sessionId : null;
         this.sessionId = msg.session_id;
         this.on.hello?.(msg, previous);
+        // Frames already queued stay JSON; the ones after the server's `encoding` reply come compact.
+        if (this.wanted !== 'json' && msg.encodings.includes(this.wanted) && this.socket && this.state === 'open')
+          this.socket.send(JSON.stringify({ command: 'set_encoding', encoding: this.wanted }));
         break;
       }
+      case 'encoding':
+        this.encoding = msg.encoding;
+        this.on.encoding?.(msg.encoding);
+        break;
       case 'history': this.on.history?.(msg.frames); break;
       case 'profile_frame': this.on.frame?.(msg.data); break;
       case 'status': this.on.status?.(msg); break;
