@@ -1,6 +1,6 @@
 // Runtime hot path benchmarks: the floor (two rdtsc + two 16-byte stores into a thread-local ring),
 // zones with and without captured values, a runtime-disabled zone, end_frame() of a 1,000-call frame
-// and JSON serialisation. Prints medians and the same-run ratios zone/floor at the end.
+// and JSON and compact serialisation. Prints medians and the same-run ratios zone/floor at the end.
 #include "collector.hpp"
 
 #include <yams/yams.hpp>
@@ -131,6 +131,19 @@ void BM_json_calls(benchmark::State& state) {
   state.counters["bytes_per_call"] = static_cast<double>(out.size()) / static_cast<double>(f.calls.size());
 }
 
+// The same frame in the compact encoding (sites once, calls as arrays): what compact clients cost.
+void BM_compact_json_calls(benchmark::State& state) {
+  const yams::FrameProfile f = recorded_frame();
+  std::string out;
+  for (auto _ : state) {
+    out.clear();
+    yams::append_compact_json(out, f);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(f.calls.size()));
+  state.counters["bytes_per_call"] = static_cast<double>(out.size()) / static_cast<double>(f.calls.size());
+}
+
 // The collector's throughput: a frame of 2,000 calls shaped like the demo's (half plain, half with a
 // captured entity id and a double, a long source path), recorded, ended and awaited. The time is the
 // game thread's wait for the assembled frame (recorded while the collector was paused), i.e. the
@@ -161,6 +174,7 @@ BENCHMARK(BM_zone_disabled);
 // Fixed iterations: the measured time is tiny next to the untimed 1,000 zones and collector wait.
 BENCHMARK(BM_end_frame_1000_calls)->UseManualTime()->Iterations(500)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_json_calls)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_compact_json_calls)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_collector_assembly)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
 // Keeps each benchmark's CPU time per iteration (the median when repeated) and its counters.

@@ -1,7 +1,8 @@
 // Live server benchmark (a program, not a test): frames of 5,000 calls recorded by the real runtime at
-// 60 fps and streamed by the real server to real WebSocket clients on 127.0.0.1. Prints bytes per frame,
-// the server thread's CPU per frame, end_frame -> client receipt latency p50/p99, drops, and the game
-// thread's end_frame() cost with 0 and 20 clients connected. Usage: yams_server_bench [seconds]
+// 60 fps and streamed by the real server to real WebSocket clients on 127.0.0.1. Prints, for 2 clients
+// reading JSON and then 2 reading the compact encoding: bytes per frame, the server and collector threads'
+// CPU per frame, end_frame -> client receipt latency p50/p99, drops; and the game thread's end_frame()
+// cost with 0 and 20 clients connected. Usage: yams_server_bench [seconds]
 #include "frame_bus.hpp"
 
 #include <yams/server.hpp>
@@ -51,10 +52,11 @@ void record_calls() {
 /// A client reading as fast as it can on its own thread; remembers when each frame arrived.
 class client {
  public:
-  explicit client(std::uint16_t port) : ws_(ioc_) {
+  explicit client(std::uint16_t port, bool compact = false) : ws_(ioc_) {
     beast::get_lowest_layer(ws_).connect({net::ip::make_address("127.0.0.1"), port});
     ws_.read_message_max(0);
     ws_.handshake("127.0.0.1:" + std::to_string(port), "/ws");
+    if (compact) ws_.write(net::buffer(std::string_view(R"({"command":"set_encoding","encoding":"compact"})")));
     thread_ = std::thread([this] {
       read();
       ioc_.run();
@@ -84,8 +86,10 @@ class client {
       const auto now = clock_type::now();
       const auto text = std::string_view(static_cast<const char*>(buffer_.data().data()), n);
       constexpr std::string_view prefix = R"({"type":"profile_frame","data":{"frame":)";
-      if (text.starts_with(prefix)) {
-        const auto number = std::strtoull(text.data() + prefix.size(), nullptr, 10);
+      constexpr std::string_view compact = R"({"type":"profile_frame","encoding":"compact","data":{"frame":)";
+      const std::size_t at = text.starts_with(prefix) ? prefix.size() : text.starts_with(compact) ? compact.size() : 0;
+      if (at != 0) {
+        const auto number = std::strtoull(text.data() + at, nullptr, 10);
         bytes_ += n + 10;  // payload plus the WebSocket header of a large frame
         std::lock_guard lock(mu_);
         arrivals_[number] = now;
@@ -178,10 +182,11 @@ std::vector<double> latencies_ms(const run_result& r,
   return out;
 }
 
-/// The main figures: 2 clients, bytes, server CPU, latency split at the runtime's publication.
-void stream_to_two_clients(std::uint16_t port, double seconds, std::uint64_t& number) {
+/// The main figures: 2 clients reading `compact` frames or JSON, bytes, server and collector CPU, latency
+/// split at the runtime's publication.
+void stream_to_two_clients(std::uint16_t port, double seconds, std::uint64_t& number, bool compact) {
   std::vector<std::unique_ptr<client>> clients;
-  for (int i = 0; i < 2; ++i) clients.push_back(std::make_unique<client>(port));
+  for (int i = 0; i < 2; ++i) clients.push_back(std::make_unique<client>(port, compact));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   const auto cpu0 = thread_cpu_ns("yams-server");
   const auto collector0 = thread_cpu_ns("yams-collector");
@@ -191,10 +196,11 @@ void stream_to_two_clients(std::uint16_t port, double seconds, std::uint64_t& nu
   const auto collector_cpu = thread_cpu_ns("yams-collector") - collector0;
   const double wall = std::chrono::duration<double>(clock_type::now() - wall0).count();
   const auto frames = r.last - r.first + 1;
-  std::printf("  2 clients: %llu frames sent\n", static_cast<unsigned long long>(frames));
+  std::printf("  2 clients, %s encoding: %llu frames sent\n", compact ? "compact" : "JSON",
+              static_cast<unsigned long long>(frames));
   std::printf("  server thread CPU: %.3f ms per frame, %.1f%% of one core\n", cpu / 1e6 / frames,
               100.0 * cpu / 1e9 / wall);
-  std::printf("  collector thread CPU (assembly + JSON): %.3f ms per frame, %.1f%% of one core\n",
+  std::printf("  collector thread CPU (assembly + serialisation): %.3f ms per frame, %.1f%% of one core\n",
               collector_cpu / 1e6 / frames, 100.0 * collector_cpu / 1e9 / wall);
   std::unordered_map<std::uint64_t, clock_type::time_point> published;
   {
@@ -202,7 +208,7 @@ void stream_to_two_clients(std::uint16_t port, double seconds, std::uint64_t& nu
     published = g_published.at;
   }
   const auto publish_ms = latencies_ms(r, published, false);
-  std::printf("  end_frame->published by the runtime (assembly + JSON): p50 %.2f ms p99 %.2f ms\n",
+  std::printf("  end_frame->published by the runtime (assembly + serialisation): p50 %.2f ms p99 %.2f ms\n",
               percentile(publish_ms, 0.5), percentile(publish_ms, 0.99));
   for (std::size_t c = 0; c < clients.size(); ++c) {
     const auto arrivals = clients[c]->arrivals();
@@ -260,7 +266,8 @@ int main(int argc, char** argv) {
   run_frames(0.5, number);  // warm up: threads, rings, allocations
 
   std::printf("live server benchmark: frames of 5000 calls at 60 fps for %.1f s on 127.0.0.1\n", seconds);
-  stream_to_two_clients(port, seconds, number);
+  stream_to_two_clients(port, seconds, number, false);
+  stream_to_two_clients(port, seconds, number, true);
   const auto alone = run_frames(std::min(seconds, 3.0), number);
   std::printf("  end_frame() with 0 clients: p50 %.2f us p99 %.2f us\n", percentile(alone.end_frame_us, 0.5),
               percentile(alone.end_frame_us, 0.99));
