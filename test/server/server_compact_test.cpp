@@ -96,6 +96,32 @@ TEST_F(ServerTest, MixedClientsEachGetTheirEncodingAndCanSwitchBack) {
   EXPECT_EQ(read_frame(*clients[3], true), sent);
 }
 
+// `/ws?encoding=compact` starts compact: the history on connect is compact too, and equals the JSON one.
+TEST_F(ServerTest, EncodingChosenInTheUrlAppliesToTheFirstHistory) {
+  for (int i = 0; i < 3; ++i) record_frame(3);
+  const auto port = start();
+  ws_client plain(port), compact(port, "/ws?encoding=compact");
+  ASSERT_TRUE(plain.ok() && compact.ok());
+  EXPECT_EQ(plain.read_json()["type"], "hello");
+  EXPECT_EQ(compact.read_json()["type"], "hello");
+  const auto plain_history = plain.read();
+  const auto compact_history = compact.read();
+  EXPECT_TRUE(compact_history.starts_with(R"({"type":"history","encoding":"compact",)")) << compact_history.substr(0, 80);
+  const auto frames = history_frames(compact_history);
+  ASSERT_GE(frames.size(), 3u);
+  EXPECT_EQ(frames, history_frames(plain_history));
+  const auto sent = record_frame(4);
+  EXPECT_EQ(read_frame(compact, true), sent);
+  EXPECT_EQ(read_frame(plain, false), sent);
+
+  ws_client bad(port, "/ws?encoding=msgpack");
+  EXPECT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status(), 400u);
+  EXPECT_NE(bad.body().find(R"(unknown encoding "msgpack" in /ws?encoding= (expected json or compact))"),
+            std::string::npos)
+      << bad.body();
+}
+
 TEST_F(ServerTest, BadEncodingsGetErrorsAndFramesStayJson) {
   const auto port = start();
   ws_client c(port);

@@ -47,6 +47,7 @@ ws_client::ws_client(std::uint16_t port, const std::string& target, const header
   ec = run_op([&](auto h) { ws_.async_handshake(res, "127.0.0.1:" + std::to_string(port), target, h); },
               5000ms);
   status_ = res.result_int();
+  body_ = res.body();
   accepted_ = !ec;
 }
 

@@ -32,6 +32,8 @@ class ws_client {
 
   bool ok() const { return accepted_; }
   unsigned status() const { return status_; }
+  /// The body of a refused upgrade's response (the server's reason).
+  const std::string& body() const { return body_; }
   /// The next message's text; throws std::runtime_error on timeout or error.
   std::string read(std::chrono::milliseconds timeout = 5000ms);
   /// The next message as JSON.
@@ -56,6 +58,7 @@ class ws_client {
   boost::beast::flat_buffer buffer_;
   bool accepted_ = false;
   unsigned status_ = 0;
+  std::string body_;
 };
 
 /// A plain HTTP/1.1 request to 127.0.0.1:`port`; throws std::runtime_error on timeout.

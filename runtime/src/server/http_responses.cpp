@@ -164,6 +164,10 @@ std::optional<http::response<http::string_body>> refuse_upgrade(const shared_sta
     return make_error(req, http::status::unauthorized,
                       "this server requires a token: add ?token=<token> or an X-Yams-Token header");
   }
+  if (const auto e = query_value(split_target(req.target()).query, "encoding"); e && !encoding_from_name(*e)) {
+    return make_error(req, http::status::bad_request,
+                      "unknown encoding \"" + *e + "\" in /ws?encoding= (expected json or compact)");
+  }
   return std::nullopt;
 }
 

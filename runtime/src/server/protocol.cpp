@@ -27,20 +27,24 @@ void parse_encoding(const nlohmann::json& j, parsed_command& out) {
     return;
   }
   const auto& name = it->get_ref<const std::string&>();
-  if (name == "json") {
-    out.encoding = frame_encoding::json;
-  } else if (name == "compact") {
-    out.encoding = frame_encoding::compact;
-  } else {
+  const auto encoding = encoding_from_name(name);
+  if (!encoding) {
     out.error = "unknown encoding " + quoted(name) + " (expected json or compact)";
     return;
   }
+  out.encoding = *encoding;
   out.kind = command_kind::set_encoding;
 }
 
 const char* json_type_name(const nlohmann::json& j) { return j.type_name(); }
 
 }  // namespace
+
+std::optional<frame_encoding> encoding_from_name(std::string_view name) noexcept {
+  if (name == "json") return frame_encoding::json;
+  if (name == "compact") return frame_encoding::compact;
+  return std::nullopt;
+}
 
 parsed_command parse_command(std::string_view text) noexcept {
   parsed_command out;

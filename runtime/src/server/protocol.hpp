@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,8 @@ parsed_command parse_command(std::string_view text) noexcept;
 
 /// `json` or `compact`. Any thread.
 std::string_view encoding_name(frame_encoding encoding) noexcept;
+/// The encoding called `name` (`json`, `compact`), or nothing. Any thread.
+std::optional<frame_encoding> encoding_from_name(std::string_view name) noexcept;
 
 /// The first message on a connection. Any thread.
 std::string hello_message(const SessionInfo& session, bool enabled, std::size_t history_size,

@@ -27,9 +27,9 @@ const SessionInfo& shared_state::session() const noexcept {
 
 bool shared_state::enabled() const noexcept { return !replay() && yams::enabled(); }
 
-void shared_state::join(websocket_session* session) {
+void shared_state::join(websocket_session* session, frame_encoding encoding) {
   std::lock_guard lock(sessions_mutex_);
-  if (sessions_.insert(session).second) ++sessions_by_encoding_[static_cast<int>(frame_encoding::json)];
+  if (sessions_.insert(session).second) ++sessions_by_encoding_[static_cast<int>(encoding)];
 }
 
 void shared_state::leave(websocket_session* session, frame_encoding encoding) {

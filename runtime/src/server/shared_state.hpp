@@ -45,8 +45,8 @@ class shared_state {
   /// Whether profiling is on (always false for a replay). Any thread.
   bool enabled() const noexcept;
 
-  /// Registers a session for broadcasts (in JSON) / removes it (`encoding`: its encoding then). Any thread.
-  void join(websocket_session* session);
+  /// Registers a session for broadcasts / removes it (`encoding`: its encoding at that moment). Any thread.
+  void join(websocket_session* session, frame_encoding encoding);
   void leave(websocket_session* session, frame_encoding encoding);
   /// A joined session switched encodings: frames are serialised for what the sessions use. Any thread.
   void switch_encoding(frame_encoding from, frame_encoding to);

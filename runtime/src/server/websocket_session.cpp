@@ -2,6 +2,7 @@
 #include "server/websocket_session.hpp"
 
 #include "server/fail.hpp"
+#include "server/http_routes.hpp"
 #include "collector.hpp"
 #include "server/protocol.hpp"
 
@@ -40,6 +41,11 @@ void websocket_session::run(http::request<http::string_body> req) {
   ws_.read_message_max(max_client_message);
   ws_.auto_fragment(false);
   ws_.text(true);
+  // `/ws?encoding=compact` starts the connection in that encoding, history included (refuse_upgrade
+  // turned away unknown names).
+  if (const auto e = query_value(split_target(req.target()).query, "encoding")) {
+    encoding_ = encoding_from_name(*e).value_or(frame_encoding::json);
+  }
   ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept, shared_from_this()));
 }
 
@@ -62,9 +68,9 @@ void websocket_session::on_accept(beast::error_code ec) {
   accepted_ = true;
   if (closing_) return;
   // Join before taking the history: a frame finished meanwhile arrives both ways and is skipped live.
-  state_->join(this);
+  state_->join(this, encoding_);
   joined_ = true;
-  auto history = state_->history();
+  auto history = state_->history(encoding_);
   in_history_.insert(history.frames.begin(), history.frames.end());
   queue_control(std::make_shared<const std::string>(
       hello_message(state_->session(), state_->enabled(), history.frame_count, state_->replay())));

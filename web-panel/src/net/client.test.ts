@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { AddressInfo } from 'node:net';
-import { ProfilerClient, socketUrl, type SocketLike } from './client';
+import { ProfilerClient, socketUrl, withEncoding, type SocketLike } from './client';
 import type { FrameProfile } from '../model/format';
 
 const hello = (session: string) => JSON.stringify({ type: 'hello', protocol_version: 1, session_id: session,
@@ -47,6 +47,8 @@ describe('ProfilerClient', () => {
   it('builds the socket URL from the page, passing a token on', () => {
     expect(socketUrl({ protocol: 'http:', host: '127.0.0.1:8765', search: '' })).toBe('ws://127.0.0.1:8765/ws');
     expect(socketUrl({ protocol: 'https:', host: 'h', search: '?token=a b' })).toBe('wss://h/ws?token=a%20b');
+    expect(withEncoding('wss://h/ws?token=a%20b', 'compact')).toBe('wss://h/ws?token=a%20b&encoding=compact');
+    expect(withEncoding('ws://h/ws', 'compact')).toBe('ws://h/ws?encoding=compact');
   });
 
   it('reads messages, sends commands, reconnects and notices a new session', async () => {
@@ -99,14 +101,16 @@ describe('ProfilerClient', () => {
     const frames: FrameProfile[] = [];
     const errors: string[] = [];
     const encodings: string[] = [];
+    const urls: string[] = [];
     const client = new ProfilerClient(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}/ws`, {
       frame: (f) => frames.push(f),
       error: (m) => errors.push(m),
       encoding: (e) => encodings.push(e),
-    }, { socket: (u) => new WebSocket(u) as unknown as SocketLike });
+    }, { socket: (u) => (urls.push(u), new WebSocket(u) as unknown as SocketLike) });
     client.start();
     cleanup.push(async () => client.stop());
     await until(() => frames.length === 1 && errors.length === 1);
+    expect(urls).toEqual([`ws://127.0.0.1:${(wss.address() as AddressInfo).port}/ws?encoding=compact`]);
     expect(commands).toEqual(['{"command":"set_encoding","encoding":"compact"}']);
     expect(encodings).toEqual(['compact']);
     expect(client.encoding).toBe('compact');

@@ -48,6 +48,12 @@ export function socketUrl(page: { protocol: string; host: string; search: string
   return `${scheme}//${page.host}/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`;
 }
 
+/** `url` asking the server to start in `encoding`, history included (servers that predate the parameter
+ *  ignore it; set_encoding after hello still switches them). */
+export function withEncoding(url: string, encoding: FrameEncoding): string {
+  return `${url}${url.includes('?') ? '&' : '?'}encoding=${encoding}`;
+}
+
 export class ProfilerClient {
   private socket: SocketLike | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -105,7 +111,7 @@ export class ProfilerClient {
     this.setState('connecting', `connecting to ${this.url}`);
     let socket: SocketLike;
     try {
-      socket = this.factory(this.url);
+      socket = this.factory(this.wanted === 'json' ? this.url : withEncoding(this.url, this.wanted));
     } catch (e) {
       this.scheduleRetry(`cannot connect: ${(e as Error).message}`);
       return;
