@@ -89,8 +89,10 @@ struct thread_ring {
   std::size_t headroom = 0;                   // control_headroom_for(slots)
   std::atomic<event*> read{nullptr};          // collector: consumed up to here (release)
   std::atomic<event*>* cursor = nullptr;      // &owner's tl_cursor.cur while the owner lives
-  std::atomic<std::uint64_t> lost{0};         // events the writer could not record
-  std::uint64_t thread_id = 0;
+  // Events the writer could not record. On a cache line of its own: the writer bumps it for every
+  // zone lost while the collector writes its own fields below.
+  alignas(64) std::atomic<std::uint64_t> lost{0};
+  alignas(64) std::uint64_t thread_id = 0;
   // Registry mutex:
   bool retired = false;
   event* final_cur = nullptr;
