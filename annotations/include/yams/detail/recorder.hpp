@@ -83,13 +83,6 @@ inline std::uint64_t timestamp() noexcept {
 #endif
 }
 
-inline event* reserve(std::uint32_t n) noexcept {
-  event* e = tl_cursor.cur.load(std::memory_order_relaxed);
-  if (static_cast<std::size_t>(tl_cursor.limit - e) < n) [[unlikely]]
-    return reserve_slow(n);
-  return e;
-}
-
 inline void publish(event* end) noexcept { tl_cursor.cur.store(end, std::memory_order_release); }
 
 inline bool enter(const site* s) noexcept {
@@ -184,6 +177,34 @@ inline std::uint64_t load_head(const char* p, std::size_t n) noexcept {
   return h;
 }
 
+/// Copies a string's `n` bytes after its 8-byte head (`p` points just after the head) into the raw
+/// slots at `e`, the last 8-byte word padded with zeros, and returns the slot after them. A loop, not a
+/// call to memcpy: the recording path then makes no call at all and saves no registers. The last
+/// partial word is read as the 8 bytes ending at `p + n`, which lie in the string because its head does.
+inline event* copy_tail(event* e, const char* p, std::size_t n) noexcept {
+  auto* out = reinterpret_cast<unsigned char*>(e);
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+#if defined(__GNUC__)
+    asm("" : "+r"(w));  // keeps the loop a loop: the compiler would turn it back into a memcpy call
+#endif
+    std::memcpy(out + i, &w, 8);
+  }
+  if (i < n) {
+    std::uint64_t w;
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(&w, p + n - 8, 8);
+      w >>= 8 * (8 - (n - i));
+    } else {
+      w = load_head(p + i, n - i);
+    }
+    std::memcpy(out + i, &w, 8);
+  }
+  return e + (n + 15) / 16;
+}
+
 template <class T>
 inline event* write_value(event* e, const T& v) noexcept {
   using U = std::remove_cvref_t<T>;
@@ -217,11 +238,7 @@ inline event* write_value(event* e, const T& v) noexcept {
     e->a = load_head(s.data(), s.size());
     e->tag = tag_string | (truncated << 8) | (static_cast<std::uint64_t>(s.size()) << 32);
     ++e;
-    if (s.size() > 8) {
-      std::size_t rest = s.size() - 8;
-      std::memcpy(static_cast<void*>(e), s.data() + 8, rest);
-      e += (rest + 15) / 16;
-    }
+    if (s.size() > 8) e = copy_tail(e, s.data() + 8, s.size() - 8);
     return e;
   }
 }
@@ -240,20 +257,38 @@ inline passed_t<T> pass_value(const T& v) noexcept {
   }
 }
 
-/// The recording path of enter_args(): reserves the slots, writes the enter and the values, publishes
-/// them. Out of line (one instantiation per argument pack) so that the instrumented function keeps only
-/// the `g_recording` test inline: its fast path stays leaf-like. Returns whether the zone was recorded.
-/// The recording thread only.
+/// Writes the enter of `s` and `values` at `e` (room reserved) and publishes them.
 template <class... A>
-[[gnu::noinline]] bool enter_args_recording(const site* s, A... values) noexcept {
-  const std::uint32_t n = (1u + ... + slots_for(values));
-  event* e = reserve(n);
-  if (e == nullptr) return false;
+[[gnu::always_inline]] inline void write_enter_args(event* e, const site* s, A... values) noexcept {
   e->a = timestamp();
   e->tag = reinterpret_cast<std::uint64_t>(s);
   event* p = e + 1;
   ((p = write_value(p, values)), ...);
   publish(p);
+}
+
+/// enter_args_recording() when the ring needs the slow path (first use, wrap, full). Returns whether
+/// the zone was recorded. The recording thread only.
+template <class... A>
+[[gnu::noinline]] bool enter_args_reserving(const site* s, A... values) noexcept {
+  event* e = reserve_slow((1u + ... + slots_for(values)));
+  if (e == nullptr) return false;
+  write_enter_args(e, s, values...);
+  return true;
+}
+
+/// The recording path of enter_args(): reserves the slots, writes the enter and the values, publishes
+/// them. Out of line (one instantiation per argument pack) so that the instrumented function keeps only
+/// the `g_recording` test inline: its fast path stays leaf-like. Itself a leaf that saves no registers:
+/// the slow path is a tail call with the same arguments. Returns whether the zone was recorded.
+/// The recording thread only.
+template <class... A>
+[[gnu::noinline]] bool enter_args_recording(const site* s, A... values) noexcept {
+  const std::uint32_t n = (1u + ... + slots_for(values));
+  event* e = tl_cursor.cur.load(std::memory_order_relaxed);
+  if (static_cast<std::size_t>(tl_cursor.limit - e) < n) [[unlikely]]
+    return enter_args_reserving(s, values...);
+  write_enter_args(e, s, values...);
   return true;
 }
 
