@@ -154,13 +154,7 @@ void append_compact_json(std::string& out, const FrameProfile& f) {
     append_call(out, f.calls[i], previous_id, site, f.calls[sites.first_call[site]].label);
     previous_id = f.calls[i].id;
   }
-  out += "],\"rollback\":";
-  detail::write_json_rollback(out, f.rollback);
-  out += ",\"overflow\":";
-  append_int(out, f.overflow);
-  out += ",\"frames_lost\":";
-  append_int(out, f.frames_lost);
-  out += '}';
+  detail::write_json_frame_end(out, f);
 }
 
 std::string to_compact_json(const FrameProfile& frame) {

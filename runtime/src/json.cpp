@@ -180,7 +180,9 @@ void detail::write_json_args(std::string& out, const std::vector<std::pair<std::
   out += '}';
 }
 
-void detail::write_json_rollback(std::string& out, const std::optional<RollbackInfo>& rollback) {
+namespace {
+
+void write_rollback(std::string& out, const std::optional<RollbackInfo>& rollback) {
   if (!rollback) {
     out += "null";
     return;
@@ -196,6 +198,18 @@ void detail::write_json_rollback(std::string& out, const std::optional<RollbackI
   out += '}';
 }
 
+}  // namespace
+
+void detail::write_json_frame_end(std::string& out, const FrameProfile& f) {
+  out += "],\"rollback\":";
+  write_rollback(out, f.rollback);
+  out += ",\"overflow\":";
+  append_int(out, f.overflow);
+  out += ",\"frames_lost\":";
+  append_int(out, f.frames_lost);
+  out += '}';
+}
+
 void append_json(std::string& out, const FrameProfile& f) {
   out += "{\"frame\":";
   append_int(out, f.frame);
@@ -208,13 +222,7 @@ void append_json(std::string& out, const FrameProfile& f) {
     if (i != 0) out += ',';
     append_call(out, f.calls[i]);
   }
-  out += "],\"rollback\":";
-  detail::write_json_rollback(out, f.rollback);
-  out += ",\"overflow\":";
-  append_int(out, f.overflow);
-  out += ",\"frames_lost\":";
-  append_int(out, f.frames_lost);
-  out += '}';
+  detail::write_json_frame_end(out, f);
 }
 
 std::string to_json(const FrameProfile& frame) {
