@@ -16,12 +16,6 @@ namespace yams {
 
 namespace {
 
-template <class T>
-void append_int(std::string& out, T v) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
-}
 
 /// What calls of one site share; the views point into the frame being written.
 struct site_key {
@@ -83,25 +77,25 @@ void append_site(std::string& out, const CallNode& c) {
   out += ',';
   detail::write_json_string(out, c.file);
   out += ',';
-  append_int(out, c.line);
+  detail::write_json_int(out, c.line);
   out += c.lua_code ? ",true" : ",false";
   out += c.lua_callback ? ",true," : ",false,";
-  append_int(out, c.thread);
+  detail::write_json_int(out, c.thread);
   out += ']';
 }
 
 void append_call(std::string& out, const CallNode& c, std::uint64_t previous_id, std::uint32_t site,
                  const std::string& site_label) {
   out += '[';
-  append_int(out, static_cast<std::int64_t>(c.id - previous_id));  // wraps: decoders add it back modulo 2^64
+  detail::write_json_int(out, static_cast<std::int64_t>(c.id - previous_id));  // wraps: decoders add it back modulo 2^64
   out += ',';
   if (c.parent_id) {
-    append_int(out, static_cast<std::int64_t>(c.id - *c.parent_id));
+    detail::write_json_int(out, static_cast<std::int64_t>(c.id - *c.parent_id));
   } else {
     out += "null";
   }
   out += ',';
-  append_int(out, site);
+  detail::write_json_int(out, site);
   out += ',';
   detail::write_json_double(out, c.start);
   out += ',';
@@ -136,7 +130,7 @@ void append_call(std::string& out, const CallNode& c, std::uint64_t previous_id,
 void append_compact_json(std::string& out, const FrameProfile& f) {
   const site_table sites = build_sites(f);
   out += "{\"frame\":";
-  append_int(out, f.frame);
+  detail::write_json_int(out, f.frame);
   out += ",\"timestamp\":";
   detail::write_json_double(out, f.timestamp);
   out += ",\"duration_ms\":";

@@ -103,12 +103,6 @@ namespace {
 void append_string(std::string& out, std::string_view s) { detail::write_json_string(out, s); }
 void append_double(std::string& out, double v) { detail::write_json_double(out, v); }
 
-template <class T>
-void append_int(std::string& out, T v) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
-}
 
 void append_arg(std::string& out, const arg_value& v) {
   std::visit(
@@ -119,7 +113,7 @@ void append_arg(std::string& out, const arg_value& v) {
         } else if constexpr (std::is_same_v<T, bool>) {
           out += x ? "true" : "false";
         } else if constexpr (std::is_same_v<T, std::int64_t>) {
-          append_int(out, x);
+          detail::write_json_int(out, x);
         } else if constexpr (std::is_same_v<T, double>) {
           append_double(out, x);
         } else {
@@ -131,10 +125,10 @@ void append_arg(std::string& out, const arg_value& v) {
 
 void append_call(std::string& out, const CallNode& c) {
   out += "{\"id\":";
-  append_int(out, c.id);
+  detail::write_json_int(out, c.id);
   out += ",\"parent_id\":";
   if (c.parent_id) {
-    append_int(out, *c.parent_id);
+    detail::write_json_int(out, *c.parent_id);
   } else {
     out += "null";
   }
@@ -161,9 +155,9 @@ void append_call(std::string& out, const CallNode& c) {
   out += ",\"file\":";
   append_string(out, c.file);
   out += ",\"line\":";
-  append_int(out, c.line);
+  detail::write_json_int(out, c.line);
   out += ",\"thread\":";
-  append_int(out, c.thread);
+  detail::write_json_int(out, c.thread);
   out += '}';
 }
 
@@ -192,7 +186,7 @@ void write_rollback(std::string& out, const std::optional<RollbackInfo>& rollbac
   out += ",\"target_timestamp\":";
   append_double(out, rollback->target_timestamp);
   out += ",\"frames_resimulated\":";
-  append_int(out, rollback->frames_resimulated);
+  detail::write_json_int(out, rollback->frames_resimulated);
   out += ",\"snapshot_age_ms\":";
   append_double(out, rollback->snapshot_age_ms);
   out += '}';
@@ -204,15 +198,15 @@ void detail::write_json_frame_end(std::string& out, const FrameProfile& f) {
   out += "],\"rollback\":";
   write_rollback(out, f.rollback);
   out += ",\"overflow\":";
-  append_int(out, f.overflow);
+  detail::write_json_int(out, f.overflow);
   out += ",\"frames_lost\":";
-  append_int(out, f.frames_lost);
+  detail::write_json_int(out, f.frames_lost);
   out += '}';
 }
 
 void append_json(std::string& out, const FrameProfile& f) {
   out += "{\"frame\":";
-  append_int(out, f.frame);
+  detail::write_json_int(out, f.frame);
   out += ",\"timestamp\":";
   append_double(out, f.timestamp);
   out += ",\"duration_ms\":";

@@ -4,6 +4,7 @@
 
 #include <yams/frame.hpp>
 
+#include <charconv>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,13 @@
 
 namespace yams::detail {
 
+/// Appends the decimal text of the integer `v`. Any thread.
+template <class T>
+void write_json_int(std::string& out, T v) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
 /// Appends `s` as a JSON string: quotes, `"` `\` and control characters escaped, valid UTF-8 passed
 /// through, invalid bytes replaced by U+FFFD. Any thread.
 void write_json_string(std::string& out, std::string_view s);
