@@ -129,12 +129,7 @@ void append_call(std::string& out, const CallNode& c, std::uint64_t previous_id,
 
 void append_compact_json(std::string& out, const FrameProfile& f) {
   const site_table sites = build_sites(f);
-  out += "{\"frame\":";
-  detail::write_json_int(out, f.frame);
-  out += ",\"timestamp\":";
-  detail::write_json_double(out, f.timestamp);
-  out += ",\"duration_ms\":";
-  detail::write_json_double(out, f.duration_ms);
+  detail::write_json_frame_start(out, f);
   out += ",\"sites\":[";
   for (std::size_t s = 0; s < sites.first_call.size(); ++s) {
     if (s != 0) out += ',';

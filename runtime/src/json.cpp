@@ -194,6 +194,15 @@ void write_rollback(std::string& out, const std::optional<RollbackInfo>& rollbac
 
 }  // namespace
 
+void detail::write_json_frame_start(std::string& out, const FrameProfile& f) {
+  out += "{\"frame\":";
+  detail::write_json_int(out, f.frame);
+  out += ",\"timestamp\":";
+  append_double(out, f.timestamp);
+  out += ",\"duration_ms\":";
+  append_double(out, f.duration_ms);
+}
+
 void detail::write_json_frame_end(std::string& out, const FrameProfile& f) {
   out += "],\"rollback\":";
   write_rollback(out, f.rollback);
@@ -205,12 +214,7 @@ void detail::write_json_frame_end(std::string& out, const FrameProfile& f) {
 }
 
 void append_json(std::string& out, const FrameProfile& f) {
-  out += "{\"frame\":";
-  detail::write_json_int(out, f.frame);
-  out += ",\"timestamp\":";
-  append_double(out, f.timestamp);
-  out += ",\"duration_ms\":";
-  append_double(out, f.duration_ms);
+  detail::write_json_frame_start(out, f);
   out += ",\"calls\":[";
   for (std::size_t i = 0; i < f.calls.size(); ++i) {
     if (i != 0) out += ',';

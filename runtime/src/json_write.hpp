@@ -28,6 +28,9 @@ void write_json_string(std::string& out, std::string_view s);
 void write_json_double(std::string& out, double v);
 /// Appends a call's `args` object, keys in capture order. Any thread.
 void write_json_args(std::string& out, const std::vector<std::pair<std::string, arg_value>>& args);
+/// Opens a frame object with the keys both encodings begin with: `{"frame":..,"timestamp":..,
+/// "duration_ms":..`. Any thread.
+void write_json_frame_start(std::string& out, const FrameProfile& f);
 /// Closes a frame object after its `calls` elements: `],"rollback":..,"overflow":..,"frames_lost":..}`
 /// (the keys both encodings share). Any thread.
 void write_json_frame_end(std::string& out, const FrameProfile& f);
