@@ -140,16 +140,7 @@ TEST_F(ServerTest, BadEncodingsGetErrorsAndFramesStayJson) {
 }
 
 TEST_F(ServerTest, ReplayHistoryInCompact) {
-  auto saved = std::make_shared<Session>();
-  saved->info = {"2025-04-05_14-32-11_c4813854", 1743953561.0};
-  for (std::uint64_t n : {7, 8}) {
-    FrameProfile f;
-    f.frame = n;
-    f.duration_ms = 16.5;
-    f.calls.push_back({.id = n * 10, .label = "Frame", .module = "game", .func = "update", .duration = 16.5});
-    f.calls.push_back({.id = n * 10 + 1, .parent_id = n * 10, .label = "Frame", .module = "game", .func = "update"});
-    saved->frames.push_back(f);
-  }
+  const auto saved = saved_session(1);
   serve_options o;
   o.replay = saved;
   const auto port = start(o);

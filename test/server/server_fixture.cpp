@@ -12,6 +12,23 @@ constexpr site call_site{"Test Call", "server_test", "record_frame", __FILE__, _
 std::atomic<std::uint64_t> next_frame{1};
 }  // namespace
 
+std::shared_ptr<Session> saved_session(int children) {
+  auto saved = std::make_shared<Session>();
+  saved->info = {"2025-04-05_14-32-11_c4813854", 1743953561.0};
+  for (std::uint64_t n : {7, 8}) {
+    FrameProfile f;
+    f.frame = n;
+    f.duration_ms = 16.5;
+    f.calls.push_back({.id = n * 10, .label = "Frame", .module = "game", .func = "update", .duration = 16.5});
+    for (int i = 1; i <= children; ++i) {
+      f.calls.push_back({.id = n * 10 + static_cast<std::uint64_t>(i), .parent_id = n * 10, .label = "Frame",
+                         .module = "game", .func = "update"});
+    }
+    saved->frames.push_back(f);
+  }
+  return saved;
+}
+
 FrameProfile record_frame(int calls) {
   yams::begin_frame(next_frame++);
   {

@@ -3,18 +3,24 @@
 #pragma once
 
 #include <yams/server.hpp>
+#include <yams/session.hpp>
 #include <yams/yams.hpp>
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 
 namespace yams::test {
 
 /// Records one frame with `calls` sibling zones under a root zone and returns it as assembled.
 FrameProfile record_frame(int calls = 4);
+
+/// A saved session to replay: frames 7 and 8 of 16.5 ms, each a root call `Frame` (game, update) with
+/// `children` calls of the same site under it; ids n * 10, n * 10 + 1, ...
+std::shared_ptr<Session> saved_session(int children = 0);
 
 /// A fresh directory under the system's temporary directory, removed on destruction.
 class temp_tree {
