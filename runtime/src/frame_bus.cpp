@@ -9,6 +9,7 @@
 #include <atomic>
 #include <deque>
 #include <mutex>
+#include <string_view>
 #include <utility>
 
 namespace yams::detail {
@@ -40,28 +41,34 @@ frame_bus& bus() noexcept {
 
 }  // namespace
 
-std::string profile_frame_message(const FrameProfile& frame) {
-  // Sized from the previous message's bytes per call, so a large frame's text is written into one
-  // buffer instead of being copied a dozen times while it grows.
-  static std::atomic<std::size_t> bytes_per_call{300};
+namespace {
+
+// `prefix`, the frame as `write` appends it, and `}`. Sized from the previous message's bytes per
+// call, so a large frame's text is written into one buffer instead of being copied a dozen times while
+// it grows.
+std::string frame_message(const FrameProfile& frame, std::string_view prefix,
+                          void (*write)(std::string&, const FrameProfile&),
+                          std::atomic<std::size_t>& bytes_per_call) {
   std::string out;
   out.reserve(512 + frame.calls.size() * (bytes_per_call.load(std::memory_order_relaxed) + 8));
-  out += R"({"type":"profile_frame","data":)";
-  append_json(out, frame);
+  out += prefix;
+  write(out, frame);
   out += '}';
   if (frame.calls.size() >= 16) bytes_per_call.store(out.size() / frame.calls.size(), std::memory_order_relaxed);
   return out;
 }
 
+}  // namespace
+
+std::string profile_frame_message(const FrameProfile& frame) {
+  static std::atomic<std::size_t> bytes_per_call{300};
+  return frame_message(frame, R"({"type":"profile_frame","data":)", append_json, bytes_per_call);
+}
+
 std::string compact_frame_message(const FrameProfile& frame) {
   static std::atomic<std::size_t> bytes_per_call{60};
-  std::string out;
-  out.reserve(512 + frame.calls.size() * (bytes_per_call.load(std::memory_order_relaxed) + 8));
-  out += R"({"type":"profile_frame","encoding":"compact","data":)";
-  append_compact_json(out, frame);
-  out += '}';
-  if (frame.calls.size() >= 16) bytes_per_call.store(out.size() / frame.calls.size(), std::memory_order_relaxed);
-  return out;
+  return frame_message(frame, R"({"type":"profile_frame","encoding":"compact","data":)", append_compact_json,
+                       bytes_per_call);
 }
 
 void publish_frame(std::shared_ptr<const FrameProfile> frame) {
