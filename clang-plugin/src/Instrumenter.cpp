@@ -13,6 +13,7 @@
 #include "clang/AST/StmtCXX.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Sema/EnterExpressionEvaluationContext.h"
+#include "clang/Sema/Lookup.h"
 #include "clang/Sema/Sema.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/raw_ostream.h"
@@ -116,6 +117,14 @@ struct Capture {
   unsigned Flags;
 };
 
+/// A reentry probe's `site::params`: bit i for each captured parameter i.
+uint64_t paramMask(ArrayRef<Capture> Captures) {
+  uint64_t Mask = 0;
+  for (const Capture &C : Captures)
+    Mask |= uint64_t(1) << C.Param->getFunctionScopeIndex();
+  return Mask;
+}
+
 /// The declarations of <yams/probe.hpp> a probe is built from.
 struct ProbeDecls {
   CXXRecordDecl *Site = nullptr;
@@ -123,7 +132,50 @@ struct ProbeDecls {
   CXXRecordDecl *Zone = nullptr;
   CXXRecordDecl *FrameZone = nullptr;
   VarDecl *AutoFrameNumber = nullptr;
+  NamespaceDecl *Detail = nullptr;            // yams::detail
+  FunctionDecl *ReentryWanted = nullptr;      // detail::reentry_wanted
 };
+
+/// Whether a call of FD can be repeated with the same arguments, which a
+/// reentry probe does (see yams::detail::reenter_function): a function the
+/// probe can name and call again without changing what the program does.
+/// Everything else keeps the zone held across the body.
+bool canReenter(const FunctionDecl *FD, const ProbeSpec &Spec,
+                ArrayRef<Capture> Captures, ASTContext &Ctx) {
+  if (Spec.IsFrame || FD->isMain() || FD->isVariadic() || FD->isConsteval() ||
+      FD->isNoReturn() || FD->isTemplated() ||
+      FD->getTemplatedKind() != FunctionDecl::TK_NonTemplate ||
+      FD->getReturnType()->isUndeducedType())
+    return false;
+  if (const auto *MD = dyn_cast<CXXMethodDecl>(FD)) {
+    // Constructors and destructors cannot be called again; a lambda's
+    // closure object has no name in its body; a virtual function named
+    // through a member pointer would dispatch again, to the overrider.
+    if (isa<CXXConstructorDecl, CXXDestructorDecl>(MD) || MD->isVirtual() ||
+        MD->getParent()->isLambda() || MD->isExplicitObjectMemberFunction() ||
+        MD->getRefQualifier() != RQ_None ||
+        MD->getMethodQualifiers().hasVolatile())
+      return false;
+  }
+  const auto *FPT = FD->getType()->getAs<FunctionProtoType>();
+  if (!FPT)
+    return false;
+  // Each argument is passed once more: only copies nobody can observe.
+  for (QualType T : FPT->getParamTypes()) {
+    if (T->isReferenceType())
+      continue;
+    if (!T.isTriviallyCopyableType(Ctx))
+      return false;
+    if (const CXXRecordDecl *RD = T->getAsCXXRecordDecl())
+      if (!RD->hasTrivialCopyConstructor() ||
+          RD->defaultedCopyConstructorIsDeleted())
+        return false;
+  }
+  for (const Capture &C : Captures)
+    if (C.Param->getFunctionScopeIndex() >= 32)
+      return false; // the site's parameter mask has 32 bits
+  return true;
+}
 
 class Instrumenter : public SemaConsumer {
 public:
@@ -163,8 +215,9 @@ private:
   VarDecl *buildArgs(FunctionDecl *FD, ArrayRef<Capture> Captures,
                      SourceLocation Loc);
   VarDecl *buildSite(FunctionDecl *FD, const ProbeSpec &Spec, VarDecl *Args,
-                     unsigned NumArgs, const PresumedLoc &Where,
-                     SourceLocation Loc);
+                     ArrayRef<Capture> Captures, bool Reentry,
+                     const PresumedLoc &Where, SourceLocation Loc);
+  Stmt *buildReentry(FunctionDecl *FD, VarDecl *Site, SourceLocation Loc);
   VarDecl *buildZone(FunctionDecl *FD, const ProbeSpec &Spec, VarDecl *Site,
                      ArrayRef<Capture> Captures, ValueDecl *FrameNumber,
                      SourceLocation Loc);
@@ -175,7 +228,8 @@ private:
   Expr *declRef(ValueDecl *D, SourceLocation Loc);
   Stmt *wrapBody(FunctionDecl *FD, Stmt *Body, ArrayRef<Stmt *> Prefix);
   void printSite(const FunctionDecl *FD, const ProbeSpec &Spec,
-                 const PresumedLoc &Where, ArrayRef<Capture> Captures);
+                 const PresumedLoc &Where, ArrayRef<Capture> Captures,
+                 bool Reentry);
 
   CompilerInstance &CI;
   PluginOptions Options;
@@ -341,12 +395,23 @@ bool Instrumenter::lookupProbeDecls(SourceLocation AttrLoc,
   Decls.Zone = Record("zone");
   Decls.FrameZone = Record("frame_zone");
   Decls.AutoFrameNumber = dyn_cast_or_null<VarDecl>(Find("auto_frame_number"));
+  for (NamedDecl *ND : NS ? NS->lookup(&Ctx.Idents.get("detail"))
+                          : DeclContext::lookup_result())
+    if ((Decls.Detail = dyn_cast<NamespaceDecl>(ND)))
+      break;
+  if (Decls.Detail)
+    for (NamedDecl *ND :
+         Decls.Detail->lookup(&Ctx.Idents.get("reentry_wanted")))
+      if ((Decls.ReentryWanted = dyn_cast<FunctionDecl>(ND)))
+        break;
   const char *Missing = !Decls.Site              ? "yams::site"
                         : !Decls.ArgDesc         ? "yams::arg_desc"
                         : !Decls.Zone            ? "yams::zone"
                         : !Decls.FrameZone       ? "yams::frame_zone"
                         : !Decls.AutoFrameNumber ? "yams::auto_frame_number"
-                                                 : nullptr;
+                        : !Decls.ReentryWanted
+                            ? "yams::detail::reentry_wanted"
+                            : nullptr;
   if (Missing) {
     report(CI.getDiagnostics(), AttrLoc, Diag::MissingHeader)
         << Spec.attrName() << Missing;
@@ -438,8 +503,9 @@ VarDecl *Instrumenter::buildArgs(FunctionDecl *FD, ArrayRef<Capture> Captures,
 }
 
 VarDecl *Instrumenter::buildSite(FunctionDecl *FD, const ProbeSpec &Spec,
-                                 VarDecl *Args, unsigned NumArgs,
-                                 const PresumedLoc &Where, SourceLocation Loc) {
+                                 VarDecl *Args, ArrayRef<Capture> Captures,
+                                 bool Reentry, const PresumedLoc &Where,
+                                 SourceLocation Loc) {
   ASTContext &Ctx = CI.getASTContext();
   unsigned Flags = (Spec.LuaCode ? SiteLuaCode : 0) |
                    (Spec.LuaCallback ? SiteLuaCallback : 0) |
@@ -458,7 +524,8 @@ VarDecl *Instrumenter::buildSite(FunctionDecl *FD, const ProbeSpec &Spec,
                     uintLit(Where.isValid() ? Where.getLine() : 0, Loc),
                     uintLit(Flags, Loc),
                     ArgsPtr,
-                    uintLit(NumArgs, Loc)};
+                    uintLit(Captures.size(), Loc),
+                    uintLit(Reentry ? paramMask(Captures) : 0, Loc)};
   SemaRef->AddInitializerToDecl(Site,
                                 SemaRef->ActOnInitList(Loc, Fields, Loc).get(),
                                 /*DirectInit=*/false);
@@ -485,6 +552,86 @@ VarDecl *Instrumenter::buildZone(FunctionDecl *FD, const ProbeSpec &Spec,
   return Zone;
 }
 
+Stmt *Instrumenter::buildReentry(FunctionDecl *FD, VarDecl *Site,
+                                 SourceLocation Loc) {
+  Sema &S = *SemaRef;
+  ASTContext &Ctx = CI.getASTContext();
+  // canReenter() admits only functions this builds without an error; should
+  // one slip through, the error is caught here and the zone used instead.
+  Sema::SFINAETrap Trap(S, /*AccessCheckingSFINAE=*/true);
+  auto SiteAddr = [&] {
+    return S.CreateBuiltinUnaryOp(Loc, UO_AddrOf, declRef(Site, Loc)).get();
+  };
+  Expr *WantedArgs[] = {SiteAddr()};
+  ExprResult Cond = S.BuildCallExpr(nullptr, declRef(Decls.ReentryWanted, Loc),
+                                    Loc, WantedArgs, Loc);
+
+  auto *MD = dyn_cast<CXXMethodDecl>(FD);
+  bool Method = MD && MD->isInstance();
+  LookupResult Callee(S,
+                      &Ctx.Idents.get(Method ? "reenter_method"
+                                             : "reenter_function"),
+                      Loc, Sema::LookupOrdinaryName);
+  S.LookupQualifiedName(Callee, Decls.Detail);
+  if (Callee.empty() || Cond.isInvalid())
+    return nullptr;
+
+  // Explicit template arguments: R, [C,] the parameter types.
+  TemplateArgumentListInfo TArgs(Loc, Loc);
+  auto AddType = [&](QualType T) {
+    TArgs.addArgument(TemplateArgumentLoc(TemplateArgument(T),
+                                          Ctx.getTrivialTypeSourceInfo(T, Loc)));
+  };
+  const auto *FPT = FD->getType()->castAs<FunctionProtoType>();
+  AddType(FPT->getReturnType());
+  QualType Class = MD ? Ctx.getRecordType(MD->getParent()) : QualType();
+  if (Method)
+    AddType(Class);
+  for (QualType T : FPT->getParamTypes())
+    AddType(T);
+
+  SmallVector<Expr *, 8> CallArgs;
+  if (Method)
+    CallArgs.push_back(S.BuildCXXThisExpr(Loc, MD->getThisType(),
+                                          /*IsImplicit=*/true));
+  for (ParmVarDecl *P : FD->parameters()) {
+    Expr *Ref = declRef(P, Loc);
+    if (P->getType()->isRValueReferenceType()) // pass it on as it came
+      Ref = ImplicitCastExpr::Create(Ctx, P->getType().getNonReferenceType(),
+                                     CK_NoOp, Ref, nullptr, VK_XValue,
+                                     FPOptionsOverride());
+    CallArgs.push_back(Ref);
+  }
+  CallArgs.push_back(SiteAddr());
+  // &f, or &C::f naming exactly this function (no overload resolution).
+  CXXScopeSpec SS;
+  if (MD)
+    SS.MakeTrivial(Ctx,
+                   NestedNameSpecifier::Create(Ctx, nullptr, false,
+                                               Class.getTypePtr()),
+                   Loc);
+  Expr *Self = S.BuildDeclRefExpr(FD, FD->getType(),
+                                  Method ? VK_PRValue : VK_LValue, Loc,
+                                  MD ? &SS : nullptr);
+  CallArgs.push_back(S.CreateBuiltinUnaryOp(Loc, UO_AddrOf, Self).get());
+
+  CXXScopeSpec NoScope;
+  ExprResult Fn = S.BuildTemplateIdExpr(NoScope, SourceLocation(), Callee,
+                                        /*RequiresADL=*/false, &TArgs);
+  if (Fn.isInvalid() || is_contained(CallArgs, nullptr))
+    return nullptr;
+  ExprResult Call = S.BuildCallExpr(nullptr, Fn.get(), Loc, CallArgs, Loc);
+  if (Call.isInvalid())
+    return nullptr;
+  StmtResult Ret = S.BuildReturnStmt(Loc, Call.get());
+  if (Ret.isInvalid() || Trap.hasErrorOccurred())
+    return nullptr;
+  Stmt *Then = AttributedStmt::Create(
+      Ctx, Loc, {UnlikelyAttr::CreateImplicit(Ctx)}, Ret.get());
+  return IfStmt::Create(Ctx, Loc, IfStatementKind::Ordinary, nullptr, nullptr,
+                        Cond.get(), Loc, Loc, Then);
+}
+
 void Instrumenter::insertProbe(FunctionDecl *FD, const ProbeSpec &Spec,
                                ArrayRef<Capture> Captures,
                                ValueDecl *FrameNumber) {
@@ -499,9 +646,14 @@ void Instrumenter::insertProbe(FunctionDecl *FD, const ProbeSpec &Spec,
   SemaRef->PushFunctionScope();
   EnterExpressionEvaluationContext EvalContext(
       *SemaRef, Sema::ExpressionEvaluationContext::PotentiallyEvaluated);
+  bool Reentry = canReenter(FD, Spec, Captures, Ctx);
   VarDecl *Args = buildArgs(FD, Captures, Loc);
-  VarDecl *Site = buildSite(FD, Spec, Args, Captures.size(), Where, Loc);
-  VarDecl *Zone = buildZone(FD, Spec, Site, Captures, FrameNumber, Loc);
+  VarDecl *Site = buildSite(FD, Spec, Args, Captures, Reentry, Where, Loc);
+  // Should building the reentry fail (not expected after canReenter()), the
+  // zone works for every function; it ignores the site's parameter mask.
+  Stmt *Reenter = Reentry ? buildReentry(FD, Site, Loc) : nullptr;
+  VarDecl *Zone =
+      Reenter ? nullptr : buildZone(FD, Spec, Site, Captures, FrameNumber, Loc);
   SemaRef->PopFunctionScopeInfo();
 
   SmallVector<Stmt *, 3> Prefix;
@@ -512,14 +664,16 @@ void Instrumenter::insertProbe(FunctionDecl *FD, const ProbeSpec &Spec,
       return; // Sema has said why
     Prefix.push_back(new (Ctx) DeclStmt(DeclGroupRef(VD), Loc, Loc));
   }
+  if (Reenter)
+    Prefix.push_back(Reenter);
   FD->setBody(wrapBody(FD, Body, Prefix));
   if (Options.List)
-    printSite(FD, Spec, Where, Captures);
+    printSite(FD, Spec, Where, Captures, Reenter != nullptr);
 }
 
 void Instrumenter::printSite(const FunctionDecl *FD, const ProbeSpec &Spec,
                              const PresumedLoc &Where,
-                             ArrayRef<Capture> Captures) {
+                             ArrayRef<Capture> Captures, bool Reentry) {
   raw_ostream &OS = llvm::errs();
   std::string Name;
   raw_string_ostream NameOS(Name);
@@ -545,7 +699,7 @@ void Instrumenter::printSite(const FunctionDecl *FD, const ProbeSpec &Spec,
     if (!(C.Flags & (ArgInArgs | ArgEntityId)))
       OS << ":label";
   }
-  OS << "]\n";
+  OS << "] probe " << (Reentry ? "reentry" : "zone") << '\n';
 }
 
 } // namespace

@@ -18,6 +18,7 @@ namespace yams::detail {
 
 constinit thread_local thread_cursor tl_cursor{};
 constinit std::atomic<std::uint32_t> g_recording{0};
+constinit thread_local const site* tl_reentry = nullptr;
 std::atomic<bool> g_enabled{false};
 std::atomic<std::uint64_t> g_frames_closed{0};
 std::atomic<std::size_t> g_max_calls{100'000};

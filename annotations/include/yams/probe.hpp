@@ -45,6 +45,9 @@ struct alignas(8) site {
   std::uint32_t flags;    ///< `site_flag`s
   const arg_desc* args;   ///< descriptors of the values a zone captures, in the order it passes them
   std::uint32_t arg_count;
+  /// For a reentry probe (see `detail::reenter_function`): bit i set when parameter i is captured.
+  /// The captured parameters, in order, are the `args`. 0 for zones, which pass their values.
+  std::uint32_t params = 0;
 };
 
 /// True for the argument types a zone can capture: arithmetic types, bool, enums and strings
@@ -115,6 +118,83 @@ class frame_zone {
   bool open_ = false;
   bool active_ = false;
 };
+
+namespace detail {
+
+// ---- reentry probes ---------------------------------------------------------------------------
+// The plugin's probe for most functions. A zone object held across the body makes every call pay for
+// it while profiling is off: the `active_` flag and the callee-saved registers that keep the
+// function's arguments alive around the recording call. A reentry probe instead starts the body with
+//
+//   if (yams::detail::reentry_wanted(&__yams_site))
+//     return yams::detail::reenter_method<R, C, P...>(this, p..., &__yams_site, &C::f);
+//
+// While not recording that is one load, test and branch in front of the untouched body. While
+// recording, reenter_method (out of line) enters the site, marks it in `tl_reentry` and calls the
+// function again with the same arguments; this time the entry test consumes the mark and runs the
+// body, and returning (or unwinding) through reenter_method leaves the site. The plugin uses it where
+// the function can be called again with the same arguments without changing what the program does:
+// not for constructors, destructors, lambdas, virtual functions, templates, variadic functions, or
+// parameters passed by value that are not trivially copyable; those keep the zone.
+// If recording stops between reenter_method's mark and the function's entry test (another thread
+// ending the frame), the body runs, and the mark is cleared when reenter_method returns.
+
+/// The entry test of a reentry probe: whether to go through reenter_function/reenter_method. Never
+/// during constant evaluation.
+constexpr bool reentry_wanted(const site* s) noexcept {
+  if (std::is_constant_evaluated()) return false;
+  if (!g_recording.load(std::memory_order_relaxed)) [[likely]] return false;
+  if (tl_reentry == s) [[unlikely]] {  // called back by reenter_*: run the body
+    tl_reentry = nullptr;
+    return false;
+  }
+  return true;
+}
+
+/// Leaves the site (if it was recorded) when the reentered call returns or unwinds.
+class reentry_scope {
+ public:
+  explicit reentry_scope(bool active) noexcept : active_(active) {}
+  ~reentry_scope() {
+    if (active_) leave();
+    tl_reentry = nullptr;
+  }
+  reentry_scope(const reentry_scope&) = delete;
+  reentry_scope& operator=(const reentry_scope&) = delete;
+
+ private:
+  bool active_;
+};
+
+/// The recording path of a free or static member function's reentry probe. Parameters come first,
+/// in the registers the function received them in, so the probe's branch is a tail call that moves
+/// nothing; the template arguments are given explicitly (R, then the parameter types).
+template <class R, class... P, bool NE>
+[[gnu::noinline]] R reenter_function(P... params, const site* s, R (*fn)(P...) noexcept(NE)) noexcept(NE) {
+  reentry_scope scope(enter_params(s, s->params, params...));
+  tl_reentry = s;
+  return fn(static_cast<P&&>(params)...);
+}
+
+/// The same for a non-static member function (explicit arguments R, C, then the parameter types).
+template <class R, class C, class... P, bool NE>
+[[gnu::noinline]] R reenter_method(C* self, P... params, const site* s,
+                                   R (C::*fn)(P...) noexcept(NE)) noexcept(NE) {
+  reentry_scope scope(enter_params(s, s->params, params...));
+  tl_reentry = s;
+  return (self->*fn)(static_cast<P&&>(params)...);
+}
+
+/// The same for a const member function.
+template <class R, class C, class... P, bool NE>
+[[gnu::noinline]] R reenter_method(const C* self, P... params, const site* s,
+                                   R (C::*fn)(P...) const noexcept(NE)) noexcept(NE) {
+  reentry_scope scope(enter_params(s, s->params, params...));
+  tl_reentry = s;
+  return (self->*fn)(static_cast<P&&>(params)...);
+}
+
+}  // namespace detail
 
 }  // namespace yams
 

@@ -1,6 +1,8 @@
 // Constructors are instrumented after their member initialisers, destructors before members are
-// destroyed; in a function-try-block the zone opens inside the try block of a constructor (so the
-// handler still covers the initialisers) and around the whole try statement elsewhere.
+// destroyed, both with a zone (they cannot be called again); in a function-try-block the zone opens
+// inside the try block of a constructor (so the handler still covers the initialisers). A function
+// with a function-try-block takes the reentry test before the try statement: the reentered call,
+// handlers included, is the zone.
 // RUN: %clangxx %yams -S -emit-llvm -o - %s | FileCheck %s
 #include <yams/yams.hpp>
 
@@ -40,10 +42,11 @@ void use() {
 }
 
 // CHECK-LABEL: define {{.*}} @_Z7guardedi(
-// CHECK:         call void @_ZN4yams4zoneC2IJiEEEPKNS_4siteEDpRKT_({{.*}} @_ZZ7guardediE11__yams_site
+// CHECK:         call {{.*}} @_ZN4yams6detail14reentry_wantedEPKNS_4siteE(ptr {{.*}}@_ZZ7guardediE11__yams_site)
+// CHECK:         call {{.*}} @_ZN4yams6detail16reenter_function{{.*}}(i32 {{.*}}, ptr {{.*}}@_ZZ7guardediE11__yams_site, ptr {{.*}}@_Z7guardedi)
 // CHECK:         invoke {{.*}} @_Z9make_parti(
 // CHECK:         __cxa_begin_catch
-// CHECK:         call void @_ZN4yams4zoneD2Ev(
+// CHECK-NOT:     @_ZN4yams4zone
 // CHECK-LABEL: define {{.*}} @_ZN6EngineC2Ei(
 // CHECK:         call void @_ZN4PartC{{[12]}}Ei(
 // CHECK:         call void @_ZN4yams4zoneC2IJiEEEPKNS_4siteEDpRKT_({{.*}} @_ZZN6EngineC1EiE11__yams_site

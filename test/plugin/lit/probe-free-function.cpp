@@ -1,5 +1,8 @@
-// A marked free function gets, in front of its body, a static constexpr site and a zone that
-// points at it and captures the parameters; the marker attribute is gone.
+// A marked free function gets, in front of its body, a static constexpr site and its reentry test:
+// while recording, the function is called again through yams::detail::reenter_function, which
+// records the site with the captured parameters (bits 0 and 1 of the site's parameter mask, 3).
+// The marker attribute is gone. Functions that cannot be called again keep a zone (see
+// probe-ctor-dtor.cpp, probe-lambdas.cpp, probe-templates.cpp, probe-members.cpp).
 // RUN: %clangxx %yams -fsyntax-only -Xclang -ast-dump -Xclang -ast-dump-filter=physics_step %s \
 // RUN:   | FileCheck %s --implicit-check-not=AnnotateAttr
 #include <yams/yams.hpp>
@@ -24,18 +27,30 @@
 // CHECK:            StringLiteral {{.*}} "global"
 // CHECK:            StringLiteral {{.*}} "physics_step"
 // CHECK:            StringLiteral {{.*}} "{{.*}}probe-free-function.cpp"
-// CHECK-NEXT:       IntegerLiteral {{.*}} 'unsigned int' 7
+// CHECK-NEXT:       IntegerLiteral {{.*}} 'unsigned int' 10
 // CHECK-NEXT:       IntegerLiteral {{.*}} 'unsigned int' 0
 // CHECK-NEXT:       ImplicitCastExpr {{.*}} 'const yams::arg_desc *' <ArrayToPointerDecay>
 // CHECK-NEXT:         DeclRefExpr {{.*}} '__yams_args'
 // CHECK-NEXT:       IntegerLiteral {{.*}} 'unsigned int' 2
-// CHECK-NEXT:   DeclStmt
-// CHECK-NEXT:     VarDecl {{.*}} implicit referenced __yams_zone 'yams::zone' callinit destroyed
-// CHECK-NEXT:       CXXConstructExpr {{.*}} 'void (const site *, const int &, const double &) noexcept'
-// CHECK-NEXT:         UnaryOperator {{.*}} prefix '&'
-// CHECK-NEXT:           DeclRefExpr {{.*}} '__yams_site'
-// CHECK-NEXT:         ImplicitCastExpr
-// CHECK-NEXT:           DeclRefExpr {{.*}} ParmVar {{.*}} 'n' 'int'
-// CHECK-NEXT:         ImplicitCastExpr
-// CHECK-NEXT:           DeclRefExpr {{.*}} ParmVar {{.*}} 'dt' 'double'
+// CHECK-NEXT:       IntegerLiteral {{.*}} 'unsigned int' 3
+// CHECK-NEXT:   IfStmt
+// CHECK-NEXT:     CallExpr {{.*}} 'bool'
+// CHECK-NEXT:       ImplicitCastExpr
+// CHECK-NEXT:         DeclRefExpr {{.*}} 'reentry_wanted'
+// CHECK-NEXT:       UnaryOperator {{.*}} prefix '&'
+// CHECK-NEXT:         DeclRefExpr {{.*}} '__yams_site'
+// CHECK-NEXT:     AttributedStmt
+// CHECK-NEXT:       UnlikelyAttr
+// CHECK-NEXT:       ReturnStmt
+// CHECK-NEXT:         CallExpr {{.*}} 'int'
+// CHECK-NEXT:           ImplicitCastExpr
+// CHECK-NEXT:             DeclRefExpr {{.*}} 'reenter_function' 'int (int, double, const site *, int (*)(int, double) noexcept(false)) noexcept(false)'
+// CHECK-NEXT:           ImplicitCastExpr
+// CHECK-NEXT:             DeclRefExpr {{.*}} ParmVar {{.*}} 'n' 'int'
+// CHECK-NEXT:           ImplicitCastExpr
+// CHECK-NEXT:             DeclRefExpr {{.*}} ParmVar {{.*}} 'dt' 'double'
+// CHECK-NEXT:           UnaryOperator {{.*}} prefix '&'
+// CHECK-NEXT:             DeclRefExpr {{.*}} '__yams_site'
+// CHECK-NEXT:           UnaryOperator {{.*}} 'int (*)(int, double)' prefix '&'
+// CHECK-NEXT:             DeclRefExpr {{.*}} Function {{.*}} 'physics_step'
 // CHECK-NEXT:   IfStmt

@@ -64,6 +64,9 @@ struct thread_cursor {
 extern constinit thread_local thread_cursor tl_cursor YAMS_DETAIL_TLS_MODEL;
 /// Non-zero while profiling is enabled and a frame is open: zones record only then.
 extern constinit std::atomic<std::uint32_t> g_recording;
+/// The site whose function a reentry probe is about to call back into (see `reenter_function` in
+/// <yams/probe.hpp>): that function's entry test consumes it and runs its body instead of reentering.
+extern constinit thread_local const site* tl_reentry YAMS_DETAIL_TLS_MODEL;
 
 /// Slow path: makes room for `n` contiguous slots on this thread (registering the thread on first use)
 /// and returns where to write them, or nullptr when the ring is full (the loss is counted).
@@ -317,6 +320,49 @@ inline bool enter_args(const site* s, const A&... values) noexcept {
   } else {
     return enter_args_recording<passed_t<A>...>(s, pass_value(values)...);
   }
+}
+
+/// Ring slots parameter `v` takes when captured: as enter_args() would pass it. A parameter the
+/// runtime cannot capture (the plugin never marks one) takes one slot, an empty string, so that the
+/// values still line up with the site's `args`.
+template <class T>
+inline std::uint32_t param_slots(const T& v) noexcept {
+  if constexpr (capturable<std::remove_cvref_t<T>>::value) {
+    return slots_for(pass_value(v));
+  } else {
+    return 1u;
+  }
+}
+
+template <class T>
+inline event* write_param(event* e, const T& v) noexcept {
+  if constexpr (capturable<std::remove_cvref_t<T>>::value) {
+    return write_value(e, pass_value(v));
+  } else {
+    return write_value(e, std::string_view());
+  }
+}
+
+/// Enters `s` capturing the parameters whose bit is set in `mask` (bit i: `params` number i), in
+/// parameter order, which is the order of the site's `args`. The recording path of a reentry probe,
+/// inlined into reenter_function()/reenter_method(). Returns whether the zone was recorded.
+template <class... P>
+[[gnu::always_inline]] inline bool enter_params(const site* s, std::uint32_t mask, const P&... params) noexcept {
+  std::uint32_t n = 1;
+  unsigned i = 0;
+  ((n += (mask >> i++ & 1u) != 0 ? param_slots(params) : 0u), ...);
+  event* e = tl_cursor.cur.load(std::memory_order_relaxed);
+  if (static_cast<std::size_t>(tl_cursor.limit - e) < n) [[unlikely]] {
+    e = reserve_slow(n);
+    if (e == nullptr) return false;
+  }
+  stamp(e);
+  e->tag = reinterpret_cast<std::uint64_t>(s);
+  event* p = e + 1;
+  i = 0;
+  ((p = (mask >> i++ & 1u) != 0 ? write_param(p, params) : p), ...);
+  publish(p);
+  return true;
 }
 
 }  // namespace yams::detail
