@@ -576,17 +576,35 @@ Stmt *Instrumenter::buildReentry(FunctionDecl *FD, VarDecl *Site,
   if (Callee.empty() || Cond.isInvalid())
     return nullptr;
 
-  // Explicit template arguments: R, [C,] the parameter types.
+  // &f, or &C::f naming exactly this function (no overload resolution).
+  QualType Class = MD ? Ctx.getRecordType(MD->getParent()) : QualType();
+  CXXScopeSpec SS;
+  if (MD)
+    SS.MakeTrivial(Ctx,
+                   NestedNameSpecifier::Create(Ctx, nullptr, false,
+                                               Class.getTypePtr()),
+                   Loc);
+  Expr *Self = S.BuildDeclRefExpr(FD, FD->getType(),
+                                  Method ? VK_PRValue : VK_LValue, Loc,
+                                  MD ? &SS : nullptr);
+  Expr *FnAddr = S.CreateBuiltinUnaryOp(Loc, UO_AddrOf, Self).get();
+  Expr *SiteArg = SiteAddr();
+  if (!FnAddr || !SiteArg)
+    return nullptr;
+
+  // Explicit template arguments: &__yams_site, &f, R, [C,] the parameter
+  // types (C is const for a const member function).
   TemplateArgumentListInfo TArgs(Loc, Loc);
+  for (Expr *E : {SiteArg, FnAddr})
+    TArgs.addArgument(TemplateArgumentLoc(TemplateArgument(E), E));
   auto AddType = [&](QualType T) {
     TArgs.addArgument(TemplateArgumentLoc(TemplateArgument(T),
                                           Ctx.getTrivialTypeSourceInfo(T, Loc)));
   };
   const auto *FPT = FD->getType()->castAs<FunctionProtoType>();
   AddType(FPT->getReturnType());
-  QualType Class = MD ? Ctx.getRecordType(MD->getParent()) : QualType();
   if (Method)
-    AddType(Class);
+    AddType(MD->isConst() ? Class.withConst() : Class);
   for (QualType T : FPT->getParamTypes())
     AddType(T);
 
@@ -602,23 +620,11 @@ Stmt *Instrumenter::buildReentry(FunctionDecl *FD, VarDecl *Site,
                                      FPOptionsOverride());
     CallArgs.push_back(Ref);
   }
-  CallArgs.push_back(SiteAddr());
-  // &f, or &C::f naming exactly this function (no overload resolution).
-  CXXScopeSpec SS;
-  if (MD)
-    SS.MakeTrivial(Ctx,
-                   NestedNameSpecifier::Create(Ctx, nullptr, false,
-                                               Class.getTypePtr()),
-                   Loc);
-  Expr *Self = S.BuildDeclRefExpr(FD, FD->getType(),
-                                  Method ? VK_PRValue : VK_LValue, Loc,
-                                  MD ? &SS : nullptr);
-  CallArgs.push_back(S.CreateBuiltinUnaryOp(Loc, UO_AddrOf, Self).get());
 
   CXXScopeSpec NoScope;
   ExprResult Fn = S.BuildTemplateIdExpr(NoScope, SourceLocation(), Callee,
                                         /*RequiresADL=*/false, &TArgs);
-  if (Fn.isInvalid() || is_contained(CallArgs, nullptr))
+  if (Fn.isInvalid())
     return nullptr;
   ExprResult Call = S.BuildCallExpr(nullptr, Fn.get(), Loc, CallArgs, Loc);
   if (Call.isInvalid())

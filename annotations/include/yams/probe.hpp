@@ -6,11 +6,15 @@
 
 #include <yams/detail/recorder.hpp>
 
+#include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
+#include <utility>
 
 namespace yams {
 
@@ -127,14 +131,15 @@ namespace detail {
 // function's arguments alive around the recording call. A reentry probe instead starts the body with
 //
 //   if (yams::detail::reentry_wanted(&__yams_site))
-//     return yams::detail::reenter_method<R, C, P...>(this, p..., &__yams_site, &C::f);
+//     return yams::detail::reenter_method<&__yams_site, &C::f, R, C, P...>(this, p...);
 //
 // While not recording that is one load, test and branch in front of the untouched body. While
-// recording, reenter_method (out of line) enters the site, marks it in `tl_reentry` and calls the
-// function again with the same arguments; this time the entry test consumes the mark and runs the
-// body, and returning (or unwinding) through reenter_method leaves the site. The plugin uses it where
-// the function can be called again with the same arguments without changing what the program does:
-// not for constructors, destructors, lambdas, virtual functions, templates, variadic functions, or
+// recording, reenter_method (out of line, one per function) enters the site, marks it in
+// `tl_reentry` and calls the function again with the same arguments, which are still in the
+// registers they arrived in; this time the entry test consumes the mark and runs the body, and
+// returning (or unwinding) through reenter_method leaves the site. The plugin uses it where the
+// function can be called again with the same arguments without changing what the program does: not
+// for constructors, destructors, lambdas, virtual functions, templates, variadic functions, or
 // parameters passed by value that are not trivially copyable; those keep the zone.
 // If recording stops between reenter_method's mark and the function's entry test (another thread
 // ending the frame), the body runs, and the mark is cleared when reenter_method returns.
@@ -166,32 +171,51 @@ class reentry_scope {
   bool active_;
 };
 
-/// The recording path of a free or static member function's reentry probe. Parameters come first,
-/// in the registers the function received them in, so the probe's branch is a tail call that moves
-/// nothing; the template arguments are given explicitly (R, then the parameter types).
-template <class R, class... P, bool NE>
-[[gnu::noinline]] R reenter_function(P... params, const site* s, R (*fn)(P...) noexcept(NE)) noexcept(NE) {
-  reentry_scope scope(enter_params(s, s->params, params...));
-  tl_reentry = s;
-  return fn(static_cast<P&&>(params)...);
+/// Enters site `S` capturing the parameters its `params` mask selects (bit i: parameter i), in
+/// order, through the same recording path as a zone's enter_args().
+template <const site* S, class... P>
+[[gnu::always_inline]] inline bool enter_selected(const P&... params) noexcept {
+  constexpr std::uint32_t mask = S->params;
+  constexpr std::size_t count = static_cast<std::size_t>(std::popcount(mask));
+  constexpr auto picked = [] {
+    std::array<std::size_t, count> at{};
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < sizeof...(P); ++i)
+      if ((mask >> i & 1u) != 0) at[k++] = i;
+    return at;
+  }();
+  static_assert(count == 0 || picked[count - 1] < sizeof...(P), "yams: site params names no parameter");
+  const std::tuple<const P&...> all(params...);
+  return [&]<std::size_t... K>(std::index_sequence<K...>) {
+    return enter_args(S, std::get<picked[K]>(all)...);
+  }(std::make_index_sequence<count>{});
 }
 
-/// The same for a non-static member function (explicit arguments R, C, then the parameter types).
-template <class R, class C, class... P, bool NE>
-[[gnu::noinline]] R reenter_method(C* self, P... params, const site* s,
-                                   R (C::*fn)(P...) noexcept(NE)) noexcept(NE) {
-  reentry_scope scope(enter_params(s, s->params, params...));
-  tl_reentry = s;
-  return (self->*fn)(static_cast<P&&>(params)...);
+template <class F>
+inline constexpr bool is_noexcept_fn = false;
+template <class R, class... A>
+inline constexpr bool is_noexcept_fn<R (*)(A...) noexcept> = true;
+template <class R, class C, class... A>
+inline constexpr bool is_noexcept_fn<R (C::*)(A...) noexcept> = true;
+template <class R, class C, class... A>
+inline constexpr bool is_noexcept_fn<R (C::*)(A...) const noexcept> = true;
+
+/// The recording path of a free or static member function's reentry probe: site `S`, function
+/// `Fn`, its result and parameter types, given explicitly. Parameters in the order (and registers)
+/// the function received them, so the probe's branch is a tail call that moves nothing.
+template <const site* S, auto Fn, class R, class... P>
+[[gnu::noinline]] R reenter_function(P... params) noexcept(is_noexcept_fn<decltype(Fn)>) {
+  reentry_scope scope(enter_selected<S>(params...));
+  tl_reentry = S;
+  return Fn(static_cast<P&&>(params)...);
 }
 
-/// The same for a const member function.
-template <class R, class C, class... P, bool NE>
-[[gnu::noinline]] R reenter_method(const C* self, P... params, const site* s,
-                                   R (C::*fn)(P...) const noexcept(NE)) noexcept(NE) {
-  reentry_scope scope(enter_params(s, s->params, params...));
-  tl_reentry = s;
-  return (self->*fn)(static_cast<P&&>(params)...);
+/// The same for a non-static member function of `C` (`const C` for a const member function).
+template <const site* S, auto Fn, class R, class C, class... P>
+[[gnu::noinline]] R reenter_method(C* self, P... params) noexcept(is_noexcept_fn<decltype(Fn)>) {
+  reentry_scope scope(enter_selected<S>(params...));
+  tl_reentry = S;
+  return (self->*Fn)(static_cast<P&&>(params)...);
 }
 
 }  // namespace detail

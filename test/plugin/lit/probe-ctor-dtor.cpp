@@ -43,7 +43,7 @@ void use() {
 
 // CHECK-LABEL: define {{.*}} @_Z7guardedi(
 // CHECK:         call {{.*}} @_ZN4yams6detail14reentry_wantedEPKNS_4siteE(ptr {{.*}}@_ZZ7guardediE11__yams_site)
-// CHECK:         call {{.*}} @_ZN4yams6detail16reenter_function{{.*}}(i32 {{.*}}, ptr {{.*}}@_ZZ7guardediE11__yams_site, ptr {{.*}}@_Z7guardedi)
+// CHECK:         call {{.*}} @_ZN4yams6detail16reenter_functionIXadL_ZZ7guardediE11__yams_siteEETnDaXadL_Z7guardediEE{{.*}}(i32 {{.*}})
 // CHECK:         invoke {{.*}} @_Z9make_parti(
 // CHECK:         __cxa_begin_catch
 // CHECK-NOT:     @_ZN4yams4zone

@@ -1,5 +1,6 @@
 // An inline function in a header has one site program-wide: each TU emits it as a linkonce_odr
-// COMDAT static local under the same name, so the linker keeps one object.
+// COMDAT static local under the same name, so the linker keeps one object (and one instance of the
+// reentry probe's reenter_function, whose name contains the site's).
 // RUN: rm -rf %t && split-file %s %t
 // RUN: %clangxx %yams -I%S/Inputs -S -emit-llvm -o - %t/first.cpp | FileCheck %s
 // RUN: %clangxx %yams -I%S/Inputs -S -emit-llvm -o - %t/second.cpp | FileCheck %s
@@ -10,8 +11,9 @@
 
 // CHECK: $_ZZ13shared_helperiE11__yams_site = comdat any
 // CHECK: @_ZZ13shared_helperiE11__yams_site = linkonce_odr {{.*}}constant %"struct.yams::site" {{.*}} comdat
-// NM:     V _ZZ13shared_helperiE11__yams_site
-// NM-NOT: _ZZ13shared_helperiE11__yams_site
+// NM-DAG: W _ZN4yams6detail16reenter_functionIXadL_ZZ13shared_helperiE11__yams_site
+// NM-DAG: V _ZZ13shared_helperiE11__yams_site{{$}}
+// NM-NOT: {{ }}_ZZ13shared_helperiE11__yams_site{{$}}
 
 //--- first.cpp
 #include "inline-header.h"

@@ -16,14 +16,17 @@ struct Trivial { int a; double b; };
 template <class T> [[yams::profile("template")]] T twice(T v) { return v + v; }
 
 struct Engine {
-  [[yams::profile("method")]] bool set_vx(std::string_view id, double vx) { return vx > 0 && !id.empty(); }
+  [[yams::profile("method")]] bool set_vx(std::string_view id, double vx);
   [[yams::profile("const method")]] int get(int v) const { return v; }
   [[yams::profile("static")]] static int make(int v) { return v; }
   [[yams::profile("virtual")]] virtual int tick(int v) { return v; }
   [[yams::profile("ref-qualified")]] int moved(int v) && { return v; }
   [[yams::profile("ctor")]] explicit Engine(int) {}
   [[yams::profile("dtor")]] virtual ~Engine() {}
+  double speed = 0;
 };
+
+bool Engine::set_vx(std::string_view id, double vx) { return vx > speed && !id.empty(); }
 
 template <class T> struct Box {
   [[yams::profile("class template member")]] T get(T v) { return v; }
@@ -53,9 +56,9 @@ int use() {
 // LIST-DAG: label "lambda" {{.*}} probe zone
 
 // The method's fast path: the g_recording load, its test, and the untouched body; the recording
-// path is a tail call with the arguments still in place.
+// path is a tail call with the arguments still in place, to a reenter_method of its own.
 // IR-LABEL: define {{.*}} @_ZN6Engine6set_vxESt17basic_string_viewIcSt11char_traitsIcEEd(
 // IR-NEXT:    load atomic i32, ptr @_ZN4yams6detail11g_recordingE monotonic
 // IR-NEXT:    icmp eq i32
 // IR-NEXT:    br i1 {{.*}}, label %{{.*}}, label %{{.*}}, !prof
-// IR:         tail call {{.*}} @_ZN4yams6detail14reenter_method{{.*}}(ptr {{.*}}%0, i64 {{.*}}%1, ptr {{.*}}%2, double {{.*}}%3, ptr {{.*}}@_ZZN6Engine6set_vxESt17basic_string_viewIcSt11char_traitsIcEEdE11__yams_site
+// IR:         tail call {{.*}} @_ZN4yams6detail14reenter_methodIXadL_ZZN6Engine6set_vx{{.*}}(ptr {{.*}}%0, i64 {{.*}}%1, ptr {{.*}}%2, double {{.*}}%3)

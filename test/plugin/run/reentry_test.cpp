@@ -9,9 +9,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 
 namespace reentry {
@@ -78,6 +80,12 @@ class Inventory {
   [[yams::profile("hidden")]] int hidden(int v) const noexcept { return ++body_runs, v; }
   int slots_[4] = {};
 };
+
+std::atomic<long> worker_runs{0};
+[[yams::profile("worker step {i}")]] long worker_step(long i) {
+  worker_runs.fetch_add(1, std::memory_order_relaxed);
+  return i * 2;
+}
 
 // By value and not trivially copyable: keeps a zone, and still records.
 [[yams::profile("by value {s}")]] std::size_t by_value(std::string s) {
@@ -201,6 +209,39 @@ TEST_F(Reentry, StaticMembersRecord) {
   auto frame = record_frame([] { reentry::Inventory::make(3); });
   EXPECT_EQ(arg(only_call(frame, "make"), "first"), yams::arg_value(std::int64_t{3}));
   EXPECT_EQ(reentry::body_runs, 1);
+}
+
+// Another thread ends and begins frames at any moment, so recording may stop between
+// reenter_function's mark and the function's entry test: the body must still run exactly once per
+// call, and the function must record again afterwards.
+TEST_F(Reentry, FramesEndingOnAnotherThreadNeverRepeatOrSkipTheBody) {
+  constexpr long calls = 200'000;
+  reentry::worker_runs = 0;
+  std::atomic<bool> done{false};
+  long sum = 0;
+  std::thread worker([&] {
+    for (long i = 0; i < calls; ++i) sum += reentry::worker_step(i);
+    done = true;
+  });
+  std::uint64_t n = 1;
+  while (!done) {
+    yams::begin_frame(n++);
+    yams::end_frame();
+  }
+  worker.join();
+  EXPECT_EQ(reentry::worker_runs.load(), calls);
+  EXPECT_EQ(sum, calls * (calls - 1));
+  std::size_t recorded = 0;
+  auto frame = record_frame(
+      [&] {
+        std::thread again([&] {
+          for (long i = 0; i < 3; ++i) reentry::worker_step(i);
+        });
+        again.join();
+      },
+      n);
+  for (long i = 0; i < 3; ++i) recorded += calls_named(frame, "worker step " + std::to_string(i)).size();
+  EXPECT_EQ(recorded, 3u) << "no stale mark swallowed a zone";
 }
 
 TEST_F(Reentry, ANonTriviallyCopyableValueKeepsAZoneAndRecords) {

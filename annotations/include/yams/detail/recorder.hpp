@@ -322,47 +322,4 @@ inline bool enter_args(const site* s, const A&... values) noexcept {
   }
 }
 
-/// Ring slots parameter `v` takes when captured: as enter_args() would pass it. A parameter the
-/// runtime cannot capture (the plugin never marks one) takes one slot, an empty string, so that the
-/// values still line up with the site's `args`.
-template <class T>
-inline std::uint32_t param_slots(const T& v) noexcept {
-  if constexpr (capturable<std::remove_cvref_t<T>>::value) {
-    return slots_for(pass_value(v));
-  } else {
-    return 1u;
-  }
-}
-
-template <class T>
-inline event* write_param(event* e, const T& v) noexcept {
-  if constexpr (capturable<std::remove_cvref_t<T>>::value) {
-    return write_value(e, pass_value(v));
-  } else {
-    return write_value(e, std::string_view());
-  }
-}
-
-/// Enters `s` capturing the parameters whose bit is set in `mask` (bit i: `params` number i), in
-/// parameter order, which is the order of the site's `args`. The recording path of a reentry probe,
-/// inlined into reenter_function()/reenter_method(). Returns whether the zone was recorded.
-template <class... P>
-[[gnu::always_inline]] inline bool enter_params(const site* s, std::uint32_t mask, const P&... params) noexcept {
-  std::uint32_t n = 1;
-  unsigned i = 0;
-  ((n += (mask >> i++ & 1u) != 0 ? param_slots(params) : 0u), ...);
-  event* e = tl_cursor.cur.load(std::memory_order_relaxed);
-  if (static_cast<std::size_t>(tl_cursor.limit - e) < n) [[unlikely]] {
-    e = reserve_slow(n);
-    if (e == nullptr) return false;
-  }
-  stamp(e);
-  e->tag = reinterpret_cast<std::uint64_t>(s);
-  event* p = e + 1;
-  i = 0;
-  ((p = (mask >> i++ & 1u) != 0 ? write_param(p, params) : p), ...);
-  publish(p);
-  return true;
-}
-
 }  // namespace yams::detail
