@@ -1,5 +1,8 @@
 // Runs N zones of one kind for callgrind, counting only the loop (CALLGRIND_START/STOP):
-//   zone_instructions <floor|zone|args|disabled> <N>
+//   zone_instructions <floor|zone|args|disabled|call|reentry|reentry_args|reentry_disabled|zone_fn_args|zone_fn_disabled> <N>
+// The reentry kinds call a function carrying the probe the plugin writes for most functions (see
+// test/plugin/lit/probe-reentry.cpp), spelled out by hand; `call` calls the same function without
+// a probe, the baseline they are compared with; the zone_fn kinds call it with a zone instead.
 // tools: test/bench/count_instructions.sh runs it for N and 2N and prints instructions per zone.
 #include "collector.hpp"
 
@@ -19,6 +22,55 @@ constexpr yams::arg_desc arg_descs[] = {{"entity_id", yams::arg_in_args}, {"vy",
 constexpr yams::site args_site{"set_vy", "lua_api", "set_vy", __FILE__, __LINE__, 0, arg_descs, 2};
 
 yams::detail::event g_floor_ring[1 << 16];
+
+double g_sink = 0;
+
+// The body of the functions below calls this, as most instrumented functions call something: their
+// arguments then live across a call.
+[[gnu::noinline]] double lookup(std::string_view entity) {
+  asm volatile("" ::: "memory");
+  return static_cast<double>(entity.size());
+}
+
+// The same function without a probe, with the plugin's reentry probe, and with one capturing both
+// parameters (bits 0 and 1 of `params`).
+[[gnu::noinline]] bool set_vy_plain(std::string_view entity, double vy) {
+  g_sink += vy + lookup(entity);
+  return true;
+}
+
+[[gnu::noinline]] bool set_vy_probed(std::string_view entity, double vy) {
+  static constexpr yams::site __yams_site{"set_vy", "lua_api", "set_vy", __FILE__, __LINE__, 0, nullptr, 0, 0};
+  if (yams::detail::reentry_wanted(&__yams_site)) [[unlikely]]
+    return yams::detail::reenter_function<&__yams_site, &set_vy_probed, bool, std::string_view, double>(entity, vy);
+  g_sink += vy + lookup(entity);
+  return true;
+}
+
+[[gnu::noinline]] bool set_vy_captured(std::string_view entity, double vy) {
+  static constexpr yams::site __yams_site{"set_vy", "lua_api", "set_vy", __FILE__, __LINE__, 0, arg_descs, 2, 3};
+  if (yams::detail::reentry_wanted(&__yams_site)) [[unlikely]]
+    return yams::detail::reenter_function<&__yams_site, &set_vy_captured, bool, std::string_view, double>(entity, vy);
+  g_sink += vy + lookup(entity);
+  return true;
+}
+
+// What the plugin wrote before reentry probes, and still writes where they do not apply: a zone.
+[[gnu::noinline]] bool set_vy_zoned(std::string_view entity, double vy) {
+  static constexpr yams::site __yams_site{"set_vy", "lua_api", "set_vy", __FILE__, __LINE__, 0, arg_descs, 2};
+  yams::zone __yams_zone(&__yams_site, entity, vy);
+  g_sink += vy + lookup(entity);
+  return true;
+}
+
+template <bool (*F)(std::string_view, double)>
+[[gnu::noinline]] void call_loop(long n, std::string_view entity, double vy) {
+  for (long i = 0; i < n; ++i) {
+    double v = vy;
+    asm volatile("" : "+x"(v)::"memory");  // an argument the compiler cannot see into F
+    F(entity, v);
+  }
+}
 
 [[gnu::noinline]] void floor_loop(long n) {
   unsigned pos = 0;
@@ -51,7 +103,8 @@ yams::detail::event g_floor_ring[1 << 16];
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: %s <floor|zone|args|disabled> <zones>\n", argv[0]);
+    std::fprintf(stderr, "usage: %s <floor|zone|args|disabled|call|reentry|reentry_args|reentry_disabled|zone_fn_args|zone_fn_disabled> <zones>\n",
+                 argv[0]);
     return 2;
   }
   const std::string kind = argv[1];
@@ -59,7 +112,7 @@ int main(int argc, char** argv) {
   // A ring large enough for every event, and no collector draining it: only the writer is counted.
   yams::set_thread_ring_size(static_cast<std::size_t>(n) * 8 + 4096);
   yams::detail::collector_pause(true);
-  if (kind != "disabled") yams::enable();
+  if (kind != "disabled" && kind != "reentry_disabled" && kind != "zone_fn_disabled") yams::enable();
   yams::begin_frame(1);
   yams::zone warm(&plain_site);  // registers this thread's ring before counting
   const std::string entity = "duck_42";
@@ -70,6 +123,14 @@ int main(int argc, char** argv) {
     zone_loop(n);
   } else if (kind == "args") {
     args_loop(n, entity, 533.7);
+  } else if (kind == "call") {
+    call_loop<set_vy_plain>(n, entity, 533.7);
+  } else if (kind == "reentry" || kind == "reentry_disabled") {
+    call_loop<set_vy_probed>(n, entity, 533.7);
+  } else if (kind == "reentry_args") {
+    call_loop<set_vy_captured>(n, entity, 533.7);
+  } else if (kind == "zone_fn_args" || kind == "zone_fn_disabled") {
+    call_loop<set_vy_zoned>(n, entity, 533.7);
   } else {
     std::fprintf(stderr, "unknown kind %s\n", kind.c_str());
     return 2;

@@ -172,7 +172,8 @@ class reentry_scope {
 };
 
 /// Enters site `S` capturing the parameters its `params` mask selects (bit i: parameter i), in
-/// order, through the same recording path as a zone's enter_args().
+/// order, through the same out-of-line recording path as a zone's enter_args() (a leaf), without
+/// testing `g_recording` again: reentry_wanted() just did.
 template <const site* S, class... P>
 [[gnu::always_inline]] inline bool enter_selected(const P&... params) noexcept {
   constexpr std::uint32_t mask = S->params;
@@ -187,7 +188,8 @@ template <const site* S, class... P>
   static_assert(count == 0 || picked[count - 1] < sizeof...(P), "yams: site params names no parameter");
   const std::tuple<const P&...> all(params...);
   return [&]<std::size_t... K>(std::index_sequence<K...>) {
-    return enter_args(S, std::get<picked[K]>(all)...);
+    return enter_args_recording<passed_t<std::tuple_element_t<picked[K], std::tuple<P...>>>...>(
+        S, pass_value(std::get<picked[K]>(all))...);
   }(std::make_index_sequence<count>{});
 }
 
