@@ -1,7 +1,10 @@
 // Runtime hot path benchmarks: the floor (two rdtsc + two 16-byte stores into a thread-local ring),
-// zones with and without captured values, a runtime-disabled zone, end_frame() of a 1,000-call frame
-// and JSON and compact serialisation. Prints medians and the same-run ratios zone/floor at the end.
+// zones with and without captured values, a runtime-disabled zone, a small function called plain,
+// with a reentry probe and with a zone (on and off), end_frame() of a 1,000-call frame and JSON and
+// compact serialisation. Prints medians, the same-run ratios zone/floor and what each probe adds to
+// the call at the end.
 #include "collector.hpp"
+#include "probe_shapes.hpp"
 
 #include <yams/yams.hpp>
 
@@ -89,6 +92,34 @@ void BM_zone_disabled(benchmark::State& state) {
   }
 }
 
+// One call of a small function (test/bench/probe_shapes.hpp) passed a short string and a double:
+// without a probe, with the plugin's reentry probe capturing both, and with a zone capturing both.
+template <bool (*F)(std::string_view, double)>
+void call_once() {
+  double vy = 533.7;
+  benchmark::DoNotOptimize(vy);
+  F("duck_42", vy);
+}
+
+void BM_call_plain(benchmark::State& state) {
+  yams::disable();
+  for (auto _ : state) call_once<yams_bench::set_vy_plain>();
+}
+
+void BM_call_reentry_disabled(benchmark::State& state) {
+  yams::disable();
+  for (auto _ : state) call_once<yams_bench::set_vy_captured>();
+}
+
+void BM_call_zone_disabled(benchmark::State& state) {
+  yams::disable();
+  for (auto _ : state) call_once<yams_bench::set_vy_zoned>();
+}
+
+void BM_call_reentry(benchmark::State& state) { run_zones(state, call_once<yams_bench::set_vy_captured>); }
+
+void BM_call_zone(benchmark::State& state) { run_zones(state, call_once<yams_bench::set_vy_zoned>); }
+
 void BM_end_frame_1000_calls(benchmark::State& state) {
   yams::enable();
   std::vector<double> ns;
@@ -171,6 +202,11 @@ BENCHMARK(BM_floor);
 BENCHMARK(BM_zone);
 BENCHMARK(BM_zone_string_double);
 BENCHMARK(BM_zone_disabled);
+BENCHMARK(BM_call_plain);
+BENCHMARK(BM_call_reentry_disabled);
+BENCHMARK(BM_call_zone_disabled);
+BENCHMARK(BM_call_reentry);
+BENCHMARK(BM_call_zone);
 // Fixed iterations: the measured time is tiny next to the untimed 1,000 zones and collector wait.
 BENCHMARK(BM_end_frame_1000_calls)->UseManualTime()->Iterations(500)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_json_calls)->Unit(benchmark::kMicrosecond);
@@ -203,6 +239,12 @@ class summary_reporter : public benchmark::ConsoleReporter {
       std::printf("  %-24s %8.2f ns", n, get(ns_, n));
       if (floor > 0) std::printf("   %.2f x floor", get(ns_, n) / floor);
       std::printf("\n");
+    }
+    const double call = get(ns_, "BM_call_plain");
+    for (const char* n : {"BM_call_plain", "BM_call_reentry_disabled", "BM_call_zone_disabled", "BM_call_reentry",
+                          "BM_call_zone"}) {
+      if (!ns_.count(n) || call <= 0) continue;
+      std::printf("  %-24s %8.2f ns   probe %+.2f ns\n", n, get(ns_, n), get(ns_, n) - call);
     }
     if (rate_.count("BM_end_frame_1000_calls/median_ns"))
       std::printf("  %-24s %8.3f us median (mean %.3f us)\n", "end_frame(1,000 calls)",

@@ -5,6 +5,7 @@
 // a probe, the baseline they are compared with; the zone_fn kinds call it with a zone instead.
 // tools: test/bench/count_instructions.sh runs it for N and 2N and prints instructions per zone.
 #include "collector.hpp"
+#include "probe_shapes.hpp"
 
 #include <yams/yams.hpp>
 
@@ -22,46 +23,6 @@ constexpr yams::arg_desc arg_descs[] = {{"entity_id", yams::arg_in_args}, {"vy",
 constexpr yams::site args_site{"set_vy", "lua_api", "set_vy", __FILE__, __LINE__, 0, arg_descs, 2};
 
 yams::detail::event g_floor_ring[1 << 16];
-
-double g_sink = 0;
-
-// The body of the functions below calls this, as most instrumented functions call something: their
-// arguments then live across a call.
-[[gnu::noinline]] double lookup(std::string_view entity) {
-  asm volatile("" ::: "memory");
-  return static_cast<double>(entity.size());
-}
-
-// The same function without a probe, with the plugin's reentry probe, and with one capturing both
-// parameters (bits 0 and 1 of `params`).
-[[gnu::noinline]] bool set_vy_plain(std::string_view entity, double vy) {
-  g_sink += vy + lookup(entity);
-  return true;
-}
-
-[[gnu::noinline]] bool set_vy_probed(std::string_view entity, double vy) {
-  static constexpr yams::site __yams_site{"set_vy", "lua_api", "set_vy", __FILE__, __LINE__, 0, nullptr, 0, 0};
-  if (yams::detail::reentry_wanted(&__yams_site)) [[unlikely]]
-    return yams::detail::reenter_function<&__yams_site, &set_vy_probed, bool, std::string_view, double>(entity, vy);
-  g_sink += vy + lookup(entity);
-  return true;
-}
-
-[[gnu::noinline]] bool set_vy_captured(std::string_view entity, double vy) {
-  static constexpr yams::site __yams_site{"set_vy", "lua_api", "set_vy", __FILE__, __LINE__, 0, arg_descs, 2, 3};
-  if (yams::detail::reentry_wanted(&__yams_site)) [[unlikely]]
-    return yams::detail::reenter_function<&__yams_site, &set_vy_captured, bool, std::string_view, double>(entity, vy);
-  g_sink += vy + lookup(entity);
-  return true;
-}
-
-// What the plugin wrote before reentry probes, and still writes where they do not apply: a zone.
-[[gnu::noinline]] bool set_vy_zoned(std::string_view entity, double vy) {
-  static constexpr yams::site __yams_site{"set_vy", "lua_api", "set_vy", __FILE__, __LINE__, 0, arg_descs, 2};
-  yams::zone __yams_zone(&__yams_site, entity, vy);
-  g_sink += vy + lookup(entity);
-  return true;
-}
 
 template <bool (*F)(std::string_view, double)>
 [[gnu::noinline]] void call_loop(long n, std::string_view entity, double vy) {
@@ -124,13 +85,13 @@ int main(int argc, char** argv) {
   } else if (kind == "args") {
     args_loop(n, entity, 533.7);
   } else if (kind == "call") {
-    call_loop<set_vy_plain>(n, entity, 533.7);
+    call_loop<yams_bench::set_vy_plain>(n, entity, 533.7);
   } else if (kind == "reentry" || kind == "reentry_disabled") {
-    call_loop<set_vy_probed>(n, entity, 533.7);
+    call_loop<yams_bench::set_vy_probed>(n, entity, 533.7);
   } else if (kind == "reentry_args") {
-    call_loop<set_vy_captured>(n, entity, 533.7);
+    call_loop<yams_bench::set_vy_captured>(n, entity, 533.7);
   } else if (kind == "zone_fn_args" || kind == "zone_fn_disabled") {
-    call_loop<set_vy_zoned>(n, entity, 533.7);
+    call_loop<yams_bench::set_vy_zoned>(n, entity, 533.7);
   } else {
     std::fprintf(stderr, "unknown kind %s\n", kind.c_str());
     return 2;
