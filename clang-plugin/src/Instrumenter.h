@@ -4,7 +4,19 @@
 //
 //   static constexpr ::yams::arg_desc __yams_args[] = {{"dt", 1u}, ...};
 //   static constexpr ::yams::site __yams_site = {label, module, func, file,
-//                                                line, flags, __yams_args, n};
+//                                                line, flags, __yams_args, n,
+//                                                captured_parameter_mask};
+//
+// and then, for most functions, the reentry probe
+//
+//   if (::yams::detail::reentry_wanted(&__yams_site)) [[unlikely]]
+//     return ::yams::detail::reenter_method<&__yams_site, &C::f, R, C, P...>(
+//         this, p...);   // reenter_function<&__yams_site, &f, R, P...>(p...)
+//
+// or, where the function cannot be called a second time with the same
+// arguments (constructors, lambdas, virtuals, templates, ...: canReenter()),
+// a zone held across the body:
+//
 //   ::yams::zone __yams_zone(&__yams_site, dt, ...);   // or frame_zone
 //
 // Template patterns are rewritten before they are instantiated, so every

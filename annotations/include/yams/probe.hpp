@@ -12,7 +12,6 @@
 #include <cstring>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -125,6 +124,7 @@ class frame_zone {
 
 namespace detail {
 
+#if defined(__clang__) && __clang_major__ >= 19  // only the plugin (clang 19) writes reentry probes
 // ---- reentry probes ---------------------------------------------------------------------------
 // The plugin's probe for most functions. A zone object held across the body makes every call pay for
 // it while profiling is off: the `active_` flag and the callee-saved registers that keep the
@@ -173,7 +173,9 @@ class reentry_scope {
 
 /// Enters site `S` capturing the parameters its `params` mask selects (bit i: parameter i), in
 /// order, through the same out-of-line recording path as a zone's enter_args() (a leaf), without
-/// testing `g_recording` again: reentry_wanted() just did.
+/// testing `g_recording` again: reentry_wanted() just did. Selects them with pack indexing (a C++26
+/// feature clang 19 offers as an extension): a std::tuple per instrumented function made a build
+/// with a quarter of its functions instrumented take 7% longer to compile.
 template <const site* S, class... P>
 [[gnu::always_inline]] inline bool enter_selected(const P&... params) noexcept {
   constexpr std::uint32_t mask = S->params;
@@ -186,11 +188,12 @@ template <const site* S, class... P>
     return at;
   }();
   static_assert(count == 0 || picked[count - 1] < sizeof...(P), "yams: site params names no parameter");
-  const std::tuple<const P&...> all(params...);
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wc++26-extensions"
   return [&]<std::size_t... K>(std::index_sequence<K...>) {
-    return enter_args_recording<passed_t<std::tuple_element_t<picked[K], std::tuple<P...>>>...>(
-        S, pass_value(std::get<picked[K]>(all))...);
+    return enter_args_recording<passed_t<P...[picked[K]]>...>(S, pass_value(params...[picked[K]])...);
   }(std::make_index_sequence<count>{});
+#pragma clang diagnostic pop
 }
 
 template <class F>
@@ -219,6 +222,8 @@ template <const site* S, auto Fn, class R, class C, class... P>
   tl_reentry = S;
   return (self->*Fn)(static_cast<P&&>(params)...);
 }
+
+#endif  // reentry probes
 
 }  // namespace detail
 
