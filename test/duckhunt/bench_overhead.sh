@@ -31,13 +31,15 @@ fresh() {  # <binary>: path of a new copy of it
   d=$(mktemp -d -p "$copies")
   cp "$1" "$d/" && echo "$d/$(basename "$1")"
 }
-declare -A wall cpu
+declare -A wall cpu ratio
 for ((r = 1; r <= rounds; r++)); do
   read -r pw pc < <(figures "$(fresh "$dir/yams-duckhunt-noplugin")" "${args[@]}" --frames 2000)
   read -r dw dc < <(figures "$(fresh "$dir/yams-duckhunt")" "${args[@]}" --frames 2000)
   read -r ew ec < <(figures "$(fresh "$dir/yams-duckhunt")" "${args[@]}" --frames 2000 --profile)
   wall[plain]+="$pw " wall[disabled]+="$dw " wall[enabled]+="$ew "
   cpu[plain]+="$pc " cpu[disabled]+="$dc " cpu[enabled]+="$ec "
+  ratio[disabled]+="$(awk -v a="$dc" -v b="$pc" 'BEGIN {print a / b}') "
+  ratio[enabled]+="$(awk -v a="$ec" -v b="$pc" 'BEGIN {print a / b}') "
   printf 'round %d  wall: plain %7.1f disabled %7.1f enabled %7.1f   cpu: plain %6.1f disabled %6.1f enabled %6.1f us/frame\n' \
     "$r" "$pw" "$dw" "$ew" "$pc" "$dc" "$ec"
 done
@@ -48,6 +50,13 @@ report() {  # <what> <plain> <disabled> <enabled>
 m() { tr ' ' '\n' <<<"$1" | grep . | median; }
 report "median wall us/frame" "$(m "${wall[plain]}")" "$(m "${wall[disabled]}")" "$(m "${wall[enabled]}")"
 report "median game-thread cpu us/frame" "$(m "${cpu[plain]}")" "$(m "${cpu[disabled]}")" "$(m "${cpu[enabled]}")"
+# The same from each round's own ratios (a round's three runs follow each other, so slow changes of
+# the machine's speed cancel out), with the middle half of the rounds' ratios as the spread.
+spread() {  # <ratios>: "median% (q1%..q3%)"
+  tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{a[NR] = ($1 - 1) * 100}
+    END {printf "%+.2f%% (middle half %+.2f%% .. %+.2f%%)", a[int((NR + 1) / 2)], a[int(NR / 4) + 1], a[int(3 * NR / 4)]}'
+}
+echo "per-round cpu ratios to plain      disabled $(spread "${ratio[disabled]}")  enabled $(spread "${ratio[enabled]}")"
 
 if ! command -v valgrind >/dev/null; then exit 0; fi
 # Instructions, attributed per function (the whole-program count moves by about +-1% with Lua's

@@ -29,7 +29,7 @@ TEST(DuckhuntOptions, Defaults) {
 TEST(DuckhuntOptions, EveryOption) {
   const Options o = parse_options({"--frames", "2000", "--ducks", "500", "--seed", "7", "--latency-ms", "250",
                                    "--unpaced", "--serve", "--port", "0", "--record", "s.jsonl", "--hash",
-                                   "--scripts", "dir", "--profile"});
+                                   "--scripts", "dir", "--profile", "--ring-slots", "1048576"});
   EXPECT_EQ(o.frames, 2000u);
   EXPECT_EQ(o.ducks, 500);
   EXPECT_EQ(o.seed, 7u);
@@ -38,6 +38,7 @@ TEST(DuckhuntOptions, EveryOption) {
   EXPECT_EQ(o.port, 0);
   EXPECT_EQ(o.record, "s.jsonl");
   EXPECT_EQ(o.scripts, "dir");
+  EXPECT_EQ(o.ring_slots, 1048576u);
 }
 
 TEST(DuckhuntOptions, Mistakes) {
@@ -46,6 +47,7 @@ TEST(DuckhuntOptions, Mistakes) {
   EXPECT_EQ(error_of({"--frames", "-5"}), "--frames: expected a whole number from 1 to 1000000000, got '-5'");
   EXPECT_EQ(error_of({"--latency-ms", "5000"}), "--latency-ms: expected a whole number from 0 to 1900, got '5000'");
   EXPECT_EQ(error_of({"--port", "70000", "--serve"}), "--port: expected a whole number from 0 to 65535, got '70000'");
+  EXPECT_EQ(error_of({"--ring-slots", "100"}), "--ring-slots: expected a whole number from 256 to 268435456, got '100'");
   EXPECT_EQ(error_of({"--frames"}), "--frames: missing value");
   EXPECT_EQ(error_of({"--fps", "30"}), "unknown option '--fps'");
   EXPECT_EQ(error_of({"--port", "9000"}), "--port: only meaningful with --serve");

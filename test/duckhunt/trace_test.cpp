@@ -200,6 +200,31 @@ TEST_F(DuckhuntTrace, InputActionsAndApiCallsAreLabelledPerTheDesign) {
 }
 
 // Ctrl-C while recording: the game stops at a frame boundary and the file is complete.
+// Unpaced, the game outruns the collector and a full ring drops zones (counted in overflow); a ring as
+// large as the run (--ring-slots) records every one. 60 frames of 500 ducks make ~1.2 M slots.
+TEST(DuckhuntRing, ARingAsLargeAsTheRunLosesNoZoneUnpaced) {
+  const std::string args = " --unpaced --ducks 500 --frames 60 --seed 1 --record ";
+  auto count = [&](const std::string& extra, const std::string& path) {
+    auto [out, status] = run(std::string(DUCKHUNT_EXE) + args + path + extra);
+    EXPECT_EQ(status, 0) << out;
+    const yams::Session s = yams::read_session(path);
+    std::filesystem::remove(path);
+    EXPECT_EQ(s.frames.size(), 60u);
+    std::uint64_t calls = 0, overflow = 0;
+    for (const auto& f : s.frames) {
+      calls += f.calls.size();
+      overflow += f.overflow;
+    }
+    return std::pair{calls, overflow};
+  };
+  const auto [calls, overflow] = count(" --ring-slots 4194304", temp_file("duckhunt_big_ring"));
+  EXPECT_EQ(overflow, 0u);
+  EXPECT_GT(calls, 60u * 2000u) << "every frame's ~2,000-4,000 zones";
+  const auto [small_calls, small_overflow] = count(" --ring-slots 256", temp_file("duckhunt_small_ring"));
+  EXPECT_GT(small_overflow, 0u) << "a 256-slot ring cannot hold a frame";
+  EXPECT_EQ(small_calls + small_overflow, calls) << "recorded and dropped zones add up to the same game";
+}
+
 TEST(DuckhuntSignal, InterruptLeavesACompleteSession) {
   const std::string path = temp_file("duckhunt_sigint");
   const std::string exe = DUCKHUNT_EXE;

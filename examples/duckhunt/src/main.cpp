@@ -48,6 +48,7 @@ std::string default_scripts_dir() {
 /// Starts what the options ask for; returns false after printing an error.
 bool start_profiling(const duckhunt::Options& o) {
   try {
+    if (o.ring_slots != 0) yams::set_thread_ring_size(o.ring_slots);
     if (o.profile || o.serve || !o.record.empty()) yams::enable();
     if (!o.record.empty()) yams::start_recording(o.record);
     if (o.serve) {
@@ -142,8 +143,8 @@ int main(int argc, char** argv) {
     return 0;
   }
 #if !DUCKHUNT_WITH_YAMS
-  if (o.serve || o.profile || !o.record.empty()) {
-    std::fprintf(stderr, "%s: --serve, --record and --profile need the instrumented build, yams-duckhunt\n",
+  if (o.serve || o.profile || !o.record.empty() || o.ring_slots != 0) {
+    std::fprintf(stderr, "%s: --serve, --record, --profile and --ring-slots need the instrumented build, yams-duckhunt\n",
                  program_name());
     return 2;
   }

@@ -32,6 +32,8 @@ const char* usage_text() noexcept {
          "  --profile         enable profiling (implied by --serve and --record)\n"
          "  --hash            print the final game state's hash\n"
          "  --scripts DIR     the Lua scripts (default: installed next to the program, else the sources)\n"
+         "  --ring-slots N    16-byte slots of each thread's profiling ring (256 to 268435456; default\n"
+         "                    65536); a larger ring lets an unpaced run record every zone\n"
          "  --help            this text\n";
 }
 
@@ -65,6 +67,8 @@ Options parse_options(const std::vector<std::string>& args) {
       o.profile = true;
     } else if (a == "--hash") {
       o.hash = true;
+    } else if (a == "--ring-slots") {
+      o.ring_slots = parse_number(a, value(), 256, std::uint64_t{1} << 28);
     } else if (a == "--scripts") {
       o.scripts = value();
     } else if (a == "--help" || a == "-h") {

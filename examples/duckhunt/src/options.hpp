@@ -27,6 +27,7 @@ struct Options {
   bool profile = false;      ///< enable profiling without --serve or --record
   bool hash = false;
   std::string scripts;       ///< empty: next to the executable, else the source tree's
+  std::uint64_t ring_slots = 0;  ///< each thread's profiling ring, in slots; 0: the runtime's default
   bool help = false;
 };
 
