@@ -149,7 +149,7 @@ namespace detail {
 constexpr bool reentry_wanted(const site* s) noexcept {
   if (std::is_constant_evaluated()) return false;
   if (!g_recording.load(std::memory_order_relaxed)) [[likely]] return false;
-  if (tl_reentry == s) [[unlikely]] {  // called back by reenter_*: run the body
+  if (tl_reentry == s) {  // called back by reenter_*: run the body
     tl_reentry = nullptr;
     return false;
   }
@@ -157,8 +157,8 @@ constexpr bool reentry_wanted(const site* s) noexcept {
 }
 
 /// Records the exit of a recorded reentry: leave(), out of line and shared by all reenter_*
-/// instances. Inlined into each, it made instrumented code 1.4% slower to compile
-/// (docs/performance.md), for 3 instructions a recorded call.
+/// instances. Inlined into each, it cost the compiler 1% more instructions on a file with a quarter
+/// of its functions instrumented (docs/performance.md), to save 3 instructions a recorded call.
 [[gnu::noinline]] inline void reentry_leave() noexcept { leave(); }
 
 /// Leaves the site (if it was recorded) when the reentered call returns or unwinds.
@@ -179,8 +179,8 @@ class reentry_scope {
 /// Enters site `S` capturing the parameters its `params` mask selects (bit i: parameter i), in
 /// order, through the same out-of-line recording path as a zone's enter_args() (a leaf), without
 /// testing `g_recording` again: reentry_wanted() just did. Selects them with pack indexing (a C++26
-/// feature clang 19 offers as an extension): a std::tuple per instrumented function made a build
-/// with a quarter of its functions instrumented take 7% longer to compile.
+/// feature clang 19 offers as an extension): a std::tuple per instrumented function cost the
+/// compiler 2% more instructions on the same file.
 template <const site* S, class... P>
 [[gnu::always_inline]] inline bool enter_selected(const P&... params) noexcept {
   constexpr std::uint32_t mask = S->params;
