@@ -405,6 +405,29 @@ TEST_F(Recorder, MemoryStaysFlatOverManyZones) {
 // Captured strings of every length around the 8-byte head (read without memcpy when short) and over the
 // next words (copied by a loop, the last partial word read overlapping) read back exactly, including
 // bytes with the high bit set.
+// Zones whose strings are all at most 8 bytes take a shorter recording path than zones with a longer
+// one; every mix of the two reads back the same, numbers included.
+TEST_F(Recorder, ShortAndLongStringsMixedReadBack) {
+  static constexpr yams::arg_desc args[] = {{"a", yams::arg_in_args}, {"x", yams::arg_in_args},
+                                            {"b", yams::arg_in_args}};
+  static constexpr yams::site s{"{a}|{b}", "test", "mixed", __FILE__, __LINE__, 0, args, 3};
+  const std::string texts[] = {"", "duck_7", "12345678", "123456789", std::string(300, 'z')};
+  yams::begin_frame(1);
+  for (const auto& a : texts)
+    for (const auto& b : texts) yams::zone z(&s, a, 2.5, std::string_view(b));
+  auto f = yams::end_frame();
+  ASSERT_EQ(f->calls.size(), 25u);
+  std::size_t i = 0;
+  for (const auto& a : texts)
+    for (const auto& b : texts) {
+      const auto& c = f->calls[i++];
+      ASSERT_EQ(c.args.size(), 3u);
+      EXPECT_EQ(c.args[0].second, yams::arg_value(a.substr(0, 256))) << a.size() << "/" << b.size();
+      EXPECT_EQ(c.args[1].second, yams::arg_value(2.5));
+      EXPECT_EQ(c.args[2].second, yams::arg_value(b.substr(0, 256))) << a.size() << "/" << b.size();
+    }
+}
+
 TEST_F(Recorder, ShortStringsOfEveryLengthReadBack) {
   static constexpr yams::arg_desc args[] = {{"s", yams::arg_in_args}};
   static constexpr yams::site s{"{s}", "test", "short", __FILE__, __LINE__, 0, args, 1};

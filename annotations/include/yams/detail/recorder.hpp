@@ -285,6 +285,28 @@ template <class... A>
   publish(p);
 }
 
+/// A passed value's length if it is a string, else 0 (enter_args_recording's short-string test).
+template <class T>
+inline std::size_t short_size(const T& v) noexcept {
+  if constexpr (is_string_arg_v<T>) {
+    return v.size();
+  } else {
+    return 0;
+  }
+}
+
+/// write_value() for a passed value known to be a number or a string of at most 8 bytes.
+template <class T>
+inline event* write_short_value(event* e, const T& v) noexcept {
+  if constexpr (is_string_arg_v<T>) {
+    e->a = load_head(v.data(), v.size());
+    e->tag = tag_string | (static_cast<std::uint64_t>(v.size()) << 32);
+    return e + 1;
+  } else {
+    return write_value(e, v);
+  }
+}
+
 /// enter_args_recording() when the ring needs the slow path (first use, wrap, full). Returns whether
 /// the zone was recorded. The recording thread only.
 template <class... A>
@@ -295,6 +317,23 @@ template <class... A>
   return true;
 }
 
+/// Reserves and writes an enter with `values` of any length (strings up to max_captured_string).
+template <class... A>
+[[gnu::always_inline]] inline bool record_any_length(const site* s, A... values) noexcept {
+  const std::uint32_t n = (1u + ... + slots_for(values));
+  event* e = tl_cursor.cur.load(std::memory_order_relaxed);
+  if (static_cast<std::size_t>(tl_cursor.limit - e) < n) [[unlikely]]
+    return enter_args_reserving(s, values...);
+  write_enter_args(e, s, values...);
+  return true;
+}
+
+/// enter_args_recording() for strings longer than 8 bytes.
+template <class... A>
+[[gnu::noinline]] bool enter_args_any_length(const site* s, A... values) noexcept {
+  return record_any_length(s, values...);
+}
+
 /// The recording path of enter_args(): reserves the slots, writes the enter and the values, publishes
 /// them. Out of line (one instantiation per argument pack) so that the instrumented function keeps only
 /// the `g_recording` test inline: its fast path stays leaf-like. Itself a leaf that saves no registers:
@@ -302,12 +341,25 @@ template <class... A>
 /// The recording thread only.
 template <class... A>
 [[gnu::noinline]] bool enter_args_recording(const site* s, A... values) noexcept {
-  const std::uint32_t n = (1u + ... + slots_for(values));
-  event* e = tl_cursor.cur.load(std::memory_order_relaxed);
-  if (static_cast<std::size_t>(tl_cursor.limit - e) < n) [[unlikely]]
-    return enter_args_reserving(s, values...);
-  write_enter_args(e, s, values...);
-  return true;
+  if constexpr ((is_string_arg_v<A> || ...)) {
+    // Entity ids, actions and names are mostly 8 bytes or shorter: one slot each, no truncation,
+    // no tail, and one test for all of them. Longer ones take enter_args_any_length (a tail call,
+    // so that this path stays a leaf that saves no registers).
+    if (((short_size(values)) | ...) > 8) [[unlikely]]
+      return enter_args_any_length(s, values...);
+    constexpr std::uint32_t n = 1u + sizeof...(A);
+    event* e = tl_cursor.cur.load(std::memory_order_relaxed);
+    if (static_cast<std::size_t>(tl_cursor.limit - e) < n) [[unlikely]]
+      return enter_args_reserving(s, values...);
+    stamp(e);
+    e->tag = reinterpret_cast<std::uint64_t>(s);
+    event* p = e + 1;
+    ((p = write_short_value(p, values)), ...);
+    publish(p);
+    return true;
+  } else {
+    return record_any_length(s, values...);
+  }
 }
 
 /// Enters `s` capturing `values`: one load, test and branch while not recording. Returns whether the
