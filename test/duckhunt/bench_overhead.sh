@@ -40,6 +40,7 @@ for ((r = 1; r <= rounds; r++)); do
   cpu[plain]+="$pc " cpu[disabled]+="$dc " cpu[enabled]+="$ec "
   ratio[disabled]+="$(awk -v a="$dc" -v b="$pc" 'BEGIN {print a / b}') "
   ratio[enabled]+="$(awk -v a="$ec" -v b="$pc" 'BEGIN {print a / b}') "
+  ratio[recording]+="$(awk -v a="$ec" -v b="$dc" 'BEGIN {print a / b}') "
   printf 'round %d  wall: plain %7.1f disabled %7.1f enabled %7.1f   cpu: plain %6.1f disabled %6.1f enabled %6.1f us/frame\n' \
     "$r" "$pw" "$dw" "$ew" "$pc" "$dc" "$ec"
 done
@@ -57,6 +58,10 @@ spread() {  # <ratios>: "median% (q1%..q3%)"
     END {printf "%+.2f%% (middle half %+.2f%% .. %+.2f%%)", a[int((NR + 1) / 2)], a[int(NR / 4) + 1], a[int(3 * NR / 4)]}'
 }
 echo "per-round cpu ratios to plain      disabled $(spread "${ratio[disabled]}")  enabled $(spread "${ratio[enabled]}")"
+# Two different binaries differ by their code layout too, which moved the plugin build by -7% .. +3%
+# against the plain one from one commit to the next; the same binary with and without --profile
+# does not: that ratio is the cost of recording alone.
+echo "per-round cpu ratio enabled / disabled (same binary)  $(spread "${ratio[recording]}")"
 
 if ! command -v valgrind >/dev/null; then exit 0; fi
 # Instructions, attributed per function (the whole-program count moves by about +-1% with Lua's
