@@ -39,7 +39,7 @@ for kind in floor zone args disabled reentry reentry_args reentry_disabled zone_
     zone) budget=40 ;;
     disabled) budget=8 ;;
     reentry_disabled) budget=5 ;;
-    reentry) budget=80 ;;        # regression guards of the recording path: measured 75 and 108
+    reentry) budget=80 ;;        # regression guards of the recording path: measured 75 and 99
     reentry_args) budget=120 ;;  # on 2026-11-26 (docs/performance.md)
   esac
   note=""
