@@ -275,16 +275,6 @@ inline passed_t<T> pass_value(const T& v) noexcept {
   }
 }
 
-/// Writes the enter of `s` and `values` at `e` (room reserved) and publishes them.
-template <class... A>
-[[gnu::always_inline]] inline void write_enter_args(event* e, const site* s, A... values) noexcept {
-  stamp(e);
-  e->tag = reinterpret_cast<std::uint64_t>(s);
-  event* p = e + 1;
-  ((p = write_value(p, values)), ...);
-  publish(p);
-}
-
 /// A passed value's length if it is a string, else 0 (enter_args_recording's short-string test).
 template <class T>
 inline std::size_t short_size(const T& v) noexcept {
@@ -307,6 +297,21 @@ inline event* write_short_value(event* e, const T& v) noexcept {
   }
 }
 
+/// Writes the enter of `s` and `values` at `e` (room reserved) and publishes them; with `Short`, every
+/// string among `values` is known to be at most 8 bytes.
+template <bool Short = false, class... A>
+[[gnu::always_inline]] inline void write_enter_args(event* e, const site* s, A... values) noexcept {
+  stamp(e);
+  e->tag = reinterpret_cast<std::uint64_t>(s);
+  event* p = e + 1;
+  if constexpr (Short) {
+    ((p = write_short_value(p, values)), ...);
+  } else {
+    ((p = write_value(p, values)), ...);
+  }
+  publish(p);
+}
+
 /// enter_args_recording() when the ring needs the slow path (first use, wrap, full). Returns whether
 /// the zone was recorded. The recording thread only.
 template <class... A>
@@ -317,21 +322,21 @@ template <class... A>
   return true;
 }
 
-/// Reserves and writes an enter with `values` of any length (strings up to max_captured_string).
-template <class... A>
-[[gnu::always_inline]] inline bool record_any_length(const site* s, A... values) noexcept {
-  const std::uint32_t n = (1u + ... + slots_for(values));
+/// Reserves `n` slots (the slow path is enter_args_reserving, a tail call) and writes the enter of
+/// `s` with `values` (`Short`: see write_enter_args).
+template <bool Short, class... A>
+[[gnu::always_inline]] inline bool record_enter(const site* s, std::uint32_t n, A... values) noexcept {
   event* e = tl_cursor.cur.load(std::memory_order_relaxed);
   if (static_cast<std::size_t>(tl_cursor.limit - e) < n) [[unlikely]]
     return enter_args_reserving(s, values...);
-  write_enter_args(e, s, values...);
+  write_enter_args<Short>(e, s, values...);
   return true;
 }
 
 /// enter_args_recording() for strings longer than 8 bytes.
 template <class... A>
 [[gnu::noinline]] bool enter_args_any_length(const site* s, A... values) noexcept {
-  return record_any_length(s, values...);
+  return record_enter<false>(s, (1u + ... + slots_for(values)), values...);
 }
 
 /// The recording path of enter_args(): reserves the slots, writes the enter and the values, publishes
@@ -347,18 +352,9 @@ template <class... A>
     // so that this path stays a leaf that saves no registers).
     if (((short_size(values)) | ...) > 8) [[unlikely]]
       return enter_args_any_length(s, values...);
-    constexpr std::uint32_t n = 1u + sizeof...(A);
-    event* e = tl_cursor.cur.load(std::memory_order_relaxed);
-    if (static_cast<std::size_t>(tl_cursor.limit - e) < n) [[unlikely]]
-      return enter_args_reserving(s, values...);
-    stamp(e);
-    e->tag = reinterpret_cast<std::uint64_t>(s);
-    event* p = e + 1;
-    ((p = write_short_value(p, values)), ...);
-    publish(p);
-    return true;
+    return record_enter<true>(s, 1u + sizeof...(A), values...);
   } else {
-    return record_any_length(s, values...);
+    return record_enter<false>(s, (1u + ... + slots_for(values)), values...);
   }
 }
 
