@@ -71,6 +71,17 @@ std::string compact_frame_message(const FrameProfile& frame) {
                        bytes_per_call);
 }
 
+namespace {
+
+// Serialises `pf.frame` in each encoding `needs` asks for that `pf` does not have yet.
+void add_messages(published_frame& pf, frame_needs needs) {
+  if (needs.json && !pf.message) pf.message = std::make_shared<const std::string>(profile_frame_message(*pf.frame));
+  if (needs.compact && !pf.compact)
+    pf.compact = std::make_shared<const std::string>(compact_frame_message(*pf.frame));
+}
+
+}  // namespace
+
 void publish_frame(std::shared_ptr<const FrameProfile> frame) {
   frame_bus& b = bus();
   std::lock_guard calling(b.call_mu);
@@ -86,8 +97,7 @@ void publish_frame(std::shared_ptr<const FrameProfile> frame) {
     needs.json = needs.json || n.json;
     needs.compact = needs.compact || n.compact;
   }
-  if (needs.json) pf.message = std::make_shared<const std::string>(profile_frame_message(*pf.frame));
-  if (needs.compact) pf.compact = std::make_shared<const std::string>(compact_frame_message(*pf.frame));
+  add_messages(pf, needs);
   {
     std::lock_guard lk(b.mu);
     if (b.history_size > 0) {
@@ -126,11 +136,7 @@ void remove_frame_listener(std::uint64_t id) {
 std::vector<published_frame> history_snapshot(frame_needs needs) {
   frame_bus& b = bus();
   std::lock_guard lk(b.mu);
-  for (auto& pf : b.history) {
-    if (needs.json && !pf.message) pf.message = std::make_shared<const std::string>(profile_frame_message(*pf.frame));
-    if (needs.compact && !pf.compact)
-      pf.compact = std::make_shared<const std::string>(compact_frame_message(*pf.frame));
-  }
+  for (auto& pf : b.history) add_messages(pf, needs);
   return {b.history.begin(), b.history.end()};
 }
 
