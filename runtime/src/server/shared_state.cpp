@@ -9,17 +9,18 @@
 
 namespace yams::detail {
 
+namespace {
+
+// The frame object in `encoding`, for a history message.
+std::string frame_text(const FrameProfile& frame, frame_encoding encoding) {
+  return encoding == frame_encoding::compact ? to_compact_json(frame) : to_json(frame);
+}
+
+}  // namespace
+
 shared_state::shared_state(serve_options options, std::filesystem::path panel_dir,
                            std::vector<std::filesystem::path> source_roots)
-    : options_(std::move(options)), panel_dir_(std::move(panel_dir)), source_roots_(std::move(source_roots)) {
-  if (options_.replay) {
-    history_builder builder;
-    for (const auto& frame : options_.replay->frames) builder.add(to_json(frame));
-    auto& json = cached_history_[static_cast<int>(frame_encoding::json)].view;
-    json.message = std::make_shared<const std::string>(builder.finish());
-    json.frame_count = options_.replay->frames.size();
-  }
-}
+    : options_(std::move(options)), panel_dir_(std::move(panel_dir)), source_roots_(std::move(source_roots)) {}
 
 const SessionInfo& shared_state::session() const noexcept {
   return options_.replay ? options_.replay->info : yams::session();
@@ -85,9 +86,9 @@ history_view shared_state::history(frame_encoding encoding) {
   std::lock_guard lock(history_mutex_);
   auto& cache = cached_history_[static_cast<int>(encoding)];
   if (replay()) {
-    if (!cache.view.message) {  // the compact form of a replay, built on first request
+    if (!cache.view.message) {  // a replay's history in this encoding, built on first request
       history_builder builder(encoding);
-      for (const auto& frame : options_.replay->frames) builder.add(to_compact_json(frame));
+      for (const auto& frame : options_.replay->frames) builder.add(frame_text(frame, encoding));
       cache.view.message = std::make_shared<const std::string>(builder.finish());
       cache.view.frame_count = options_.replay->frames.size();
     }
@@ -105,10 +106,8 @@ history_view shared_state::history(frame_encoding encoding) {
     const auto text = message ? frame_json_of(*message, encoding) : std::string_view{};
     if (!text.empty()) {
       builder.add(text);
-    } else if (encoding == frame_encoding::compact) {
-      builder.add(to_compact_json(*published.frame));
     } else {
-      builder.add(to_json(*published.frame));
+      builder.add(frame_text(*published.frame, encoding));
     }
     view.frames.push_back(published.frame.get());
   }
