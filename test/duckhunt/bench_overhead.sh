@@ -5,6 +5,7 @@
 #   enabled   yams-duckhunt --profile (profiling on; unpaced, the collector falls behind and a share
 #             of the zones finds the ring full: those are dropped cheaply and counted in overflow)
 # for several rounds, printing each run and the medians of wall-clock and game-thread CPU µs/frame.
+# Then the cost of recording on identical frames inside one process (duckhunt_overhead_alternating).
 # Then, because times on a shared 2-core VM are noisy, the instructions the game thread executes in
 # the instrumented functions and in namespace yams, counted by callgrind (per_function_overhead.py).
 # usage: bench_overhead.sh [build dir (default build/profile)] [rounds (default 7)]
@@ -62,6 +63,21 @@ echo "per-round cpu ratios to plain      disabled $(spread "${ratio[disabled]}")
 # against the plain one from one commit to the next; the same binary with and without --profile
 # does not: that ratio is the cost of recording alone.
 echo "per-round cpu ratio enabled / disabled (same binary)  $(spread "${ratio[recording]}")"
+
+# The same binary with and without recording on identical frames, in one process: two engines play
+# the same game in lockstep, one recording, block by block (overhead_alternating.cpp). Far less
+# spread than the rounds above; the variants split the cost.
+alternating=$build/test/duckhunt/duckhunt_overhead_alternating
+if [[ -x $alternating ]]; then
+  big=16777216  # slots: every zone of a recorded block fits
+  for variant in "default ring|" "every zone recorded|--ring-slots $big" \
+      "every zone recorded, collector paused|--ring-slots $big --collector-paused --frames 1000" \
+      "every zone dropped (ring full)|--ring-slots 256"; do
+    echo "== same process, identical frames: ${variant%%|*}"
+    # shellcheck disable=SC2086  # the variant's options are words
+    "$alternating" --scripts "$scripts" ${variant#*|}
+  done
+fi
 
 if ! command -v valgrind >/dev/null; then exit 0; fi
 # Instructions, attributed per function (the whole-program count moves by about +-1% with Lua's
