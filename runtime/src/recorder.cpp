@@ -28,11 +28,9 @@ namespace {
 constinit thread_local thread_ring* tl_ring = nullptr;
 constinit thread_local bool tl_retired = false;
 constinit thread_local std::uint32_t tl_lost_exits = 0;
-// Reservations left to fail without looking at the ring again after one found it full. The reader's
-// position is a cache line the collector writes; while the collector is behind, a full ring then costs
-// a failing zone a few instructions and no shared line. Reset when a frame begins.
-constinit thread_local std::uint32_t tl_full_skips = 0;
-// Failures between two looks at the reader's position while the ring is full.
+// Failures between two looks at the reader's position while the ring is full (tl_cursor.skips: the
+// reader's position is a cache line the collector writes; while the collector is behind, a full ring
+// then costs a failing zone a few instructions and no shared line; reset when a frame begins).
 constexpr std::uint32_t full_recheck_interval = 64;
 
 // ---- clock calibration ------------------------------------------------------------------------
@@ -116,7 +114,8 @@ struct ring_guard {
     tl_retired = true;
     tl_cursor.cur.store(nullptr, std::memory_order_relaxed);
     tl_cursor.limit = nullptr;
-    tl_full_skips = 0;
+    tl_cursor.skips = 0;
+    tl_cursor.lost = nullptr;
   }
 };
 
@@ -177,7 +176,7 @@ thread_ring* this_ring() noexcept {
 event* reserve_control(std::uint32_t n) noexcept {
   thread_ring* r = this_ring();
   if (r == nullptr) return nullptr;
-  tl_full_skips = 0;
+  tl_cursor.skips = 0;
   return ring_reserve(*r, n, 0);
 }
 
@@ -219,7 +218,8 @@ namespace {
   event* e = ring_reserve(*r, n + extra, r->headroom);
   if (e == nullptr) {
     count_lost(*r);
-    tl_full_skips = full_recheck_interval - 1;
+    tl_cursor.lost = &r->lost;
+    tl_cursor.skips = full_recheck_interval - 1;
     return nullptr;
   }
   if (extra != 0) {  // published together with the caller's event
@@ -234,11 +234,7 @@ namespace {
 }  // namespace
 
 event* reserve_slow(std::uint32_t n) noexcept {
-  if (tl_full_skips != 0) {  // the ring was full a moment ago: fail without looking (tl_ring is set)
-    --tl_full_skips;
-    count_lost(*tl_ring);
-    return nullptr;
-  }
+  if (skip_full()) return nullptr;  // the ring was full a moment ago: fail without looking
   return reserve_looking(n);
 }
 

@@ -1,8 +1,9 @@
 // Runs N zones of one kind for callgrind, counting only the loop (CALLGRIND_START/STOP):
-//   zone_instructions <floor|zone|args|disabled|call|reentry|reentry_args|reentry_disabled|zone_fn_args|zone_fn_disabled> <N>
+//   zone_instructions <floor|zone|args|disabled|call|reentry|reentry_args|reentry_disabled|reentry_full|zone_fn_args|zone_fn_disabled> <N>
 // The reentry kinds call a function carrying the probe the plugin writes for most functions (see
 // test/plugin/lit/probe-reentry.cpp), spelled out by hand; `call` calls the same function without
 // a probe, the baseline they are compared with; the zone_fn kinds call it with a zone instead.
+// reentry_full records into a ring the (paused) collector never drains: every zone is lost.
 // tools: test/bench/count_instructions.sh runs it for N and 2N and prints instructions per zone.
 #include "collector.hpp"
 #include "probe_shapes.hpp"
@@ -64,19 +65,21 @@ template <bool (*F)(std::string_view, double)>
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: %s <floor|zone|args|disabled|call|reentry|reentry_args|reentry_disabled|zone_fn_args|zone_fn_disabled> <zones>\n",
+    std::fprintf(stderr, "usage: %s <floor|zone|args|disabled|call|reentry|reentry_args|reentry_disabled|reentry_full|zone_fn_args|zone_fn_disabled> <zones>\n",
                  argv[0]);
     return 2;
   }
   const std::string kind = argv[1];
   const long n = std::strtol(argv[2], nullptr, 10);
-  // A ring large enough for every event, and no collector draining it: only the writer is counted.
-  yams::set_thread_ring_size(static_cast<std::size_t>(n) * 8 + 4096);
+  // A ring large enough for every event (or the smallest, kept full, for reentry_full), and no
+  // collector draining it: only the writer is counted.
+  yams::set_thread_ring_size(kind == "reentry_full" ? 256 : static_cast<std::size_t>(n) * 8 + 4096);
   yams::detail::collector_pause(true);
   if (kind != "disabled" && kind != "reentry_disabled" && kind != "zone_fn_disabled") yams::enable();
   yams::begin_frame(1);
   yams::zone warm(&plain_site);  // registers this thread's ring before counting
   const std::string entity = "duck_42";
+  if (kind == "reentry_full") call_loop<yams_bench::set_vy_captured>(1000, entity, 533.7);  // fills it
   CALLGRIND_START_INSTRUMENTATION;
   if (kind == "floor") {
     floor_loop(n);
@@ -88,7 +91,7 @@ int main(int argc, char** argv) {
     call_loop<yams_bench::set_vy_plain>(n, entity, 533.7);
   } else if (kind == "reentry" || kind == "reentry_disabled") {
     call_loop<yams_bench::set_vy_probed>(n, entity, 533.7);
-  } else if (kind == "reentry_args") {
+  } else if (kind == "reentry_args" || kind == "reentry_full") {
     call_loop<yams_bench::set_vy_captured>(n, entity, 533.7);
   } else if (kind == "zone_fn_args" || kind == "zone_fn_disabled") {
     call_loop<yams_bench::set_vy_zoned>(n, entity, 533.7);

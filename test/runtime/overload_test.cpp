@@ -16,6 +16,23 @@
 #include <thread>
 #include <vector>
 
+namespace overload_reentry {
+
+long body_runs = 0;  // the recording thread's only
+
+constexpr yams::arg_desc v_args[] = {{"v", yams::arg_in_args}};
+
+// A reentry probe as the plugin writes it (test/runtime/reentry_test.cpp), capturing `v`.
+long bump(long v) {
+  static constexpr yams::site site{"bump {v}", "test", "bump", __FILE__, __LINE__, 0, v_args, 1, 1};
+  if (yams::detail::reentry_wanted(&site)) [[unlikely]]
+    return yams::detail::reenter_function<&site, &bump, long, long>(v);
+  ++body_runs;
+  return v + 1;
+}
+
+}  // namespace overload_reentry
+
 namespace {
 
 class Overload : public yams::test::profiling_on {
@@ -172,6 +189,43 @@ TEST_F(Overload, FullRingIsLookedAtAgainWithinAFrame) {
   EXPECT_GT(f->overflow, 500u);
   EXPECT_GT(f->calls.size(), 480u + 400u) << "zones are recorded again after the collector caught up";
   for (const auto& c : f->calls) EXPECT_LE(c.start + c.duration, f->duration_ms + 1e-6);
+}
+
+// The same with reentry probes, whose entry test itself fails a zone while the ring is full (the
+// body runs at once, with no call to the recording path; the ring holds about 300 zones capturing a
+// value, 3 slots each): every call runs its body exactly once and
+// returns its result, every zone is a call or counted in `overflow`, and zones are recorded again,
+// with their captured value, once the collector has caught up.
+TEST_F(Overload, ReentryProbesOnAFullRingRunTheBodyOnceAndCountTheZone) {
+  yams::set_thread_ring_size(1024);
+  yams::detail::collector_pause(true);
+  overload_reentry::body_runs = 0;
+  long sum = 0;
+  yams::finished_frame f;
+  std::thread t([&] {
+    yams::begin_frame(1);
+    for (long v = 0; v < 1000; ++v) sum += overload_reentry::bump(v);  // more than half are lost
+    yams::detail::collector_pause(false);
+    wait_drained();
+    for (long v = 1000; v < 2000; ++v) sum += overload_reentry::bump(v);  // room again
+    f = yams::end_frame();
+  });
+  t.join();
+  EXPECT_EQ(overload_reentry::body_runs, 2000);
+  EXPECT_EQ(sum, 2000L * 2001L / 2);
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->calls.size() + f->overflow, 2000u);
+  EXPECT_GT(f->overflow, 500u);
+  EXPECT_GT(f->calls.size(), 250u + 250u) << "zones are recorded again after the collector caught up";
+  long previous = -1;
+  for (const auto& c : f->calls) {
+    ASSERT_EQ(c.args.size(), 1u);
+    const auto* v = std::get_if<std::int64_t>(&c.args[0].second);
+    ASSERT_NE(v, nullptr);
+    EXPECT_GT(*v, previous) << "calls in order, each with its own value";
+    previous = *v;
+  }
+  EXPECT_GE(previous, 1200) << "calls after the catch-up are recorded";
 }
 
 }  // namespace

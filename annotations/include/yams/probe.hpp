@@ -137,7 +137,8 @@ namespace detail {
 // recording, reenter_method (out of line, one per function) enters the site, marks it in
 // `tl_reentry` and calls the function again with the same arguments, which are still in the
 // registers they arrived in; this time the entry test consumes the mark and runs the body, and
-// returning (or unwinding) through reenter_method leaves the site. The plugin uses it where the
+// returning (or unwinding) through reenter_method leaves the site. While the thread's ring is full
+// (the collector behind), the entry test counts the zone as lost and runs the body at once. The plugin uses it where the
 // function can be called again with the same arguments without changing what the program does: not
 // for constructors, destructors, lambdas, virtual functions, templates, variadic functions, or
 // parameters passed by value that are not trivially copyable; those keep the zone.
@@ -153,7 +154,7 @@ constexpr bool reentry_wanted(const site* s) noexcept {
     tl_reentry = nullptr;
     return false;
   }
-  return true;
+  return !skip_full();  // a full ring: the body alone, no call, the zone counted as lost
 }
 
 /// Records the exit of a recorded reentry: leave(), out of line and shared by all reenter_*

@@ -53,6 +53,10 @@ inline constexpr std::size_t max_captured_string = 256;
 struct thread_cursor {
   std::atomic<event*> cur;
   event* limit;
+  /// Zones left to fail without looking at the ring, which was found full a moment ago (skip_full()).
+  std::uint32_t skips;
+  /// While `skips` is non-zero: the ring's count of lost zones (this thread is its only writer).
+  std::atomic<std::uint64_t>* lost;
 };
 
 #if defined(__GNUC__)
@@ -102,6 +106,17 @@ inline void stamp(event* e) noexcept {
 }
 
 inline void publish(event* end) noexcept { tl_cursor.cur.store(end, std::memory_order_release); }
+
+/// Whether the zone about to be entered fails at once: the ring was found full a moment ago (the
+/// reader's position is a line the collector writes, so the next 63 zones do not look at it again;
+/// the 64th does, and so does a frame's begin). Counts it as lost. The recording thread only.
+[[gnu::always_inline]] inline bool skip_full() noexcept {
+  thread_cursor& c = tl_cursor;
+  if (c.skips == 0) [[likely]] return false;
+  --c.skips;
+  c.lost->store(c.lost->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  return true;
+}
 
 inline bool enter(const site* s) noexcept {
   if (!g_recording.load(std::memory_order_relaxed)) return false;
