@@ -411,12 +411,14 @@ TEST_F(Recorder, ShortAndLongStringsMixedReadBack) {
   static constexpr yams::arg_desc args[] = {{"a", yams::arg_in_args}, {"x", yams::arg_in_args},
                                             {"b", yams::arg_in_args}};
   static constexpr yams::site s{"{a}|{b}", "test", "mixed", __FILE__, __LINE__, 0, args, 3};
-  const std::string texts[] = {"", "duck_7", "12345678", "123456789", std::string(300, 'z')};
+  // Up to 8 bytes, 9 to 15 (the short path's second slot), 16 and more (the general path).
+  const std::string texts[] = {"", "duck_7", "12345678", "duck_1234", "feather_123456", "123456789012345",
+                               "1234567890123456", std::string(300, 'z')};
   yams::begin_frame(1);
   for (const auto& a : texts)
     for (const auto& b : texts) yams::zone z(&s, a, 2.5, std::string_view(b));
   auto f = yams::end_frame();
-  ASSERT_EQ(f->calls.size(), 25u);
+  ASSERT_EQ(f->calls.size(), 64u);
   std::size_t i = 0;
   for (const auto& a : texts)
     for (const auto& b : texts) {

@@ -300,20 +300,40 @@ inline std::size_t short_size(const T& v) noexcept {
   }
 }
 
-/// write_value() for a passed value known to be a number or a string of at most 8 bytes.
+/// Longest string the short recording path takes: no truncation, at most one slot after the head.
+inline constexpr std::size_t max_short_string = 15;
+
+/// Most slots a passed value of type T takes on the short path (a string of 9 to 15 bytes: two).
+template <class T>
+inline constexpr std::uint32_t max_short_slots = is_string_arg_v<T> ? 2u : 1u;
+
+/// write_value() for a passed value known to be a number or a string of at most max_short_string
+/// bytes (its head, and for 9 to 15 bytes one more slot: no truncation test, no loop).
 template <class T>
 inline event* write_short_value(event* e, const T& v) noexcept {
   if constexpr (is_string_arg_v<T>) {
-    e->a = load_head(v.data(), v.size());
-    e->tag = tag_string | (static_cast<std::uint64_t>(v.size()) << 32);
-    return e + 1;
+    const std::size_t n = v.size();
+    e->a = load_head(v.data(), n);
+    e->tag = tag_string | (static_cast<std::uint64_t>(n) << 32);
+    if (n <= 8) return e + 1;
+    // Bytes 8..n-1 as the 8 bytes ending at the string's end, shifted down (they lie in the string,
+    // which is longer than 8), the rest of the slot zero.
+    std::uint64_t w;
+    std::memcpy(&w, v.data() + n - 8, 8);
+    if constexpr (std::endian::native == std::endian::little) {
+      w >>= 8 * (16 - n);
+    } else {
+      w = load_head(v.data() + 8, n - 8);
+    }
+    e[1].a = w;
+    return e + 2;
   } else {
     return write_value(e, v);
   }
 }
 
 /// Writes the enter of `s` and `values` at `e` (room reserved) and publishes them; with `Short`, every
-/// string among `values` is known to be at most 8 bytes.
+/// string among `values` is known to be at most max_short_string bytes.
 template <bool Short = false, class... A>
 [[gnu::always_inline]] inline void write_enter_args(event* e, const site* s, A... values) noexcept {
   stamp(e);
@@ -362,12 +382,15 @@ template <class... A>
 template <class... A>
 [[gnu::noinline]] bool enter_args_recording(const site* s, A... values) noexcept {
   if constexpr ((is_string_arg_v<A> || ...)) {
-    // Entity ids, actions and names are mostly 8 bytes or shorter: one slot each, no truncation,
-    // no tail, and one test for all of them. Longer ones take enter_args_any_length (a tail call,
-    // so that this path stays a leaf that saves no registers).
-    if (((short_size(values)) | ...) > 8) [[unlikely]]
+    // Entity ids, actions and names are mostly shorter than 16 bytes ("duck_1234"): one or two
+    // slots each, no truncation, no loop, and one test for all of them (the lengths' bits above
+    // max_short_string). Longer ones take enter_args_any_length (a tail call, so that this path
+    // stays a leaf that saves no registers).
+    static_assert(((max_short_string + 1) & max_short_string) == 0, "one test: a power of two minus one");
+    if (((short_size(values)) | ...) > max_short_string) [[unlikely]]
       return enter_args_any_length(s, values...);
-    return record_enter<true>(s, 1u + sizeof...(A), values...);
+    // Room for the longest case: a constant to compare with (the cursor moves by what is written).
+    return record_enter<true>(s, (1u + ... + max_short_slots<A>), values...);
   } else {
     return record_enter<false>(s, (1u + ... + slots_for(values)), values...);
   }
