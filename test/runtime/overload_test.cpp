@@ -193,9 +193,9 @@ TEST_F(Overload, FullRingIsLookedAtAgainWithinAFrame) {
 
 // The same with reentry probes, whose entry test itself fails a zone while the ring is full (the
 // body runs at once, with no call to the recording path; the ring holds about 300 zones capturing a
-// value, 3 slots each): every call runs its body exactly once and
-// returns its result, every zone is a call or counted in `overflow`, and zones are recorded again,
-// with their captured value, once the collector has caught up.
+// value, 3 slots each): every call runs its body exactly once and returns its result, every zone is
+// a call or counted in `overflow`, and zones are recorded again, with their captured value, once the
+// collector has caught up.
 TEST_F(Overload, ReentryProbesOnAFullRingRunTheBodyOnceAndCountTheZone) {
   yams::set_thread_ring_size(1024);
   yams::detail::collector_pause(true);

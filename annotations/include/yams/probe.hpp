@@ -138,10 +138,11 @@ namespace detail {
 // `tl_reentry` and calls the function again with the same arguments, which are still in the
 // registers they arrived in; this time the entry test consumes the mark and runs the body, and
 // returning (or unwinding) through reenter_method leaves the site. While the thread's ring is full
-// (the collector behind), the entry test counts the zone as lost and runs the body at once. The plugin uses it where the
-// function can be called again with the same arguments without changing what the program does: not
-// for constructors, destructors, lambdas, virtual functions, templates, variadic functions, or
-// parameters passed by value that are not trivially copyable; those keep the zone.
+// (the collector behind), the entry test counts the zone as lost and runs the body at once. The
+// plugin uses it where the function can be called again with the same arguments without changing
+// what the program does: not for constructors, destructors, lambdas, virtual functions, templates,
+// variadic functions, or parameters passed by value that are not trivially copyable; those keep
+// the zone.
 // If recording stops between reenter_method's mark and the function's entry test (another thread
 // ending the frame), the body runs, and the mark is cleared when reenter_method returns.
 

@@ -316,8 +316,9 @@ inline event* write_short_value(event* e, const T& v) noexcept {
     e->a = load_head(v.data(), n);
     e->tag = tag_string | (static_cast<std::uint64_t>(n) << 32);
     if (n <= 8) return e + 1;
-    // Bytes 8..n-1 as the 8 bytes ending at the string's end, shifted down (they lie in the string,
-    // which is longer than 8), the rest of the slot zero.
+    // Bytes 8..n-1 into the next slot's first word: the 8 bytes ending at the string's end (they lie
+    // in the string, which is longer than 8), shifted down. Like copy_tail(), the word's high bytes
+    // are zero and the slot's second word is left unwritten (the reader takes `n` bytes).
     std::uint64_t w;
     std::memcpy(&w, v.data() + n - 8, 8);
     if constexpr (std::endian::native == std::endian::little) {
