@@ -248,12 +248,18 @@ test('selecting a call-tree node shows the source line of its site', async () =>
 });
 
 test('a rollback band appears and shows its details', async () => {
-  await page.click('[data-testid=resume]');
   await page.click('[data-testid=tab-timeline]');
-  const band = page.locator('[data-testid=rollback-band]').first();
-  await band.waitFor({ timeout: 30_000 });
-  await page.click('[data-testid=pause]');
-  await band.click();
+  const bands = page.locator('[data-testid=rollback-band]');
+  // A band seen live can leave the 60-frame window before the pause lands; then no band is left to
+  // click in the held frames. Pause again until the held frames keep one.
+  for (let attempt = 1; ; attempt++) {
+    await page.click('[data-testid=resume]');
+    await bands.first().waitFor({ timeout: 30_000 });
+    await page.click('[data-testid=pause]');
+    if (await bands.count() > 0) break;
+    assert.ok(attempt < 5, 'no rollback band stayed in the held frames after 5 pauses');
+  }
+  await bands.first().click();
   const details = page.locator('[data-testid=rollback-details]');
   await details.waitFor();
   assert.match(await details.innerText(), /frames_resimulated: \d+/);
