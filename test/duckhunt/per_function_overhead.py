@@ -3,9 +3,9 @@
 
 Counts, with callgrind, the instructions the game thread executes in 240 frames (500 ducks, seed 1,
 unpaced, ASLR off) for four runs: the build without the plugin, the plugin build with profiling off,
-with it on, and with it on and a ring large enough that no zone is dropped. The overhead of a plugin run is what its instrumented functions execute beyond the
-same functions in the plain build, plus everything in namespace yams (probes, recording, frame
-begin/end). Whole-program counts are not used: Lua seeds its string hashes with the time and
+with it on, and with it on and a ring large enough that no zone is dropped. The overhead of a plugin
+run is what its instrumented functions execute beyond the same functions in the plain build, plus
+everything in namespace yams (probes, recording, frame begin/end). Whole-program counts are not used: Lua seeds its string hashes with the time and
 addresses, which moves them by about +-1% between identical runs, more than the effect measured.
 
 usage: per_function_overhead.py [build dir (default build/profile)] [frames (default 240)]

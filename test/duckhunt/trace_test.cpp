@@ -199,7 +199,6 @@ TEST_F(DuckhuntTrace, InputActionsAndApiCallsAreLabelledPerTheDesign) {
   EXPECT_EQ(seen["Delayed Hit"]->module, "game_engine");
 }
 
-// Ctrl-C while recording: the game stops at a frame boundary and the file is complete.
 // Unpaced, the game outruns the collector and a full ring drops zones (counted in overflow); a ring as
 // large as the run (--ring-slots) records every one. 60 frames of 500 ducks make ~1.2 M slots.
 TEST(DuckhuntRing, ARingAsLargeAsTheRunLosesNoZoneUnpaced) {
@@ -225,6 +224,7 @@ TEST(DuckhuntRing, ARingAsLargeAsTheRunLosesNoZoneUnpaced) {
   EXPECT_EQ(small_calls + small_overflow, calls) << "recorded and dropped zones add up to the same game";
 }
 
+// Ctrl-C while recording: the game stops at a frame boundary and the file is complete.
 TEST(DuckhuntSignal, InterruptLeavesACompleteSession) {
   const std::string path = temp_file("duckhunt_sigint");
   const std::string exe = DUCKHUNT_EXE;

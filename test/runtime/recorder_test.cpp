@@ -402,10 +402,7 @@ TEST_F(Recorder, MemoryStaysFlatOverManyZones) {
 
 }  // namespace
 
-// Captured strings of every length around the 8-byte head (read without memcpy when short) and over the
-// next words (copied by a loop, the last partial word read overlapping) read back exactly, including
-// bytes with the high bit set.
-// Zones whose strings are all at most 8 bytes take a shorter recording path than zones with a longer
+// Zones whose strings are all at most 15 bytes take a shorter recording path than zones with a longer
 // one; every mix of the two reads back the same, numbers included.
 TEST_F(Recorder, ShortAndLongStringsMixedReadBack) {
   static constexpr yams::arg_desc args[] = {{"a", yams::arg_in_args}, {"x", yams::arg_in_args},
@@ -430,6 +427,9 @@ TEST_F(Recorder, ShortAndLongStringsMixedReadBack) {
     }
 }
 
+// Captured strings of every length around the 8-byte head (read without memcpy when short) and over the
+// next words (copied by a loop, the last partial word read overlapping) read back exactly, including
+// bytes with the high bit set.
 TEST_F(Recorder, ShortStringsOfEveryLengthReadBack) {
   static constexpr yams::arg_desc args[] = {{"s", yams::arg_in_args}};
   static constexpr yams::site s{"{s}", "test", "short", __FILE__, __LINE__, 0, args, 1};

@@ -210,6 +210,18 @@ inline std::uint64_t load_head(const char* p, std::size_t n) noexcept {
   return h;
 }
 
+/// The `k` (1 to 8) bytes ending at `end` as a word's first bytes, the rest zero, read as the 8
+/// bytes ending at `end` (which must all lie in the string) and shifted down. Any thread.
+inline std::uint64_t last_bytes(const char* end, std::size_t k) noexcept {
+  if constexpr (std::endian::native == std::endian::little) {
+    std::uint64_t w;
+    std::memcpy(&w, end - 8, 8);
+    return w >> (8 * (8 - k));
+  } else {
+    return load_head(end - k, k);
+  }
+}
+
 /// Copies a string's `n` bytes after its 8-byte head (`p` points just after the head) into the raw
 /// slots at `e`, the last 8-byte word padded with zeros, and returns the slot after them. A loop, not a
 /// call to memcpy: the recording path then makes no call at all and saves no registers. The last
@@ -226,13 +238,7 @@ inline event* copy_tail(event* e, const char* p, std::size_t n) noexcept {
     std::memcpy(out + i, &w, 8);
   }
   if (i < n) {
-    std::uint64_t w;
-    if constexpr (std::endian::native == std::endian::little) {
-      std::memcpy(&w, p + n - 8, 8);
-      w >>= 8 * (8 - (n - i));
-    } else {
-      w = load_head(p + i, n - i);
-    }
+    const std::uint64_t w = last_bytes(p + n, n - i);
     std::memcpy(out + i, &w, 8);
   }
   return e + (n + 15) / 16;
@@ -316,17 +322,9 @@ inline event* write_short_value(event* e, const T& v) noexcept {
     e->a = load_head(v.data(), n);
     e->tag = tag_string | (static_cast<std::uint64_t>(n) << 32);
     if (n <= 8) return e + 1;
-    // Bytes 8..n-1 into the next slot's first word: the 8 bytes ending at the string's end (they lie
-    // in the string, which is longer than 8), shifted down. Like copy_tail(), the word's high bytes
-    // are zero and the slot's second word is left unwritten (the reader takes `n` bytes).
-    std::uint64_t w;
-    std::memcpy(&w, v.data() + n - 8, 8);
-    if constexpr (std::endian::native == std::endian::little) {
-      w >>= 8 * (16 - n);
-    } else {
-      w = load_head(v.data() + 8, n - 8);
-    }
-    e[1].a = w;
+    // Bytes 8..n-1 into the next slot's first word; like copy_tail(), the slot's second word is
+    // left unwritten (the reader takes `n` bytes).
+    e[1].a = last_bytes(v.data() + n, n - 8);
     return e + 2;
   } else {
     return write_value(e, v);
@@ -369,7 +367,7 @@ template <bool Short, class... A>
   return true;
 }
 
-/// enter_args_recording() for strings longer than 8 bytes.
+/// enter_args_recording() for strings longer than max_short_string bytes.
 template <class... A>
 [[gnu::noinline]] bool enter_args_any_length(const site* s, A... values) noexcept {
   return record_enter<false>(s, (1u + ... + slots_for(values)), values...);
