@@ -10,10 +10,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <fstream>
 #include <mutex>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 namespace overload_reentry {
@@ -122,6 +125,39 @@ TEST_F(Overload, HeadroomKeepsFramesWhoseZonesOverflow) {
   EXPECT_EQ(r.handles[frames - 1]->overflow, 100u) << "the last paused frame's zones found no room";
   EXPECT_EQ(r.handles[0]->overflow, 0u);
   EXPECT_EQ(r.handles[frames]->overflow, 0u) << "after resuming, zones fit again";
+}
+
+// Resident memory in bytes (/proc/self/statm), or 0 where it cannot be read.
+std::size_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::size_t pages_total = 0;
+  std::size_t pages_resident = 0;
+  if (!(statm >> pages_total >> pages_resident)) return 0;
+  return pages_resident * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+}
+
+// A thread's first zone allocates its ring; a large ring (512 MiB here) is not written then, only as
+// the writer reaches it: a frame of a few zones leaves most of it untouched.
+TEST_F(Overload, ALargeRingIsNotTouchedWhenAllocated) {
+  const std::size_t slots = std::size_t{1} << 25;
+  const std::size_t ring_bytes = slots * sizeof(yams::detail::event);
+  yams::set_thread_ring_size(slots);
+  const std::size_t before = resident_bytes();
+  ASSERT_GT(before, 0u) << "/proc/self/statm is readable";
+  std::size_t after = 0;
+  yams::finished_frame handle;
+  std::thread t([&] {
+    yams::begin_frame(1);
+    busy_frame_body(10);
+    handle = yams::end_frame();
+    after = resident_bytes();
+  });
+  t.join();
+  ASSERT_TRUE(handle);
+  EXPECT_EQ(handle->calls.size(), 10u);
+  EXPECT_LT(after - std::min(after, before), ring_bytes / 8)
+      << "resident memory grew by " << (after - std::min(after, before)) << " bytes for a " << ring_bytes
+      << "-byte ring holding 10 zones";
 }
 
 // Frames reported lost survive a disable: the next recorded frame after re-enabling reports them.
