@@ -11,11 +11,14 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
+#include "clang/Basic/FileManager.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Sema/EnterExpressionEvaluationContext.h"
 #include "clang/Sema/Lookup.h"
 #include "clang/Sema/Sema.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace clang;
@@ -224,6 +227,7 @@ private:
   VarDecl *makeVar(FunctionDecl *FD, StringRef Name, QualType T,
                    StorageClass SC, SourceLocation Loc);
   Expr *stringLit(StringRef S, SourceLocation Loc);
+  std::string siteFile(const PresumedLoc &Where) const;
   Expr *uintLit(uint64_t V, SourceLocation Loc);
   Expr *declRef(ValueDecl *D, SourceLocation Loc);
   Stmt *wrapBody(FunctionDecl *FD, Stmt *Body, ArrayRef<Stmt *> Prefix);
@@ -432,6 +436,22 @@ VarDecl *Instrumenter::makeVar(FunctionDecl *FD, StringRef Name, QualType T,
   return VD;
 }
 
+// The file a site names: absolute, so that the panel's source view finds it whatever directory the
+// compiler ran in. A relative name (as given on the command line, e.g. `../src/game.cpp` from a build
+// directory) is made absolute against the compilation's working directory, without `.` and `..`
+// segments. Absolute names and pseudo-files (`<stdin>`) are kept as they are.
+std::string Instrumenter::siteFile(const PresumedLoc &Where) const {
+  if (!Where.isValid())
+    return "";
+  SmallString<256> Path(Where.getFilename());
+  if (Path.empty() || Path.front() == '<' || sys::path::is_absolute(Path))
+    return std::string(Path);
+  if (!CI.getFileManager().makeAbsolutePath(Path))
+    return Where.getFilename();
+  sys::path::remove_dots(Path, /*remove_dot_dot=*/true);
+  return std::string(Path);
+}
+
 Expr *Instrumenter::stringLit(StringRef S, SourceLocation Loc) {
   ASTContext &Ctx = CI.getASTContext();
   QualType T = Ctx.getStringLiteralArrayType(Ctx.CharTy, S.size());
@@ -520,7 +540,7 @@ VarDecl *Instrumenter::buildSite(FunctionDecl *FD, const ProbeSpec &Spec,
   Expr *Fields[] = {stringLit(Spec.Label, Loc),
                     stringLit(Module, Loc),
                     stringLit(Func, Loc),
-                    stringLit(Where.isValid() ? Where.getFilename() : "", Loc),
+                    stringLit(siteFile(Where), Loc),
                     uintLit(Where.isValid() ? Where.getLine() : 0, Loc),
                     uintLit(Flags, Loc),
                     ArgsPtr,
