@@ -32,7 +32,8 @@ TEST(Protocol, RejectsWrongShapes) {
 }
 
 TEST(Protocol, HelloCarriesTheSession) {
-  const auto j = nlohmann::json::parse(hello_message({"2025-04-05_14-32-11_c4813854", 1743953561.5}, true, 7, false));
+  const auto j = nlohmann::json::parse(
+      hello_message({"2025-04-05_14-32-11_c4813854", 1743953561.5}, true, 7, false, frame_encoding::json));
   EXPECT_EQ(j["type"], "hello");
   EXPECT_EQ(j["protocol_version"], 1);
   EXPECT_EQ(j["session_id"], "2025-04-05_14-32-11_c4813854");
@@ -41,6 +42,10 @@ TEST(Protocol, HelloCarriesTheSession) {
   EXPECT_EQ(j["history_size"], 7);
   EXPECT_EQ(j["replay"], false);
   EXPECT_EQ(j["encodings"], nlohmann::json::parse(R"(["json","compact"])"));
+  EXPECT_EQ(j["encoding"], "json");
+  const auto compact = nlohmann::json::parse(
+      hello_message({"2025-04-05_14-32-11_c4813854", 1743953561.5}, true, 7, false, frame_encoding::compact));
+  EXPECT_EQ(compact["encoding"], "compact");
 }
 
 TEST(Protocol, SetEncodingNamesTheEncoding) {

@@ -102,8 +102,12 @@ TEST_F(ServerTest, EncodingChosenInTheUrlAppliesToTheFirstHistory) {
   const auto port = start();
   ws_client plain(port), compact(port, "/ws?encoding=compact");
   ASSERT_TRUE(plain.ok() && compact.ok());
-  EXPECT_EQ(plain.read_json()["type"], "hello");
-  EXPECT_EQ(compact.read_json()["type"], "hello");
+  const auto plain_hello = plain.read_json();
+  const auto compact_hello = compact.read_json();
+  EXPECT_EQ(plain_hello["type"], "hello");
+  EXPECT_EQ(compact_hello["type"], "hello");
+  EXPECT_EQ(plain_hello["encoding"], "json") << "hello names the encoding the connection starts in";
+  EXPECT_EQ(compact_hello["encoding"], "compact");
   const auto plain_history = plain.read();
   const auto compact_history = compact.read();
   EXPECT_TRUE(compact_history.starts_with(R"({"type":"history","encoding":"compact",)")) << compact_history.substr(0, 80);

@@ -92,11 +92,12 @@ std::string_view encoding_name(frame_encoding encoding) noexcept {
 }
 
 std::string hello_message(const SessionInfo& session, bool enabled, std::size_t history_size,
-                          bool replay) {
+                          bool replay, frame_encoding encoding) {
   nlohmann::json j{{"type", "hello"},           {"protocol_version", protocol_version},
                    {"session_id", session.session_id}, {"start_time", session.start_time},
                    {"enabled", enabled},        {"history_size", history_size},
-                   {"replay", replay},          {"encodings", nlohmann::json::array({"json", "compact"})}};
+                   {"replay", replay},          {"encodings", nlohmann::json::array({"json", "compact"})},
+                   {"encoding", encoding_name(encoding)}};
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

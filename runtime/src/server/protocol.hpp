@@ -38,9 +38,9 @@ std::string_view encoding_name(frame_encoding encoding) noexcept;
 /// The encoding called `name` (`json`, `compact`), or nothing. Any thread.
 std::optional<frame_encoding> encoding_from_name(std::string_view name) noexcept;
 
-/// The first message on a connection. Any thread.
+/// The first message on a connection, naming the frame `encoding` the connection starts in. Any thread.
 std::string hello_message(const SessionInfo& session, bool enabled, std::size_t history_size,
-                          bool replay);
+                          bool replay, frame_encoding encoding);
 /// `{"type":"status","enabled":..,"dropped":..}`. Any thread.
 std::string status_message(bool enabled, std::uint64_t dropped);
 /// `{"type":"encoding","encoding":..}`: the reply to set_encoding. Any thread.

@@ -73,7 +73,7 @@ void websocket_session::on_accept(beast::error_code ec) {
   auto history = state_->history(encoding_);
   in_history_.insert(history.frames.begin(), history.frames.end());
   queue_control(std::make_shared<const std::string>(
-      hello_message(state_->session(), state_->enabled(), history.frame_count, state_->replay())));
+      hello_message(state_->session(), state_->enabled(), history.frame_count, state_->replay(), encoding_)));
   queue_control(std::move(history.message));
   do_read();
 }

@@ -79,7 +79,9 @@ describe('parseServerMessage', () => {
   it('reads each message type', () => {
     expect(parseServerMessage('{"type":"hello","protocol_version":1,"session_id":"s","start_time":1,"enabled":true,"history_size":3,"replay":false}'))
       .toEqual({ type: 'hello', protocol_version: 1, session_id: 's', start_time: 1, enabled: true, history_size: 3, replay: false,
-                 encodings: ['json'] });  // a server without set_encoding: JSON only
+                 encodings: ['json'], encoding: 'json' });  // a server without set_encoding: JSON only
+    expect(parseServerMessage('{"type":"hello","protocol_version":1,"session_id":"s","start_time":1,"enabled":true,"history_size":3,"replay":false,"encodings":["json","compact"],"encoding":"compact"}'))
+      .toMatchObject({ encodings: ['json', 'compact'], encoding: 'compact' });
     expect(parseServerMessage(JSON.stringify({ type: 'history', frames: [frame(1)] }))).toMatchObject({ type: 'history', frames: [{ frame: 1 }] });
     expect(parseServerMessage(JSON.stringify({ type: 'profile_frame', data: frame(2) }))).toMatchObject({ data: { frame: 2 } });
     expect(parseServerMessage('{"type":"status","enabled":false,"dropped":4}')).toEqual({ type: 'status', enabled: false, dropped: 4 });

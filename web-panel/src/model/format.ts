@@ -241,6 +241,8 @@ export interface HelloMessage {
   replay: boolean;
   /** frame encodings the server offers (set_encoding); only `json` from servers before the compact one */
   encodings: FrameEncoding[];
+  /** the encoding this connection starts in (`/ws?encoding=`); `json` from servers that do not say */
+  encoding: FrameEncoding;
 }
 /** How the server writes frames for this client: the frame JSON, or the compact encoding it negotiated. */
 export type FrameEncoding = 'json' | 'compact';
@@ -283,6 +285,7 @@ export function parseServerMessage(text: string): ServerMessage {
         history_size: num(o, 'history_size', where, 0),
         replay: bool(o, 'replay', where),
         encodings: encodings(o.encodings, where),
+        encoding: encodingOf(o, where),
       };
     case 'history': {
       if (!Array.isArray(o.frames)) fail(`${where}.frames`, `expected an array, got ${kind(o.frames)}`);

@@ -82,7 +82,7 @@ describe('ProfilerClient', () => {
     expect(frames).toEqual([1, 1]);
   });
 
-  it('asks for the compact encoding when the server offers it and reads compact frames', async () => {
+  it('asks for the compact encoding when a server that ignored ?encoding= offers it, and reads compact frames', async () => {
     const commands: string[] = [];
     const wss: WebSocketServer = await new Promise((resolve) => {
       const server: WebSocketServer = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/ws' }, () => resolve(server));
@@ -117,5 +117,40 @@ describe('ProfilerClient', () => {
     expect(frames[0].calls).toEqual([{ id: 7, parent_id: null, label: 'F', module: 'm', func: 'f', start: 0, duration: 1.5,
       args: {}, entity_id: null, lua_code: false, lua_callback: false, file: 'a.cpp', line: 1, thread: 1 }]);
     expect(errors[0]).toContain('profile_frame message.data.calls[0][2]: site 0 out of range (0 sites)');
+  });
+  it('sends no set_encoding when hello says the connection already started compact', async () => {
+    const commands: string[] = [];
+    const wss: WebSocketServer = await new Promise((resolve) => {
+      const server: WebSocketServer = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/ws' }, () => resolve(server));
+      server.on('connection', (ws, request) => {
+        const compact = new URL(request.url ?? '/', 'http://x').searchParams.get('encoding') === 'compact';
+        ws.send(JSON.stringify({ ...JSON.parse(hello('s')), encodings: ['json', 'compact'], encoding: compact ? 'compact' : 'json' }));
+        ws.send('{"type":"history","encoding":"compact","frames":[{"frame":4,"sites":[["F","m","f","a.cpp",1,false,false,1]],"calls":[[3,null,0,0.0,2.5]]}]}');
+        ws.send('{"type":"profile_frame","encoding":"compact","data":{"frame":5,"sites":[["F","m","f","a.cpp",1,false,false,1]],"calls":[[7,null,0,0.0,1.5]]}}');
+        ws.on('message', (m) => commands.push(String(m)));
+      });
+    });
+    cleanup.push(() => closeServer(wss));
+    const history: FrameProfile[][] = [];
+    const frames: FrameProfile[] = [];
+    const encodings: string[] = [];
+    const errors: string[] = [];
+    const client = new ProfilerClient(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}/ws`, {
+      history: (h) => history.push(h),
+      frame: (f) => frames.push(f),
+      encoding: (e) => encodings.push(e),
+      error: (m) => errors.push(m),
+    }, { socket: (u) => new WebSocket(u) as unknown as SocketLike });
+    client.start();
+    cleanup.push(async () => client.stop());
+    await until(() => frames.length === 1 || errors.length > 0);
+    expect(errors).toEqual([]);
+    expect(client.send('get_status')).toBe(true);
+    await until(() => commands.length === 1);
+    expect(commands).toEqual(['{"command":"get_status"}']);  // and no set_encoding before it
+    expect(client.encoding).toBe('compact');
+    expect(encodings).toEqual(['compact']);
+    expect(history[0].map((f) => f.frame)).toEqual([4]);
+    expect(frames[0].calls[0]).toMatchObject({ id: 7, label: 'F', duration: 1.5 });
   });
 });

@@ -48,8 +48,8 @@ export function socketUrl(page: { protocol: string; host: string; search: string
   return `${scheme}//${page.host}/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`;
 }
 
-/** `url` asking the server to start in `encoding`, history included (servers that predate the parameter
- *  ignore it; set_encoding after hello still switches them). */
+/** `url` asking the server to start in `encoding`, history included (its hello then names it; servers
+ *  that predate the parameter ignore it, and set_encoding after hello switches them). */
 export function withEncoding(url: string, encoding: FrameEncoding): string {
   return `${url}${url.includes('?') ? '&' : '?'}encoding=${encoding}`;
 }
@@ -158,8 +158,14 @@ export class ProfilerClient {
         const previous = this.sessionId !== null && this.sessionId !== msg.session_id ? this.sessionId : null;
         this.sessionId = msg.session_id;
         this.on.hello?.(msg, previous);
-        // Frames already queued stay JSON; the ones after the server's `encoding` reply come compact.
-        if (this.wanted !== 'json' && msg.encodings.includes(this.wanted) && this.socket && this.state === 'open')
+        // A server that took the URL's `?encoding=` says so in hello: nothing to ask. One that did not
+        // (older) is asked with set_encoding: frames already queued stay JSON, the ones after its
+        // `encoding` reply come compact.
+        if (msg.encoding !== 'json') {
+          this.encoding = msg.encoding;
+          this.on.encoding?.(msg.encoding);
+        }
+        if (this.wanted !== msg.encoding && msg.encodings.includes(this.wanted) && this.socket && this.state === 'open')
           this.socket.send(JSON.stringify({ command: 'set_encoding', encoding: this.wanted }));
         break;
       }
