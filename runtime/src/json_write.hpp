@@ -13,12 +13,18 @@
 
 namespace yams::detail {
 
+/// Appends std::to_chars' text of the number `v`: an integer's decimal digits, a double's shortest
+/// round-trip form (finite ones only; write_json_double adds JSON's rules). Any thread.
+template <class T>
+void append_chars(std::string& out, T v) {
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
 /// Appends the decimal text of the integer `v`. Any thread.
 template <class T>
 void write_json_int(std::string& out, T v) {
-  char buf[24];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
+  append_chars(out, v);
 }
 /// Appends `s` as a JSON string: quotes, `"` `\` and control characters escaped, valid UTF-8 passed
 /// through, invalid bytes replaced by U+FFFD. Any thread.

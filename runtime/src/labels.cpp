@@ -1,7 +1,8 @@
 // Labels, args and entity ids of recorded calls, formatted on the collector thread.
 #include "labels.hpp"
 
-#include <charconv>
+#include "json_write.hpp"
+
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -12,13 +13,6 @@ namespace {
 
 bool is_ident_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
-template <class T>
-void append_number(std::string& out, T v) {
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
 }
 
 }  // namespace
@@ -63,16 +57,16 @@ void append_value_text(std::string& out, const captured& v) {
       break;
     case kind_int:
     case kind_enum:
-      append_number(out, static_cast<std::int64_t>(v.bits));
+      append_chars(out, static_cast<std::int64_t>(v.bits));
       break;
     case kind_uint:
-      append_number(out, v.bits);
+      append_chars(out, v.bits);
       break;
     case kind_double: {
       double d;
       std::memcpy(&d, &v.bits, sizeof d);
       if (std::isfinite(d)) {
-        append_number(out, d);
+        append_chars(out, d);
       } else {
         out += std::isnan(d) ? "nan" : (d > 0 ? "inf" : "-inf");
       }
