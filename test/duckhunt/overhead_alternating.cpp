@@ -82,16 +82,8 @@ double percentile(std::vector<double> v, double q) {
   return v[static_cast<std::size_t>(q * static_cast<double>(v.size() - 1) + 0.5)];
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  settings s;
-  try {
-    s = parse(argc, argv);
-  } catch (const duckhunt::usage_error& e) {
-    std::fprintf(stderr, "duckhunt_overhead_alternating: %s\n", e.what());
-    return 2;
-  }
+// Runs the benchmark and prints its figures; a script error escapes as duckhunt::script_error.
+int measure(const settings& s) {
   const duckhunt::Options& o = s.demo;
   duckhunt::Config cfg;
   cfg.scripts_dir = o.scripts.empty() ? std::string(DUCKHUNT_SCRIPTS_DIR) : o.scripts;
@@ -181,4 +173,22 @@ int main(int argc, char** argv) {
               s.wait ? "of the recorded blocks" : "of the last recorded block", static_cast<unsigned long long>(recorded),
               static_cast<unsigned long long>(lost), total ? 100.0 * static_cast<double>(recorded) / static_cast<double>(total) : 0.0);
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  settings s;
+  try {
+    s = parse(argc, argv);
+  } catch (const duckhunt::usage_error& e) {
+    std::fprintf(stderr, "duckhunt_overhead_alternating: %s\n", e.what());
+    return 2;
+  }
+  try {
+    return measure(s);
+  } catch (const duckhunt::script_error& e) {
+    std::fprintf(stderr, "duckhunt_overhead_alternating: error: %s\n", e.what());
+    return 1;
+  }
 }
