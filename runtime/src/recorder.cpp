@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <limits>
 #include <random>
 #include <utility>
 
@@ -183,6 +184,24 @@ event* reserve_control(std::uint32_t n) noexcept {
   return ring_reserve(*r, n, 0);
 }
 
+// Slots from `from` to `to` in `r` (the writer's positions, `to` not before `from`), wrapping included.
+std::size_t slots_between(const thread_ring& r, const event* from, const event* to) noexcept {
+  return to >= from ? static_cast<std::size_t>(to - from) : r.slots - static_cast<std::size_t>(from - to);
+}
+
+// Slots the writer at `w` could still fill before reaching the collector's position (as of now).
+std::size_t free_slots(const thread_ring& r, const event* w) noexcept {
+  return r.slots - 1 - slots_between(r, r.read.load(std::memory_order_acquire), w);
+}
+
+// Until the next frame begins (reserve_control), this thread's zones fail at once, counted lost, as
+// when the ring was found full: the entry tests and the writers' limit check send them to skip_full().
+void skip_zones(thread_ring& r) noexcept {
+  tl_cursor.lost = &r.lost;
+  tl_cursor.skips = std::numeric_limits<std::uint32_t>::max();
+  tl_cursor.limit = tl_cursor.cur.load(std::memory_order_relaxed);
+}
+
 // A reservation that failed, counted in the ring's losses; the owner thread is the only writer, so a
 // plain add, no locked instruction on this hot failure path.
 void count_lost(thread_ring& r) noexcept {
@@ -260,6 +279,11 @@ struct frame_control {
   std::uint64_t last_begin_tsc = 0;
   // Frames begun while enabled that found no room in the ring, not yet reported by a recorded frame.
   std::uint64_t frames_lost = 0;
+  // Slots the zones of the last frame recorded whole took in its thread's ring, plus a quarter, and
+  // that thread (0 before one): a frame on that thread records its zones only if its ring has this
+  // much room when it begins (begin_frame_noexcept).
+  std::size_t expected_slots = 0;
+  std::uint64_t expected_thread = 0;
 };
 
 frame_control& frames() noexcept {
@@ -296,6 +320,13 @@ std::shared_ptr<pending_frame> close_current(frame_control& fc, std::uint64_t ts
   if (tl_ring != nullptr && tl_ring->thread_id == p->thread_id) {
     p->lost_at_end = tl_ring->lost.load(std::memory_order_relaxed);
     p->has_lost_at_end = true;
+    if (!p->zones_skipped) {
+      // A zone that found no room would have taken 2 slots at least.
+      const std::size_t slots = slots_between(*tl_ring, p->zones_from, tl_cursor.cur.load(std::memory_order_relaxed)) +
+                                2 * static_cast<std::size_t>(p->lost_at_end - p->lost_at_begin);
+      fc.expected_slots = slots + slots / 4;
+      fc.expected_thread = tl_ring->thread_id;
+    }
   }
   p->ms_per_tick = ms_per_tick();
   p->duration_ms = static_cast<double>(static_cast<std::int64_t>(tsc - p->begin_tsc)) * p->ms_per_tick;
@@ -327,7 +358,15 @@ bool begin_frame_noexcept(std::uint64_t frame_number) noexcept {
   }
   p->frames_lost = std::exchange(fc.frames_lost, 0);
   p->self_ref = p;
-  p->thread_id = tl_ring->thread_id;
+  thread_ring& r = *tl_ring;
+  p->thread_id = r.thread_id;
+  // A frame records its zones whole or not at all: only if the ring has room for a frame like the
+  // last one (at most half the ring, so that a frame larger than the ring still records what fits
+  // once the collector has caught up). Otherwise its zones are counted in `overflow` at a few
+  // instructions each; a frame whose zones outgrow the room it found still loses the zones that do
+  // not fit, as before.
+  const std::size_t need = fc.expected_thread == r.thread_id ? std::min(fc.expected_slots, (r.slots - r.headroom) / 2) : 0;
+  p->zones_skipped = free_slots(r, e + 2) < need + r.headroom;
   p->begin_tsc = timestamp();
   p->timestamp = frame_timestamp(fc, p->begin_tsc);
   e[0].a = p->begin_tsc;
@@ -335,6 +374,9 @@ bool begin_frame_noexcept(std::uint64_t frame_number) noexcept {
   e[1].a = reinterpret_cast<std::uint64_t>(p.get());
   e[1].tag = frame_number;
   publish(e + 2);
+  p->zones_from = e + 2;
+  p->lost_at_begin = r.lost.load(std::memory_order_relaxed);
+  if (p->zones_skipped) skip_zones(r);
   fc.current = std::move(p);
   g_recording.store(1, std::memory_order_relaxed);
   return true;

@@ -49,6 +49,12 @@ struct pending_frame {
   std::uint64_t thread_id = 0;  // of the ring holding the begin event
   std::uint64_t lost_at_end = 0;  // that ring's loss count at the end (when ended on that thread)
   bool has_lost_at_end = false;
+  // Frame thread only: where its zones start in its ring and the ring's loss count then, for the
+  // size of the frame (see frame_control::expected_slots); whether the ring lacked room for the frame
+  // at its begin, so that its zones were counted lost instead of recorded.
+  event* zones_from = nullptr;
+  std::uint64_t lost_at_begin = 0;
+  bool zones_skipped = false;
   std::uint64_t frames_lost = 0;  // frames begun since the previous recorded one that found no room
   std::optional<RollbackInfo> rollback;  // frame mutex until ended
   bool discarded = false;                // frame mutex until ended

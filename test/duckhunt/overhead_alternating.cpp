@@ -64,17 +64,42 @@ settings parse(int argc, char** argv) {
   return s;
 }
 
-/// Calls recorded and counted in overflow by the last `frames` frames (profiling must be on).
-std::pair<std::uint64_t, std::uint64_t> recorded_and_lost(int frames) {
+/// What the recorded frames held: calls, and zones counted in overflow; frames recorded whole, without
+/// calls (the collector was behind when they began) and in part (their zones outgrew the room).
+struct counts {
   std::uint64_t recorded = 0;
   std::uint64_t lost = 0;
+  std::uint64_t whole = 0;
+  std::uint64_t without_calls = 0;
+  std::uint64_t partial = 0;
+
+  counts& operator+=(const counts& o) {
+    recorded += o.recorded;
+    lost += o.lost;
+    whole += o.whole;
+    without_calls += o.without_calls;
+    partial += o.partial;
+    return *this;
+  }
+};
+
+/// The counts of the last `frames` frames (profiling must be on; waits for the collector).
+counts count_frames(int frames) {
+  counts c;
   const auto h = yams::history();
   const std::size_t from = h.size() > static_cast<std::size_t>(frames) ? h.size() - static_cast<std::size_t>(frames) : 0;
   for (std::size_t i = from; i < h.size(); ++i) {
-    recorded += h[i]->calls.size();
-    lost += h[i]->overflow;
+    c.recorded += h[i]->calls.size();
+    c.lost += h[i]->overflow;
+    if (h[i]->overflow == 0) {
+      ++c.whole;
+    } else if (h[i]->calls.empty()) {
+      ++c.without_calls;
+    } else {
+      ++c.partial;
+    }
   }
-  return {recorded, lost};
+  return c;
 }
 
 double percentile(std::vector<double> v, double q) {
@@ -109,8 +134,7 @@ int measure(const settings& s) {
   if (s.paused) yams::detail::collector_pause(true);
 
   // Runs `block` frames of `e` with profiling on or off; returns its game-thread CPU µs.
-  std::uint64_t recorded = 0;
-  std::uint64_t lost = 0;
+  counts seen;
   auto run = [&](duckhunt::GameEngine& e, bool on) {
     if (on) yams::enable(); else yams::disable();
     const double t0 = thread_cpu_us();
@@ -118,9 +142,7 @@ int measure(const settings& s) {
     const double t = thread_cpu_us() - t0;
     yams::disable();
     if (on && s.wait) {
-      const auto [r, l] = recorded_and_lost(s.block);  // waits for the collector (untimed)
-      recorded += r;
-      lost += l;
+      seen += count_frames(s.block);  // waits for the collector (untimed)
     }
     return t;
   };
@@ -150,9 +172,7 @@ int measure(const settings& s) {
     return 1;
   }
   if (!s.wait && !s.paused) {
-    const auto [r, l] = recorded_and_lost(s.block);
-    recorded = r;
-    lost = l;
+    seen = count_frames(s.block);
   }
 
   const double frames_each = static_cast<double>(blocks) * s.block;
@@ -168,10 +188,13 @@ int measure(const settings& s) {
               (percentile(block_ratios, 0.5) - 1) * 100, (percentile(block_ratios, 0.25) - 1) * 100,
               (percentile(block_ratios, 0.75) - 1) * 100);
   if (s.paused) return 0;  // nothing assembled: no counts
-  const std::uint64_t total = recorded + lost;
+  const std::uint64_t total = seen.recorded + seen.lost;
+  const auto u = [](std::uint64_t v) { return static_cast<unsigned long long>(v); };
   std::printf("zones %s: %llu recorded, %llu lost to a full ring (%.1f%% recorded)\n",
-              s.wait ? "of the recorded blocks" : "of the last recorded block", static_cast<unsigned long long>(recorded),
-              static_cast<unsigned long long>(lost), total ? 100.0 * static_cast<double>(recorded) / static_cast<double>(total) : 0.0);
+              s.wait ? "of the recorded blocks" : "of the last recorded block", u(seen.recorded), u(seen.lost),
+              total ? 100.0 * static_cast<double>(seen.recorded) / static_cast<double>(total) : 0.0);
+  std::printf("frames: %llu recorded whole, %llu without calls (the collector behind), %llu in part\n",
+              u(seen.whole), u(seen.without_calls), u(seen.partial));
   return 0;
 }
 
