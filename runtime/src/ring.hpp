@@ -28,8 +28,11 @@ enum control_code : std::uint64_t {
 constexpr std::uint64_t control_tag(control_code c) noexcept { return tag_control | (c << 8); }
 
 inline constexpr std::size_t min_ring_slots = 256;
-/// 1 MiB per recording thread: ~8 frames of the demo's 2,730 calls, ~30 frames of 1,000 calls.
-inline constexpr std::size_t default_ring_slots = std::size_t{1} << 16;
+/// 4 MiB per recording thread: ~16 frames of the demo's 3,200 calls, or two of its rollback frames
+/// back to back (~20,000 calls each) while the collector assembles the first; the 1 MiB ring before
+/// lost part of the second even at 60 fps (docs/performance.md). Pages cost memory only once the
+/// writer reaches them.
+inline constexpr std::size_t default_ring_slots = std::size_t{1} << 18;
 
 /// Slots normal events must leave free in a ring of `slots` so that begin_frame's control events
 /// (2 slots a frame) still fit while the collector is behind: 1/16 of the ring, at least 64 slots.
@@ -89,6 +92,7 @@ struct node_rec {
 /// One thread's ring. Writer fields live in the owner's `tl_cursor`; `read` goes back to the writer.
 struct thread_ring {
   std::unique_ptr<event[]> storage;
+  std::size_t prefaulted = 0;  // collector: bytes of storage it has faulted in (kept when pooled)
   event* begin = nullptr;
   event* end = nullptr;
   std::size_t slots = 0;

@@ -1,6 +1,7 @@
 // Recording on the game thread (runtime/src/recorder.cpp): the frame lifecycle, manual zones,
 // nesting, exceptions, enable/disable, rollback records, ring size, the call cap and bounded memory.
 #include "collector.hpp"
+#include "ring.hpp"
 #include "test_support.hpp"
 
 #include <yams/yams.hpp>
@@ -297,7 +298,7 @@ TEST_F(Recorder, RingSizeIsConfigurableAndFullRingCountsLosses) {
   });
   t.join();
   yams::detail::collector_pause(false);
-  yams::set_thread_ring_size(1 << 16);
+  yams::set_thread_ring_size(yams::detail::default_ring_slots);
   ASSERT_TRUE(f);
   EXPECT_GT(f->calls.size(), 30u);
   EXPECT_LT(f->calls.size(), 128u);  // at most 256 slots / 2 events per zone
@@ -320,7 +321,7 @@ TEST_F(Recorder, SmallRingWrapsWithoutLoss) {
     }
   });
   t.join();
-  yams::set_thread_ring_size(1 << 16);
+  yams::set_thread_ring_size(yams::detail::default_ring_slots);
 }
 
 // Events of varying size (strings of 0 to 120 bytes take 1 to 9 slots) meet the end of a small ring
@@ -348,7 +349,7 @@ TEST_F(Recorder, VariableSizeEventsWrapIntact) {
     }
   });
   t.join();
-  yams::set_thread_ring_size(1 << 16);
+  yams::set_thread_ring_size(yams::detail::default_ring_slots);
 }
 
 // The hot path never allocates: with the collector paused (it allocates), recording zones with and

@@ -103,7 +103,7 @@ void set_history_size(std::size_t n);
 void set_max_calls_per_frame(std::size_t n) noexcept;
 
 /// Size, in 16-byte slots, of the event ring of each thread that starts recording after this call
-/// (default 65,536 = 1 MiB; at least 256). A full ring drops zones and counts them in `overflow`.
+/// (default 262,144 = 4 MiB; at least 256). A full ring drops zones and counts them in `overflow`.
 /// Any thread.
 void set_thread_ring_size(std::size_t slots) noexcept;
 

@@ -33,7 +33,7 @@ const char* usage_text() noexcept {
          "  --hash            print the final game state's hash\n"
          "  --scripts DIR     the Lua scripts (default: installed next to the program, else the sources)\n"
          "  --ring-slots N    16-byte slots of each thread's profiling ring (256 to 268435456; default\n"
-         "                    65536); a larger ring lets an unpaced run record every zone\n"
+         "                    262144); a larger ring lets an unpaced run record every zone\n"
          "  --help            this text\n";
 }
 
