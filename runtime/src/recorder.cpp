@@ -137,7 +137,7 @@ thread_ring* acquire_ring(ring_registry& reg) {
     auto fresh = std::make_unique<thread_ring>();
     // Not zeroed: the collector reads only slots the writer has written, and zeroing a large ring
     // (set_thread_ring_size) here, in the thread's first zone, stalled it (~80 ms for 512 MiB). The
-    // pages are now faulted in as the writer first reaches them.
+    // collector faults the pages in ahead of the writer instead (prefault_some in collector.cpp).
     fresh->storage = std::make_unique_for_overwrite<event[]>(slots);
     fresh->slots = slots;
     fresh->headroom = control_headroom_for(slots);

@@ -2,8 +2,9 @@
 # Demo engine overhead: 500 ducks, unpaced, same seed, 2,000 frames, run alternately as
 #   plain     yams-duckhunt-noplugin (no plugin, no runtime)
 #   disabled  yams-duckhunt, profiling off at run time
-#   enabled   yams-duckhunt --profile (profiling on; unpaced, the collector falls behind and a share
-#             of the zones finds the ring full: those are dropped cheaply and counted in overflow)
+#   enabled   yams-duckhunt --profile (profiling on; unpaced, the collector falls behind, and frames
+#             that begin while the ring lacks room record no calls: their zones are dropped cheaply
+#             and counted in overflow)
 # for several rounds, printing each run and the medians of wall-clock and game-thread CPU µs/frame.
 # Then the cost of recording on identical frames inside one process (duckhunt_overhead_alternating).
 # Then, because times on a shared 2-core VM are noisy, the instructions the game thread executes in
