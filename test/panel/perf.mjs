@@ -1,20 +1,26 @@
 // Panel performance, measured in headless Chromium (figures for docs/performance.md, not a test):
 //  1. render time of a 10,000-call frame: flame graph tab and call-tree tab, stepping between frames;
-//  2. live soak: 1,000-call frames at 60 fps for --minutes: backlog (frames sent - frames shown) and JS heap.
-//   node perf.mjs --dist <build>/web-panel/dist [--minutes 5]
-import { resolve } from 'node:path';
+//  2. live soak for --minutes against the real game and server (`yams-duckhunt --serve`, paced at
+//     60 fps, --ducks 500: ~3,200-call frames and ~20,000-call rollback frames): backlog (the newest
+//     frame the server sent a second client - the newest shown) and JS heap.
+//   node perf.mjs --game <build>/examples/duckhunt/yams-duckhunt [--ducks 500] [--minutes 5]
+import { spawn } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { openPage } from './browser.mjs';
-import { startFixture } from './fixture_server.mjs';
 import { sampleFrame } from './sample_frames.mjs';
+
+const require = createRequire(new URL('../../web-panel/package.json', import.meta.url));
+const { WebSocket } = require('ws');
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : fallback;
 };
-const dist = resolve(arg('dist', 'build/profile/web-panel/dist'));
+const gameExe = resolve(arg('game', 'build/profile/examples/duckhunt/yams-duckhunt'));
+const ducks = Number(arg('ducks', 500));
 const minutes = Number(arg('minutes', 5));
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[(s.length - 1) >> 1] : NaN; };
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
@@ -49,7 +55,43 @@ async function bigFrame(page) {
   await page.click('[data-testid=tab-flame]');
 }
 
-async function soak(page, fixture) {
+/** Starts the game serving on a free port; resolves to { proc, url, port }. */
+function startGame() {
+  const proc = spawn(gameExe, ['--serve', '--port', '0', '--ducks', String(ducks)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`no URL from ${gameExe} within 20 s:\n${out}`)), 20_000);
+    const read = (d) => {
+      out += d;
+      const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)\/\S*/);
+      if (m) {
+        clearTimeout(timer);
+        ok({ proc, url: m[0], port: Number(m[1]) });
+      }
+    };
+    proc.stdout.on('data', read);
+    proc.stderr.on('data', read);
+    proc.on('exit', (code) => fail(new Error(`${gameExe} exited with ${code}:\n${out}`)));
+  });
+}
+
+/** A second client of the game's server counting the frames it sends: { sent, newest, close }. */
+function watchFrames(port) {
+  const w = { sent: 0, newest: 0 };
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?encoding=compact`);
+  ws.on('message', (data) => {
+    const head = data.toString('utf8', 0, 160);  // the frame number comes first: no need to parse it all
+    const m = /^\{"type":"profile_frame","encoding":"compact","data":\{"frame":(\d+)/.exec(head);
+    if (m) {
+      w.sent += 1;
+      w.newest = Number(m[1]);
+    }
+  });
+  w.close = () => ws.close();
+  return w;
+}
+
+async function soak(page, watcher) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   const heap = async () => {
@@ -59,17 +101,18 @@ async function soak(page, fixture) {
   };
   const shown = async () => Number(await page.getAttribute('[data-testid=stats]', 'data-received'));
   const newest = async () => Number(await page.getAttribute('[data-testid=frame-strip]', 'data-newest-frame'));
+  await page.waitForTimeout(2000);  // back to live: the history the panel asks for has arrived
   const t0 = Date.now();
-  const sent0 = fixture.stats.sent;
+  const sent0 = watcher.sent;
   const shown0 = await shown();
-  console.log(`soak: 1,000-call frames at 60 fps for ${minutes} min (panel open, flame graph)`);
+  console.log(`soak: yams-duckhunt --serve --ducks ${ducks}, paced at 60 fps, for ${minutes} min (panel open, flame graph)`);
   console.log('  t(s)  sent  shown  lag(frames)  heap(MiB)  render median/p90 (ms)');
   const rows = [];
   while (Date.now() - t0 < minutes * 60_000) {
     await page.waitForTimeout(Math.min(30_000, minutes * 60_000 / 10));
     const r = (await collectRenders(page)).map((e) => e.ms);
-    const row = { t: (Date.now() - t0) / 1000, sent: fixture.stats.sent - sent0, shown: (await shown()) - shown0,
-                  lag: fixture.frame() - (await newest()), heap: await heap(), med: median(r), p90: pct(r, 0.9) };
+    const row = { t: (Date.now() - t0) / 1000, sent: watcher.sent - sent0, shown: (await shown()) - shown0,
+                  lag: watcher.newest - (await newest()), heap: await heap(), med: median(r), p90: pct(r, 0.9) };
     rows.push(row);
     console.log(`  ${row.t.toFixed(0).padStart(4)}  ${String(row.sent).padStart(5)}  ${String(row.shown).padStart(5)}  ` +
       `${String(row.lag).padStart(11)}  ${row.heap.toFixed(1).padStart(9)}  ${row.med.toFixed(2)}/${row.p90.toFixed(2)}`);
@@ -77,7 +120,8 @@ async function soak(page, fixture) {
   return rows;
 }
 
-const fixture = await startFixture({ dist, calls: 1000, fps: 60, rollbackEvery: 90 });
+const game = await startGame();
+const watcher = watchFrames(game.port);
 const { page, errors, close } = await openPage();
 await page.addInitScript(() => {
   window.__renders = [];
@@ -85,11 +129,12 @@ await page.addInitScript(() => {
     for (const e of list.getEntries()) window.__renders.push({ ms: e.duration, calls: e.detail?.calls ?? 0 });
   }).observe({ entryTypes: ['measure'] });
 });
-await page.goto(`http://127.0.0.1:${fixture.port}/`);
+await page.goto(game.url);
 await page.keyboard.press('F9');
 await page.waitForSelector('[data-testid=flame-canvas]');
 await bigFrame(page);
-if (minutes > 0) await soak(page, fixture);
+if (minutes > 0) await soak(page, watcher);
 console.log(`console errors: ${errors.length ? errors.join(' | ') : 'none'}`);
 await close();
-await fixture.close();
+watcher.close();
+game.proc.kill('SIGINT');
