@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import { openPage } from './browser.mjs';
+import { startGame as launchGame, stopGame } from './game.mjs';
 
 const exe = process.env.YAMS_DUCKHUNT;
 const artifacts = process.env.YAMS_ARTIFACTS ?? 'test-artifacts/panel';
@@ -16,34 +17,8 @@ const sourceRoot = process.env.YAMS_SOURCE_ROOT ?? process.cwd();
 mkdirSync(artifacts, { recursive: true });
 
 /** Starts the game serving on `port` (0: any); resolves to { proc, url, port }. */
-function startGame(port = 0) {
-  const proc = spawn(exe, ['--serve', '--port', String(port), '--ducks', '4', '--latency-ms', '150', '--seed', '7'],
-                     { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL from ${exe} within 20 s:\n${out}`)), 20_000);
-    const read = (d) => {
-      out += d;
-      const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)\/\S*/);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc, url: m[0], port: Number(m[1]) });
-      }
-    };
-    proc.stdout.on('data', read);
-    proc.stderr.on('data', read);
-    proc.on('exit', (code) => reject(new Error(`${exe} exited with ${code}:\n${out}`)));
-  });
-}
-
-function stopGame(game) {
-  return new Promise((resolve) => {
-    if (game.proc.exitCode !== null) return resolve();
-    game.proc.once('exit', () => resolve());
-    game.proc.kill('SIGINT');
-    setTimeout(() => game.proc.kill('SIGKILL'), 5000);
-  });
-}
+const startGame = (port = 0) =>
+  launchGame(exe, ['--serve', '--port', String(port), '--ducks', '4', '--latency-ms', '150', '--seed', '7']);
 
 let game;
 let browser;

@@ -4,12 +4,12 @@
 //     60 fps, --ducks 500: ~3,200-call frames and ~20,000-call rollback frames): backlog (the newest
 //     frame the server sent a second client - the newest shown) and JS heap.
 //   node perf.mjs --game <build>/examples/duckhunt/yams-duckhunt [--ducks 500] [--minutes 5]
-import { spawn } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openPage } from './browser.mjs';
+import { startGame, stopGame } from './game.mjs';
 import { sampleFrame } from './sample_frames.mjs';
 
 const require = createRequire(new URL('../../web-panel/package.json', import.meta.url));
@@ -53,26 +53,6 @@ async function bigFrame(page) {
   console.log(`  flame + call tree (sum of medians): ${(out.flame.median + out.tree.median).toFixed(2)} ms`);
   await page.click('[data-testid=back-to-live]');
   await page.click('[data-testid=tab-flame]');
-}
-
-/** Starts the game serving on a free port; resolves to { proc, url, port }. */
-function startGame() {
-  const proc = spawn(gameExe, ['--serve', '--port', '0', '--ducks', String(ducks)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`no URL from ${gameExe} within 20 s:\n${out}`)), 20_000);
-    const read = (d) => {
-      out += d;
-      const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)\/\S*/);
-      if (m) {
-        clearTimeout(timer);
-        ok({ proc, url: m[0], port: Number(m[1]) });
-      }
-    };
-    proc.stdout.on('data', read);
-    proc.stderr.on('data', read);
-    proc.on('exit', (code) => fail(new Error(`${gameExe} exited with ${code}:\n${out}`)));
-  });
 }
 
 /** A second client of the game's server counting the frames it sends: { sent, newest, close }. */
@@ -120,7 +100,7 @@ async function soak(page, watcher) {
   return rows;
 }
 
-const game = await startGame();
+const game = await startGame(gameExe, ['--serve', '--port', '0', '--ducks', String(ducks)]);
 const watcher = watchFrames(game.port);
 const { page, errors, close } = await openPage();
 await page.addInitScript(() => {
@@ -137,4 +117,4 @@ if (minutes > 0) await soak(page, watcher);
 console.log(`console errors: ${errors.length ? errors.join(' | ') : 'none'}`);
 await close();
 watcher.close();
-game.proc.kill('SIGINT');
+await stopGame(game);

@@ -2,6 +2,7 @@
 // reconnection after the server restarts, and a different session noticed.
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ProfilerClient, socketUrl, withEncoding, type SocketLike } from './client';
 import type { FrameProfile } from '../model/format';
@@ -29,6 +30,12 @@ const closeServer = (wss: WebSocketServer) => new Promise<void>((r) => {
   for (const c of wss.clients) c.terminate();
   wss.close(() => r());
 });
+/** A `ws` server on 127.0.0.1 and a free port, path /ws, calling `connected` for each connection. */
+const listen = (connected: (ws: WebSocket, request: IncomingMessage) => void) => new Promise<WebSocketServer>((resolve) => {
+  const server: WebSocketServer = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/ws' }, () => resolve(server));
+  server.on('connection', connected);
+});
+const portOf = (wss: WebSocketServer) => (wss.address() as AddressInfo).port;
 const until = async (cond: () => boolean, ms = 3000) => {
   const end = Date.now() + ms;
   while (!cond()) {
@@ -84,17 +91,14 @@ describe('ProfilerClient', () => {
 
   it('asks for the compact encoding when a server that ignored ?encoding= offers it, and reads compact frames', async () => {
     const commands: string[] = [];
-    const wss: WebSocketServer = await new Promise((resolve) => {
-      const server: WebSocketServer = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/ws' }, () => resolve(server));
-      server.on('connection', (ws) => {
-        ws.send(JSON.stringify({ ...JSON.parse(hello('s')), encodings: ['json', 'compact'] }));
-        ws.send(JSON.stringify({ type: 'history', frames: [] }));
-        ws.on('message', (m) => {
-          commands.push(String(m));
-          ws.send('{"type":"encoding","encoding":"compact"}');
-          ws.send('{"type":"profile_frame","encoding":"compact","data":{"frame":5,"sites":[["F","m","f","a.cpp",1,false,false,1]],"calls":[[7,null,0,0.0,1.5]]}}');
-          ws.send('{"type":"profile_frame","encoding":"compact","data":{"frame":6,"sites":[],"calls":[[7,null,0,0.0,1.5]]}}');
-        });
+    const wss = await listen((ws) => {
+      ws.send(JSON.stringify({ ...JSON.parse(hello('s')), encodings: ['json', 'compact'] }));
+      ws.send(JSON.stringify({ type: 'history', frames: [] }));
+      ws.on('message', (m) => {
+        commands.push(String(m));
+        ws.send('{"type":"encoding","encoding":"compact"}');
+        ws.send('{"type":"profile_frame","encoding":"compact","data":{"frame":5,"sites":[["F","m","f","a.cpp",1,false,false,1]],"calls":[[7,null,0,0.0,1.5]]}}');
+        ws.send('{"type":"profile_frame","encoding":"compact","data":{"frame":6,"sites":[],"calls":[[7,null,0,0.0,1.5]]}}');
       });
     });
     cleanup.push(() => closeServer(wss));
@@ -102,7 +106,7 @@ describe('ProfilerClient', () => {
     const errors: string[] = [];
     const encodings: string[] = [];
     const urls: string[] = [];
-    const client = new ProfilerClient(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}/ws`, {
+    const client = new ProfilerClient(`ws://127.0.0.1:${portOf(wss)}/ws`, {
       frame: (f) => frames.push(f),
       error: (m) => errors.push(m),
       encoding: (e) => encodings.push(e),
@@ -110,7 +114,7 @@ describe('ProfilerClient', () => {
     client.start();
     cleanup.push(async () => client.stop());
     await until(() => frames.length === 1 && errors.length === 1);
-    expect(urls).toEqual([`ws://127.0.0.1:${(wss.address() as AddressInfo).port}/ws?encoding=compact`]);
+    expect(urls).toEqual([`ws://127.0.0.1:${portOf(wss)}/ws?encoding=compact`]);
     expect(commands).toEqual(['{"command":"set_encoding","encoding":"compact"}']);
     expect(encodings).toEqual(['compact']);
     expect(client.encoding).toBe('compact');
@@ -120,22 +124,19 @@ describe('ProfilerClient', () => {
   });
   it('sends no set_encoding when hello says the connection already started compact', async () => {
     const commands: string[] = [];
-    const wss: WebSocketServer = await new Promise((resolve) => {
-      const server: WebSocketServer = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/ws' }, () => resolve(server));
-      server.on('connection', (ws, request) => {
-        const compact = new URL(request.url ?? '/', 'http://x').searchParams.get('encoding') === 'compact';
-        ws.send(JSON.stringify({ ...JSON.parse(hello('s')), encodings: ['json', 'compact'], encoding: compact ? 'compact' : 'json' }));
-        ws.send('{"type":"history","encoding":"compact","frames":[{"frame":4,"sites":[["F","m","f","a.cpp",1,false,false,1]],"calls":[[3,null,0,0.0,2.5]]}]}');
-        ws.send('{"type":"profile_frame","encoding":"compact","data":{"frame":5,"sites":[["F","m","f","a.cpp",1,false,false,1]],"calls":[[7,null,0,0.0,1.5]]}}');
-        ws.on('message', (m) => commands.push(String(m)));
-      });
+    const wss = await listen((ws, request) => {
+      const compact = new URL(request.url ?? '/', 'http://x').searchParams.get('encoding') === 'compact';
+      ws.send(JSON.stringify({ ...JSON.parse(hello('s')), encodings: ['json', 'compact'], encoding: compact ? 'compact' : 'json' }));
+      ws.send('{"type":"history","encoding":"compact","frames":[{"frame":4,"sites":[["F","m","f","a.cpp",1,false,false,1]],"calls":[[3,null,0,0.0,2.5]]}]}');
+      ws.send('{"type":"profile_frame","encoding":"compact","data":{"frame":5,"sites":[["F","m","f","a.cpp",1,false,false,1]],"calls":[[7,null,0,0.0,1.5]]}}');
+      ws.on('message', (m) => commands.push(String(m)));
     });
     cleanup.push(() => closeServer(wss));
     const history: FrameProfile[][] = [];
     const frames: FrameProfile[] = [];
     const encodings: string[] = [];
     const errors: string[] = [];
-    const client = new ProfilerClient(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}/ws`, {
+    const client = new ProfilerClient(`ws://127.0.0.1:${portOf(wss)}/ws`, {
       history: (h) => history.push(h),
       frame: (f) => frames.push(f),
       encoding: (e) => encodings.push(e),
