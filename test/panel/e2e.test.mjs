@@ -226,15 +226,25 @@ test('a rollback band appears and shows its details', async () => {
   await page.click('[data-testid=tab-timeline]');
   const bands = page.locator('[data-testid=rollback-band]');
   // A band seen live can leave the 60-frame window before the pause lands; then no band is left to
-  // click in the held frames. Pause again until the held frames keep one.
+  // click in the held frames. Pause, let the paused view render (the live band it replaces was
+  // detached under a click once), and pause again until the held frames keep one.
   for (let attempt = 1; ; attempt++) {
     await page.click('[data-testid=resume]');
     await bands.first().waitFor({ timeout: 30_000 });
     await page.click('[data-testid=pause]');
-    if (await bands.count() > 0) break;
+    await page.waitForSelector('[data-testid=resume]');
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    if (await bands.count() > 0) {
+      try {
+        await bands.first().click({ timeout: 5_000 });
+        break;
+      } catch (e) {
+        if (attempt >= 5) throw e;
+        continue;
+      }
+    }
     assert.ok(attempt < 5, 'no rollback band stayed in the held frames after 5 pauses');
   }
-  await bands.first().click();
   const details = page.locator('[data-testid=rollback-details]');
   await details.waitFor();
   assert.match(await details.innerText(), /frames_resimulated: \d+/);
