@@ -169,7 +169,7 @@ TEST_F(Overload, FramesAreRecordedWholeOrWithoutCallsWhileTheCollectorIsBehind) 
   EXPECT_EQ(whole + without_calls, paused.size()) << "no frame is recorded in part";
   EXPECT_GE(whole, 2u);
   EXPECT_GE(without_calls, 5u);
-  EXPECT_TRUE(paused[0]->calls.size() == 500u);
+  EXPECT_EQ(paused[0]->calls.size(), 500u) << "the first frame finds an empty ring";
   ASSERT_TRUE(after);
   EXPECT_EQ(after->calls.size(), 500u) << "after the catch-up the frame is whole again";
   EXPECT_EQ(after->overflow, 0u);
