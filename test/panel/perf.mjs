@@ -81,7 +81,7 @@ async function soak(page, watcher) {
   };
   const shown = async () => Number(await page.getAttribute('[data-testid=stats]', 'data-received'));
   const newest = async () => Number(await page.getAttribute('[data-testid=frame-strip]', 'data-newest-frame'));
-  await page.waitForTimeout(2000);  // back to live: the history the panel asks for has arrived
+  await page.waitForTimeout(2000);  // let the panel settle after returning to live before the counts start
   const t0 = Date.now();
   const sent0 = watcher.sent;
   const shown0 = await shown();
