@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <pthread.h>
@@ -543,6 +544,7 @@ void collector::take_prefix(thread_ring& r, const pending_frame& p, FrameProfile
   std::size_t k = 0;
   while (k < r.nodes.size() && static_cast<std::int64_t>(r.nodes[k].start - p.end_tsc) < 0) ++k;
   if (out != nullptr) {
+    const double ns_per_tick = p.ms_per_tick * 1e6;
     const std::uint64_t first_id = next_id_;
     next_id_ += k;
     out->calls.reserve(used + k);
@@ -554,8 +556,12 @@ void collector::take_prefix(thread_ring& r, const pending_frame& p, FrameProfile
       const std::uint64_t start = static_cast<std::int64_t>(n.start - p.begin_tsc) < 0 ? p.begin_tsc : n.start;
       std::uint64_t end = n.open || static_cast<std::int64_t>(n.end - p.end_tsc) > 0 ? p.end_tsc : n.end;
       if (static_cast<std::int64_t>(end - start) < 0) end = start;
-      c.start = static_cast<double>(start - p.begin_tsc) * p.ms_per_tick;
-      c.duration = static_cast<double>(end - start) * p.ms_per_tick;
+      // Whole nanoseconds: finer than the clock means anything here, rounded alike for a call and
+      // its children (so a child stays inside its parent), and written as short fixed-point text.
+      const double start_ns = std::round(static_cast<double>(start - p.begin_tsc) * ns_per_tick);
+      const double end_ns = std::round(static_cast<double>(end - p.begin_tsc) * ns_per_tick);
+      c.start = start_ns / 1e6;
+      c.duration = (end_ns - start_ns) / 1e6;
       c.thread = r.thread_id;
       sites_.describe(c, n.s, std::span(r.values).subspan(n.first_value - r.values_base, n.value_count));
     }

@@ -45,10 +45,53 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
 
 }  // namespace
 
+namespace {
+
+// Whether any of the 8 bytes of `w` needs more than copying: a control character, `"`, `\` or a
+// byte >= 0x80 (UTF-8 to validate). `(x - ones * n) & ~x & highs` is non-zero exactly when a byte
+// of x is below n (n <= 0x80); a byte equal to c is a zero byte of `x ^ ones * c`.
+constexpr bool needs_care(std::uint64_t w) {
+  constexpr std::uint64_t ones = 0x0101010101010101ull;
+  constexpr std::uint64_t highs = 0x8080808080808080ull;
+  const std::uint64_t quote = w ^ (ones * '"');
+  const std::uint64_t backslash = w ^ (ones * '\\');
+  const std::uint64_t below_space = (w - ones * 0x20) & ~w;
+  const std::uint64_t is_quote = (quote - ones) & ~quote;
+  const std::uint64_t is_backslash = (backslash - ones) & ~backslash;
+  return ((below_space | is_quote | is_backslash | w) & highs) != 0;
+}
+
+// Length of the prefix of `s` that is copied as it is: printable ASCII other than `"` and `\`.
+std::size_t plain_prefix(std::string_view s) {
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (needs_care(w)) break;
+  }
+  for (; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+  }
+  return i;
+}
+
+}  // namespace
+
 void detail::write_json_string(std::string& out, std::string_view s) {
+  std::size_t i = plain_prefix(s);
+  if (i == s.size()) {  // the usual case: labels, names, paths, ids
+    const std::size_t at = out.size();
+    out.resize(at + s.size() + 2);
+    char* d = out.data() + at;
+    d[0] = '"';
+    std::memcpy(d + 1, s.data(), s.size());
+    d[s.size() + 1] = '"';
+    return;
+  }
   out += '"';
   std::size_t run = 0;  // start of the pending run of bytes copied as they are
-  for (std::size_t i = 0; i < s.size();) {
+  while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
       ++i;
@@ -85,11 +128,38 @@ void detail::write_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
+namespace {
+
+// Writes `v` as its digits with at most 6 after the point if it is a whole number of nanoseconds
+// in milliseconds below 10^9, i.e. the double nearest to n / 10^6 for an integer n: what the collector
+// makes of every call's start and duration. That text reads back to `v` (the nearest double to
+// n / 10^6 is `v`), and with doubles this far apart (< 10^-6) no shorter text does, so it is the
+// shortest round-trip form as well, several times faster than the general one. Returns false, writing
+// nothing, for any other value.
+bool write_whole_nanoseconds(std::string& out, double v) {
+  if (!(v >= 0.0 && v < 1e9) || std::signbit(v)) return false;
+  const auto n = static_cast<std::uint64_t>(v * 1e6 + 0.5);
+  if (static_cast<double>(n) / 1e6 != v) return false;
+  detail::append_chars(out, n / 1'000'000);
+  std::uint64_t frac = n % 1'000'000;
+  char d[7] = {'.', '0', '0', '0', '0', '0', '0'};
+  std::size_t len = 2;  // ".0" for a whole number
+  for (std::size_t k = 6; frac != 0; --k, frac /= 10) {
+    d[k] = static_cast<char>('0' + frac % 10);
+    if (len == 2 && d[k] != '0') len = k + 1;  // the last non-zero digit ends the text
+  }
+  out.append(d, len);
+  return true;
+}
+
+}  // namespace
+
 void detail::write_json_double(std::string& out, double v) {
   if (!std::isfinite(v)) {
     out += "null";
     return;
   }
+  if (write_whole_nanoseconds(out, v)) return;
   char buf[40];
   auto r = std::to_chars(buf, buf + sizeof buf, v);
   out.append(buf, r.ptr);

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <set>
 #include <sstream>
 #include <string>
@@ -161,6 +162,32 @@ TEST_F(Collector, FramesDoNotOverlapInTime) {
     EXPECT_GE(frames[i]->timestamp, prev_end - 1e-6) << "frame " << i;
     EXPECT_LT(frames[i]->timestamp, prev_end + 0.05) << "frame " << i;
   }
+}
+
+// Calls' times are whole nanoseconds (written as short fixed-point text), rounded alike for a call
+// and its children, so that a child never starts before or ends after its parent.
+TEST_F(Collector, CallTimesAreWholeNanosecondsNestedInTheirParents) {
+  yams::begin_frame(1);
+  for (int i = 0; i < 200; ++i) frame_body();
+  const yams::finished_frame f = yams::end_frame();
+  ASSERT_EQ(f->calls.size(), 400u);
+  std::size_t fractional = 0;
+  for (const auto& c : f->calls) {
+    for (const double ms : {c.start, c.duration}) {
+      const double ns = std::round(ms * 1e6);
+      if (ns / 1e6 != ms) ++fractional;
+    }
+    if (!c.parent_id) continue;
+    const auto& parent = f->calls[static_cast<std::size_t>(*c.parent_id - f->calls.front().id)];
+    ASSERT_EQ(parent.id, *c.parent_id);
+    const auto ns = [](double ms) { return std::llround(ms * 1e6); };
+    EXPECT_GE(ns(c.start), ns(parent.start)) << c.id;
+    EXPECT_LE(ns(c.start) + ns(c.duration), ns(parent.start) + ns(parent.duration)) << c.id;
+  }
+  EXPECT_EQ(fractional, 0u) << "times with a fraction of a nanosecond";
+  // and they are written as such: no exponent, at most 6 digits after the point
+  const std::string text = yams::to_json(*f);
+  EXPECT_EQ(text.find("e-"), std::string::npos) << text.substr(0, 400);
 }
 
 constexpr yams::arg_desc hit_args[] = {{"entity_id", yams::arg_in_args | yams::arg_entity_id},

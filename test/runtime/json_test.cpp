@@ -1,5 +1,6 @@
 // The frame JSON (runtime/src/json.cpp, json_reader.cpp): the design's key set, exact round trips,
 // escaping, and clear errors for bad input.
+#include "json_write.hpp"
 #include "test_support.hpp"
 
 #include <yams/yams.hpp>
@@ -7,7 +8,12 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
 #include <limits>
+#include <random>
 #include <set>
 #include <string>
 
@@ -152,6 +158,92 @@ TEST(Json, InvalidUtf8IsReplaced) {
   f.calls = {c};
   const json j = json::parse(yams::to_json(f));  // parses: the output is valid UTF-8
   EXPECT_EQ(j["calls"][0]["label"], "a\xEF\xBF\xBD" "b\xEF\xBF\xBD");
+}
+
+// Times in whole nanoseconds (what the collector writes) take a fixed-point form with at most 6
+// digits after the point; every other double its shortest round-trip form. Both read back exactly.
+TEST(Json, DoublesAreWrittenShortAndReadBackExactly) {
+  const auto text_of = [](double v) {
+    std::string out;
+    yams::detail::write_json_double(out, v);
+    return out;
+  };
+  EXPECT_EQ(text_of(21 / 1e6), "0.000021");  // std::to_chars alone writes 2.1e-05
+  EXPECT_EQ(text_of(0.0), "0.0");
+  EXPECT_EQ(text_of(-0.0), "-0.0");
+  EXPECT_EQ(text_of(16.0), "16.0");
+  EXPECT_EQ(text_of(16.2), "16.2");
+  EXPECT_EQ(text_of(1234567 / 1e6), "1.234567");
+  EXPECT_EQ(text_of(100010 / 1e6), "0.10001");
+  EXPECT_EQ(text_of(999999999999999 / 1e6), "999999999.999999");
+  EXPECT_EQ(text_of(999999999.0), "999999999.0");
+  EXPECT_EQ(text_of(1e9), "1e+09");  // beyond the fixed-point range: the general form
+  EXPECT_EQ(text_of(0.0166), "0.0166");
+  EXPECT_EQ(text_of(1.0 / 3), "0.3333333333333333");
+  EXPECT_EQ(text_of(-2.5), "-2.5");
+  EXPECT_EQ(text_of(1e-300), "1e-300");
+  EXPECT_EQ(text_of(std::numeric_limits<double>::quiet_NaN()), "null");
+
+  std::mt19937_64 rng(7);
+  std::size_t checked = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const double whole = static_cast<double>(rng() % 1'000'000'000'000'000ull) / 1e6;
+    const std::string t = text_of(whole);
+    ASSERT_EQ(t.find('e'), std::string::npos) << t;
+    ASSERT_LE(t.size() - t.find('.') - 1, 6u) << t;
+    double any;
+    const std::uint64_t bits = rng();
+    std::memcpy(&any, &bits, sizeof any);
+    for (const double v : {whole, -whole, any, std::nextafter(whole, 2e9), std::ldexp(whole, -20)}) {
+      if (!std::isfinite(v)) continue;
+      const json j = json::parse(text_of(v));
+      ASSERT_TRUE(j.is_number_float()) << text_of(v);
+      ASSERT_EQ(std::bit_cast<std::uint64_t>(j.get<double>()), std::bit_cast<std::uint64_t>(v)) << text_of(v);
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 90000u);
+}
+
+// Strings are copied as they are up to the first byte that needs escaping or checking, wherever it
+// falls in the 8-byte words the writer scans: each such byte at each offset is escaped as the
+// byte-by-byte rules say.
+TEST(Json, EscapingDoesNotDependOnWhereTheByteFalls) {
+  const auto reference = [](std::string_view s) {
+    std::string out = "\"";
+    for (const char ch : s) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c == '"') out += "\\\"";
+      else if (c == '\\') out += "\\\\";
+      else if (c == '\n') out += "\\n";
+      else if (c == 0x01) out += "\\u0001";
+      else if (c == 0x1F) out += "\\u001f";
+      else if (c == 0xFF) out += "\xEF\xBF\xBD";
+      else out += ch;
+    }
+    return out + "\"";
+  };
+  const std::string fillers[] = {"abcdefghijklmnopqrstuvwxyz", " !#$%&'()*+,-./0123456789:;<=>?@[]^_`{|}~"};
+  for (const std::string& filler : fillers) {
+    for (const char special : {'"', '\\', '\n', '\x01', '\x1F', '\xFF', '\x7F'}) {
+      for (std::size_t len = 1; len <= 24; ++len) {
+        for (std::size_t at = 0; at < len; ++at) {
+          std::string s = filler.substr(0, len);
+          s[at] = special;
+          std::string out = "x";
+          yams::detail::write_json_string(out, s);
+          ASSERT_EQ(out, "x" + reference(s)) << "length " << len << ", byte " << int(static_cast<unsigned char>(special))
+                                             << " at " << at;
+        }
+      }
+    }
+    std::string out;
+    yams::detail::write_json_string(out, filler);
+    EXPECT_EQ(out, "\"" + filler + "\"");
+  }
+  std::string out;
+  yams::detail::write_json_string(out, "caf\xC3\xA9 \xE2\x86\x92 duck_42");  // valid UTF-8 passes through
+  EXPECT_EQ(out, "\"caf\xC3\xA9 \xE2\x86\x92 duck_42\"");
 }
 
 TEST(Json, RecordedFrameRoundTrips) {
