@@ -78,54 +78,50 @@ std::size_t plain_prefix(std::string_view s) {
 
 }  // namespace
 
-void detail::write_json_string(std::string& out, std::string_view s) {
+char* detail::put_json_string(char* p, std::string_view s) {
+  *p++ = '"';
   std::size_t i = plain_prefix(s);
-  if (i == s.size()) {  // the usual case: labels, names, paths, ids
-    const std::size_t at = out.size();
-    out.resize(at + s.size() + 2);
-    char* d = out.data() + at;
-    d[0] = '"';
-    std::memcpy(d + 1, s.data(), s.size());
-    d[s.size() + 1] = '"';
-    return;
-  }
-  out += '"';
-  std::size_t run = 0;  // start of the pending run of bytes copied as they are
-  while (i < s.size()) {
+  std::memcpy(p, s.data(), i);
+  p += i;
+  while (i < s.size()) {  // from the first byte that needs escaping or checking
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-      ++i;
+      *p++ = s[i++];
       continue;
     }
     if (c >= 0x80) {
       const std::size_t n = utf8_sequence(s, i);
       if (n != 0) {
+        std::memcpy(p, s.data() + i, n);
+        p += n;
         i += n;
         continue;
       }
     }
-    out.append(s.data() + run, i - run);
+    *p++ = '\\';
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"': *p++ = '"'; break;
+      case '\\': *p++ = '\\'; break;
+      case '\n': *p++ = 'n'; break;
+      case '\r': *p++ = 'r'; break;
+      case '\t': *p++ = 't'; break;
+      case '\b': *p++ = 'b'; break;
+      case '\f': *p++ = 'f'; break;
       default:
         if (c < 0x20) {
-          const char esc[] = {'\\', 'u', '0', '0', hex_digits[c >> 4], hex_digits[c & 15]};
-          out.append(esc, sizeof esc);
+          const char esc[] = {'u', '0', '0', hex_digits[c >> 4], hex_digits[c & 15]};
+          std::memcpy(p, esc, sizeof esc);
+          p += sizeof esc;
         } else {
-          out += "\xEF\xBF\xBD";  // U+FFFD for a byte that is not valid UTF-8
+          --p;  // no backslash: U+FFFD for a byte that is not valid UTF-8
+          std::memcpy(p, "\xEF\xBF\xBD", 3);
+          p += 3;
         }
     }
     ++i;
-    run = i;
   }
-  out.append(s.data() + run, s.size() - run);
-  out += '"';
+  *p++ = '"';
+  return p;
 }
 
 namespace {
@@ -134,13 +130,13 @@ namespace {
 // in milliseconds below 10^9, i.e. the double nearest to n / 10^6 for an integer n: what the collector
 // makes of every call's start and duration. That text reads back to `v` (the nearest double to
 // n / 10^6 is `v`), and with doubles this far apart (< 10^-6) no shorter text does, so it is the
-// shortest round-trip form as well, several times faster than the general one. Returns false, writing
-// nothing, for any other value.
-bool write_whole_nanoseconds(std::string& out, double v) {
-  if (!(v >= 0.0 && v < 1e9) || std::signbit(v)) return false;
+// shortest round-trip form as well, several times faster than the general one. Returns nullptr,
+// writing nothing, for any other value.
+char* put_whole_nanoseconds(char* p, double v) {
+  if (!(v >= 0.0 && v < 1e9) || std::signbit(v)) return nullptr;
   const auto n = static_cast<std::uint64_t>(v * 1e6 + 0.5);
-  if (static_cast<double>(n) / 1e6 != v) return false;
-  detail::append_chars(out, n / 1'000'000);
+  if (static_cast<double>(n) / 1e6 != v) return nullptr;
+  p = std::to_chars(p, p + 20, n / 1'000'000).ptr;
   std::uint64_t frac = n % 1'000'000;
   char d[7] = {'.', '0', '0', '0', '0', '0', '0'};
   std::size_t len = 2;  // ".0" for a whole number
@@ -148,100 +144,142 @@ bool write_whole_nanoseconds(std::string& out, double v) {
     d[k] = static_cast<char>('0' + frac % 10);
     if (len == 2 && d[k] != '0') len = k + 1;  // the last non-zero digit ends the text
   }
-  out.append(d, len);
-  return true;
+  std::memcpy(p, d, len);
+  return p + len;
 }
 
 }  // namespace
 
-void detail::write_json_double(std::string& out, double v) {
+char* detail::put_json_double(char* p, double v) {
   if (!std::isfinite(v)) {
-    out += "null";
-    return;
+    std::memcpy(p, "null", 4);
+    return p + 4;
   }
-  if (write_whole_nanoseconds(out, v)) return;
-  char buf[40];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
-  if (std::memchr(buf, '.', static_cast<std::size_t>(r.ptr - buf)) == nullptr &&
-      std::memchr(buf, 'e', static_cast<std::size_t>(r.ptr - buf)) == nullptr)
-    out += ".0";
+  if (char* e = put_whole_nanoseconds(p, v)) return e;
+  char* e = std::to_chars(p, p + 32, v).ptr;
+  if (std::memchr(p, '.', static_cast<std::size_t>(e - p)) == nullptr &&
+      std::memchr(p, 'e', static_cast<std::size_t>(e - p)) == nullptr) {
+    std::memcpy(e, ".0", 2);
+    e += 2;
+  }
+  return e;
+}
+
+void detail::write_json_string(std::string& out, std::string_view s) {
+  const std::size_t at = out.size();
+  const std::size_t room = json_string_room(s.size());
+  out.resize(at + room);
+  finish_put(out, at, room, put_json_string(out.data() + at, s));
+}
+
+void detail::write_json_double(std::string& out, double v) {
+  const std::size_t at = out.size();
+  out.resize(at + json_double_room);
+  finish_put(out, at, json_double_room, put_json_double(out.data() + at, v));
 }
 
 namespace {
 
-void append_string(std::string& out, std::string_view s) { detail::write_json_string(out, s); }
 void append_double(std::string& out, double v) { detail::write_json_double(out, v); }
 
+// Room put_arg() may need for `v`.
+std::size_t arg_room(const arg_value& v) {
+  if (const auto* s = std::get_if<std::string>(&v)) return detail::json_string_room(s->size());
+  return detail::json_double_room;  // also covers integers, `false` and `null`
+}
 
-void append_arg(std::string& out, const arg_value& v) {
-  std::visit(
-      [&out](const auto& x) {
+char* put_arg(char* p, const arg_value& v) {
+  return std::visit(
+      [p](const auto& x) {
         using T = std::decay_t<decltype(x)>;
         if constexpr (std::is_same_v<T, std::nullptr_t>) {
-          out += "null";
+          return detail::put_json_literal(p, "null");
         } else if constexpr (std::is_same_v<T, bool>) {
-          out += x ? "true" : "false";
+          return x ? detail::put_json_literal(p, "true") : detail::put_json_literal(p, "false");
         } else if constexpr (std::is_same_v<T, std::int64_t>) {
-          detail::write_json_int(out, x);
+          return detail::put_json_int(p, x);
         } else if constexpr (std::is_same_v<T, double>) {
-          append_double(out, x);
+          return detail::put_json_double(p, x);
         } else {
-          append_string(out, x);
+          return detail::put_json_string(p, x);
         }
       },
       v);
 }
 
+}  // namespace
+
+std::size_t detail::json_args_room(const std::vector<std::pair<std::string, arg_value>>& args) {
+  std::size_t room = 2;
+  for (const auto& [name, value] : args) room += detail::json_string_room(name.size()) + 2 + arg_room(value);
+  return room;
+}
+
+char* detail::put_json_args(char* p, const std::vector<std::pair<std::string, arg_value>>& args) {
+  *p++ = '{';
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (i != 0) *p++ = ',';
+    p = detail::put_json_string(p, args[i].first);
+    *p++ = ':';
+    p = put_arg(p, args[i].second);
+  }
+  *p++ = '}';
+  return p;
+}
+
+namespace {
+
+// Room for everything of a call but its strings and args: the keys and punctuation (~190 bytes),
+// four integers and two doubles.
+constexpr std::size_t call_fixed_room = 256 + 4 * detail::json_int_room + 2 * detail::json_double_room;
+
+// One call, written through a pointer into room made for it at once: appending its ~30 pieces to the
+// string one by one cost more than writing them.
 void append_call(std::string& out, const CallNode& c) {
-  out += "{\"id\":";
-  detail::write_json_int(out, c.id);
-  out += ",\"parent_id\":";
-  if (c.parent_id) {
-    detail::write_json_int(out, *c.parent_id);
-  } else {
-    out += "null";
-  }
-  out += ",\"label\":";
-  append_string(out, c.label);
-  out += ",\"module\":";
-  append_string(out, c.module);
-  out += ",\"func\":";
-  append_string(out, c.func);
-  out += ",\"start\":";
-  append_double(out, c.start);
-  out += ",\"duration\":";
-  append_double(out, c.duration);
-  out += ",\"args\":";
-  detail::write_json_args(out, c.args);
-  out += ",\"entity_id\":";
-  if (c.entity_id) {
-    append_string(out, *c.entity_id);
-  } else {
-    out += "null";
-  }
-  out += c.lua_code ? ",\"lua_code\":true" : ",\"lua_code\":false";
-  out += c.lua_callback ? ",\"lua_callback\":true" : ",\"lua_callback\":false";
-  out += ",\"file\":";
-  append_string(out, c.file);
-  out += ",\"line\":";
-  detail::write_json_int(out, c.line);
-  out += ",\"thread\":";
-  detail::write_json_int(out, c.thread);
-  out += '}';
+  const std::size_t room = call_fixed_room + detail::json_string_room(c.label.size()) +
+                           detail::json_string_room(c.module.size()) + detail::json_string_room(c.func.size()) +
+                           detail::json_string_room(c.file.size()) +
+                           detail::json_string_room(c.entity_id ? c.entity_id->size() : 0) + detail::json_args_room(c.args);
+  const std::size_t at = out.size();
+  out.resize(at + room);
+  char* p = out.data() + at;
+  p = detail::put_json_literal(p, "{\"id\":");
+  p = detail::put_json_int(p, c.id);
+  p = detail::put_json_literal(p, ",\"parent_id\":");
+  p = c.parent_id ? detail::put_json_int(p, *c.parent_id) : detail::put_json_literal(p, "null");
+  p = detail::put_json_literal(p, ",\"label\":");
+  p = detail::put_json_string(p, c.label);
+  p = detail::put_json_literal(p, ",\"module\":");
+  p = detail::put_json_string(p, c.module);
+  p = detail::put_json_literal(p, ",\"func\":");
+  p = detail::put_json_string(p, c.func);
+  p = detail::put_json_literal(p, ",\"start\":");
+  p = detail::put_json_double(p, c.start);
+  p = detail::put_json_literal(p, ",\"duration\":");
+  p = detail::put_json_double(p, c.duration);
+  p = detail::put_json_literal(p, ",\"args\":");
+  p = detail::put_json_args(p, c.args);
+  p = detail::put_json_literal(p, ",\"entity_id\":");
+  p = c.entity_id ? detail::put_json_string(p, *c.entity_id) : detail::put_json_literal(p, "null");
+  p = c.lua_code ? detail::put_json_literal(p, ",\"lua_code\":true") : detail::put_json_literal(p, ",\"lua_code\":false");
+  p = c.lua_callback ? detail::put_json_literal(p, ",\"lua_callback\":true") : detail::put_json_literal(p, ",\"lua_callback\":false");
+  p = detail::put_json_literal(p, ",\"file\":");
+  p = detail::put_json_string(p, c.file);
+  p = detail::put_json_literal(p, ",\"line\":");
+  p = detail::put_json_int(p, c.line);
+  p = detail::put_json_literal(p, ",\"thread\":");
+  p = detail::put_json_int(p, c.thread);
+  *p++ = '}';
+  detail::finish_put(out, at, room, p);
 }
 
 }  // namespace
 
 void detail::write_json_args(std::string& out, const std::vector<std::pair<std::string, arg_value>>& args) {
-  out += '{';
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (i != 0) out += ',';
-    append_string(out, args[i].first);
-    out += ':';
-    append_arg(out, args[i].second);
-  }
-  out += '}';
+  const std::size_t at = out.size();
+  const std::size_t room = json_args_room(args);
+  out.resize(at + room);
+  finish_put(out, at, room, put_json_args(out.data() + at, args));
 }
 
 namespace {

@@ -246,6 +246,43 @@ TEST(Json, EscapingDoesNotDependOnWhereTheByteFalls) {
   EXPECT_EQ(out, "\"caf\xC3\xA9 \xE2\x86\x92 duck_42\"");
 }
 
+// Calls are written through a pointer into room computed for each one; the room must hold the
+// longest text any field can take: every byte escaped as \u00XX, invalid bytes replaced by U+FFFD,
+// 24-character doubles, 20-digit integers. (Too little room stops the program: this test then fails.)
+TEST(Json, CallsWithTheLongestFieldsAreWrittenWhole) {
+  yams::FrameProfile f;
+  yams::CallNode c;
+  c.id = std::numeric_limits<std::uint64_t>::max();
+  c.parent_id = std::numeric_limits<std::uint64_t>::max() - 1;
+  c.label = std::string(300, '\x01');
+  c.module = std::string(50, '"');
+  c.func = std::string(40, '\\');
+  c.file = std::string(200, '\x1f');
+  c.start = -2.2250738585072014e-308;
+  c.duration = -1.7976931348623157e+308;
+  c.args = {{std::string(30, '\x02'), std::string(100, '\x03')},
+            {"d", -2.2250738585072014e-308},
+            {"i", std::numeric_limits<std::int64_t>::min()},
+            {"b", false},
+            {"n", nullptr}};
+  c.entity_id = std::string(64, '\x1e');
+  c.line = std::numeric_limits<std::uint32_t>::max();
+  c.thread = std::numeric_limits<std::uint64_t>::max();
+  f.calls = {c, c};
+  f.calls[1].label = "own";  // a label of its own in the compact encoding
+  const std::string text = yams::to_json(f);
+  EXPECT_EQ(yams::frame_from_json(text), f);
+  EXPECT_EQ(yams::frame_from_compact_json(yams::to_compact_json(f)), f);
+
+  yams::CallNode invalid;
+  invalid.label = std::string(100, '\xFF');
+  f.calls = {invalid};
+  const json j = json::parse(yams::to_json(f));
+  std::string replaced;
+  for (int i = 0; i < 100; ++i) replaced += "\xEF\xBF\xBD";
+  EXPECT_EQ(j["calls"][0]["label"], replaced);
+}
+
 TEST(Json, RecordedFrameRoundTrips) {
   yams::enable();
   yams::begin_frame(3);
