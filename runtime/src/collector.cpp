@@ -212,12 +212,20 @@ class collector {
   site_cache sites_;
   std::uint64_t next_id_ = 1;
   std::vector<CallNode> spare_calls_;  // see next_call()
-  static constexpr std::size_t max_spare_calls = 16'384;
+  // The spare nodes kept: at least min_spare_calls, and twice the largest recent frame. Frames come
+  // back for reuse 60 frames later (the history), and unpaced most are begun without room and have
+  // no calls, so the nodes a frame needs arrive unevenly: with a fixed 16,384 the demo's re-simulating
+  // frames (~20,000 calls) freed nodes that the next large frames allocated again (uneven-frames
+  // benchmark: 4.7 against 5.8 M calls/s; docs/performance.md).
+  static constexpr std::size_t min_spare_calls = 16'384;
+  std::size_t recent_largest_frame_ = 0;  // decays by 1/256 a frame
 
   // Cuts `calls` to its first `used` nodes, keeping the rest (and their buffers) for later frames.
   void keep_spare_calls(std::vector<CallNode>& calls, std::size_t used) {
+    recent_largest_frame_ = std::max(used, recent_largest_frame_ - recent_largest_frame_ / 256);
+    const std::size_t max_spare = std::max(min_spare_calls, 2 * recent_largest_frame_);
     while (calls.size() > used) {
-      if (spare_calls_.size() < max_spare_calls) {
+      if (spare_calls_.size() < max_spare) {
         try {
           spare_calls_.push_back(std::move(calls.back()));
         } catch (...) {
@@ -226,6 +234,9 @@ class collector {
       }
       calls.pop_back();
     }
+    // What the decayed maximum no longer asks for is freed.
+    if (spare_calls_.size() > max_spare)
+      spare_calls_.erase(spare_calls_.begin() + static_cast<std::ptrdiff_t>(max_spare), spare_calls_.end());
   }
 };
 

@@ -245,6 +245,40 @@ void collector_end_to_end(benchmark::State& state, bool to_file) {
 }
 
 void BM_collector_to_json(benchmark::State& state) { collector_end_to_end(state, false); }
+
+// Frames of the sizes an unpaced demo run delivers, in a fixed cycle: most without calls (begun
+// while the collector was behind), some of ~3,500 calls, a re-simulating one of ~20,000. Each
+// iteration is one cycle of 12 frames, assembled and serialised to JSON for a listener; the history
+// keeps the last 60 as usual, so frames and their calls are released and reused unevenly.
+void BM_collector_uneven_frames(benchmark::State& state) {
+  yams::enable();
+  const std::uint64_t listener = yams::detail::add_frame_listener(
+      [](const yams::detail::published_frame& pf) { benchmark::DoNotOptimize(pf.message->size()); });
+  std::vector<std::string> ids;
+  for (int i = 0; i < 1000; ++i) ids.push_back("duck_" + std::to_string(i * 7 % 1500));
+  constexpr int sizes[] = {3500, 0, 0, 0, 3500, 0, 0, 20000, 0, 0, 3500, 0};  // calls, in pairs
+  std::int64_t calls = 0;
+  std::uint64_t number = 1;
+  for (auto _ : state) {
+    state.PauseTiming();
+    yams::detail::collector_pause(true);
+    std::vector<yams::finished_frame> frames;
+    for (const int n : sizes) {
+      yams::begin_frame(number++);
+      for (int i = 0; i < n / 2; ++i) {
+        yams::zone z(&plain_site);
+        yams::zone a(&args_site, ids[static_cast<std::size_t>(i % 1000)], i * 0.37);
+      }
+      frames.push_back(yams::end_frame());
+      calls += n;
+    }
+    state.ResumeTiming();
+    yams::detail::collector_pause(false);
+    benchmark::DoNotOptimize(frames.back()->calls.data());
+  }
+  yams::detail::remove_frame_listener(listener);
+  state.SetItemsProcessed(calls);
+}
 void BM_collector_to_session(benchmark::State& state) { collector_end_to_end(state, true); }
 
 BENCHMARK(BM_floor);
@@ -262,6 +296,7 @@ BENCHMARK(BM_json_calls)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_compact_json_calls)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_collector_assembly)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_collector_to_json)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_collector_uneven_frames)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_collector_to_session)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
 // Keeps each benchmark's CPU time per iteration (the median when repeated) and its counters.
@@ -304,6 +339,7 @@ class summary_reporter : public benchmark::ConsoleReporter {
     for (const auto& [bench, what] : {std::pair{"BM_json_calls", "JSON serialisation"},
                                       std::pair{"BM_collector_assembly", "collector: assembly"},
                                       std::pair{"BM_collector_to_json", "collector: + JSON"},
+                                      std::pair{"BM_collector_uneven_frames", "collector: + JSON, uneven"},
                                       std::pair{"BM_collector_to_session", "collector: + session file"}}) {
       const std::string key = std::string(bench) + "/items_per_second";
       if (rate_.count(key)) std::printf("  %-26s %8.2f M calls/s\n", what, get(rate_, key) / 1e6);
