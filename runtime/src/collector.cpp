@@ -208,7 +208,13 @@ class collector {
   // Pass state, guarded by pass_mu_ (in practice only the collector thread takes it).
   std::mutex pass_mu_;
   std::deque<inflight> frames_;
-  std::vector<thread_ring*> rings_;
+  struct ring_at {
+    thread_ring* r;
+    event* cur;  // written up to here when the pass began
+    bool retired;
+  };
+  std::vector<ring_at> snapshot_;  // the rings of this pass
+  std::vector<thread_ring*> rings_;  // the rings frames are cut from
   site_cache sites_;
   std::uint64_t next_id_ = 1;
   std::vector<CallNode> spare_calls_;  // see next_call()
@@ -239,6 +245,8 @@ class collector {
       spare_calls_.erase(spare_calls_.begin() + static_cast<std::ptrdiff_t>(max_spare), spare_calls_.end());
   }
 };
+
+std::atomic<void (*)()> g_drain_hook{nullptr};
 
 collector& the_collector() noexcept {
   static collector* c = new collector;  // never destroyed: threads may use it during exit
@@ -373,24 +381,35 @@ bool collector::run_pass() {
   while (ended < frames_.size() && frames_[ended].p->ended.load(std::memory_order_acquire)) ++ended;
 
   std::vector<inflight> begun;
+  ring_registry& reg = registry();
   {
-    ring_registry& reg = registry();
+    // Under the registry lock only the rings and how far each was written; a thread registering its
+    // first ring (its first zone) or retiring it (exiting) waits for this copy, not for the drain.
     std::lock_guard lk(reg.mu);
-    for (std::size_t i = 0; i < reg.rings.size();) {
-      thread_ring& r = *reg.rings[i];
-      event* cur = r.retired ? r.final_cur : r.cursor->load(std::memory_order_acquire);
-      if (!r.retired) prefault_some(r);
-      drain(r, cur, begun);
+    snapshot_.clear();
+    for (thread_ring* r : reg.rings)
+      snapshot_.push_back({r, r->retired ? r->final_cur : r->cursor->load(std::memory_order_acquire), r->retired});
+  }
+  if (void (*hook)() = g_drain_hook.load(std::memory_order_acquire)) hook();
+  // Rings leave reg.rings only below, on this thread, so they stay valid while drained unlocked.
+  for (const ring_at& s : snapshot_) {
+    if (!s.retired) prefault_some(*s.r);
+    drain(*s.r, s.cur, begun);
+  }
+  rings_.clear();
+  {
+    std::lock_guard lk(reg.mu);
+    for (const ring_at& s : snapshot_) {
+      thread_ring& r = *s.r;
       const bool attributed = r.lost.load(std::memory_order_relaxed) == r.lost_seen;
-      if (r.retired && r.nodes.empty() && r.dropped.empty() && attributed) {
+      if (s.retired && r.nodes.empty() && r.dropped.empty() && attributed) {
         r.reset_collector_state();
         reg.pool.push_back(&r);
-        reg.rings.erase(reg.rings.begin() + static_cast<std::ptrdiff_t>(i));
+        std::erase(reg.rings, &r);
       } else {
-        ++i;
+        rings_.push_back(&r);
       }
     }
-    rings_ = reg.rings;
   }
   std::sort(begun.begin(), begun.end(),
             [](const inflight& a, const inflight& b) { return a.p->begin_tsc < b.p->begin_tsc; });
@@ -614,6 +633,7 @@ void collector_ensure_started() noexcept {
 void collector_wake() noexcept { the_collector().wake(); }
 void collector_wait_assembled() { the_collector().wait_assembled(); }
 void collector_pause(bool paused) noexcept { the_collector().pause(paused); }
+void set_collector_drain_hook(void (*hook)()) noexcept { g_drain_hook.store(hook, std::memory_order_release); }
 
 }  // namespace yams::detail
 

@@ -18,6 +18,9 @@ void collector_wake() noexcept;
 void collector_wait_assembled();
 /// Test hook: while paused the collector drains nothing, so rings fill up. Any thread.
 void collector_pause(bool paused) noexcept;
+/// Test hook: called by the collector in each pass, after it noted how far each ring was written and
+/// before it drains them (outside the registry lock); nullptr to remove. Any thread.
+void set_collector_drain_hook(void (*hook)()) noexcept;
 
 /// Hands a finished frame to the history ring and the frame listeners. Collector thread.
 void publish_frame(std::shared_ptr<const FrameProfile> frame);

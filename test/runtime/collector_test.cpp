@@ -1,5 +1,6 @@
 // Frame assembly on the collector thread (runtime/src/collector.cpp): other threads' zones as
 // separate roots, pre-order, session-unique ids, the history ring and waiting for frames.
+#include "collector.hpp"
 #include "ring.hpp"
 #include "test_support.hpp"
 
@@ -7,8 +8,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -188,6 +192,60 @@ TEST_F(Collector, CallTimesAreWholeNanosecondsNestedInTheirParents) {
   // and they are written as such: no exponent, at most 6 digits after the point
   const std::string text = yams::to_json(*f);
   EXPECT_EQ(text.find("e-"), std::string::npos) << text.substr(0, 400);
+}
+
+// Threads register their ring (at their first zone) and retire it (at exit) under the registry's
+// lock; the collector holds that lock only to note the rings, not while it drains them. Here the
+// collector is stopped inside a pass, after noting the rings: a new thread still records its first
+// zone, and the zone shows up once the collector goes on.
+std::mutex g_hold_mu;
+std::condition_variable g_hold_cv;
+bool g_in_pass = false;
+bool g_released = false;
+
+void hold_collector_in_pass() {
+  std::unique_lock lk(g_hold_mu);
+  g_in_pass = true;
+  g_hold_cv.notify_all();
+  g_hold_cv.wait(lk, [] { return g_released; });
+}
+
+TEST_F(Collector, AThreadRegistersWhileTheCollectorDrains) {
+  yams::begin_frame(1);
+  frame_body();
+  {
+    std::lock_guard lk(g_hold_mu);
+    g_in_pass = false;
+    g_released = false;
+  }
+  yams::detail::set_collector_drain_hook(hold_collector_in_pass);
+  yams::detail::collector_wake();
+  {
+    std::unique_lock lk(g_hold_mu);
+    ASSERT_TRUE(g_hold_cv.wait_for(lk, std::chrono::seconds(10), [] { return g_in_pass; }));
+  }
+  std::atomic<bool> recorded{false};
+  std::thread worker([&] {
+    job();
+    recorded.store(true);
+  });
+  bool in_time = false;
+  for (int i = 0; i < 500 && !in_time; ++i) {  // up to 5 s
+    in_time = recorded.load();
+    if (!in_time) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  yams::detail::set_collector_drain_hook(nullptr);
+  {
+    std::lock_guard lk(g_hold_mu);
+    g_released = true;
+  }
+  g_hold_cv.notify_all();
+  worker.join();
+  EXPECT_TRUE(in_time) << "the new thread's first zone waited for the collector's pass";
+  const yams::finished_frame f = yams::end_frame();
+  std::size_t jobs = 0;
+  for (const auto& c : f->calls) jobs += c.label == "Job" ? 1 : 0;
+  EXPECT_EQ(jobs, 1u);
 }
 
 constexpr yams::arg_desc hit_args[] = {{"entity_id", yams::arg_in_args | yams::arg_entity_id},
