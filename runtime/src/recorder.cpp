@@ -260,11 +260,25 @@ event* reserve_slow(std::uint32_t n) noexcept {
   return reserve_looking(n);
 }
 
+event* reserve_exit_slow() noexcept {
+  thread_ring* r = this_ring();
+  if (r == nullptr) return nullptr;
+  // The headroom kept for frame begins (1/16 of the ring) is far more than the exits of the zones
+  // open at once can take; a run of failing zones (tl_cursor.skips) goes on after this exit.
+  const std::uint32_t extra = tl_lost_exits != 0 ? 1 : 0;
+  event* e = ring_reserve(*r, 1 + extra, 0);
+  if (e == nullptr) return nullptr;
+  if (extra != 0) {  // published together with the exit
+    e->a = timestamp();
+    e->tag = control_tag(ctl_lost_exits) | (static_cast<std::uint64_t>(tl_lost_exits) << 32);
+    tl_lost_exits = 0;
+    ++e;
+  }
+  return e;
+}
+
 void leave_lost() noexcept {
-  if (tl_ring == nullptr) return;
-  ++tl_lost_exits;
-  // reserve_slow counted it, but only zones count; the owner thread is the only writer.
-  tl_ring->lost.store(tl_ring->lost.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+  if (tl_ring != nullptr) ++tl_lost_exits;
 }
 
 // ---- frames -----------------------------------------------------------------------------------

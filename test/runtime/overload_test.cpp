@@ -307,6 +307,39 @@ TEST_F(Overload, FullRingIsLookedAtAgainWithinAFrame) {
   for (const auto& c : f->calls) EXPECT_LE(c.start + c.duration, f->duration_ms + 1e-6);
 }
 
+// A zone recorded before the ring filled up still records its exit: exits may use the room kept for
+// frame begins and do not wait out a run of failing zones. (A lost exit leaves the zone open until the
+// frame's end, so an outer zone would show the rest of the frame as its own time.) Here each outer
+// zone's body fills what is left of the ring with inner zones (all but the first lost), then the frame
+// goes on for 30 ms after the last outer zone ended. The first two Outer zones are recorded, the second
+// one's exit after its inner zones found the ring full; the third is entered when it is full.
+TEST_F(Overload, ZonesRecordedBeforeTheRingFilledKeepTheirExits) {
+  yams::set_thread_ring_size(1024);  // 960 slots for zones
+  yams::detail::collector_pause(true);
+  yams::finished_frame f;
+  std::thread t([&] {
+    yams::begin_frame(1);
+    for (int i = 0; i < 3; ++i) {
+      YAMS_ZONE_M("overload", "Outer");
+      busy_frame_body(400);  // 800 slots a time: the ring is full from the middle of the second on
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    f = yams::end_frame();
+  });
+  t.join();
+  yams::detail::collector_pause(false);
+  ASSERT_TRUE(f);
+  std::size_t outers = 0;
+  for (const auto& c : f->calls) {
+    if (c.label != "Outer") continue;
+    ++outers;
+    EXPECT_LT(c.start + c.duration, f->duration_ms - 20.0)
+        << "an Outer zone lasts until the frame's end: its exit was lost";
+  }
+  EXPECT_EQ(outers, 2u);
+  EXPECT_EQ(f->calls.size() + f->overflow, 3u + 1200u);
+}
+
 // The same with reentry probes, whose entry test itself fails a zone while the ring is full (the
 // body runs at once, with no call to the recording path; the ring holds about 300 zones capturing a
 // value, 3 slots each): every call runs its body exactly once and returns its result, every zone is

@@ -75,7 +75,11 @@ extern constinit thread_local const site* tl_reentry YAMS_DETAIL_TLS_MODEL;
 /// Slow path: makes room for `n` contiguous slots on this thread (registering the thread on first use)
 /// and returns where to write them, or nullptr when the ring is full (the loss is counted).
 event* reserve_slow(std::uint32_t n) noexcept;
-/// Slow path of leave(): the exit could not be written; the collector closes the zone at frame end.
+/// Slow path of leave(): room for the exit (and a pending lost-exits record), or nullptr when even the
+/// room kept for frame begins is full. Exits take that room and do not wait out a run of failing
+/// zones: an exit lost leaves its zone open until the frame's end.
+event* reserve_exit_slow() noexcept;
+/// leave() when reserve_exit_slow() found no room: the collector closes the zone at frame end.
 void leave_lost() noexcept;
 
 bool begin_frame_noexcept(std::uint64_t frame_number) noexcept;
@@ -134,7 +138,7 @@ inline bool enter(const site* s) noexcept {
 inline void leave() noexcept {
   event* e = tl_cursor.cur.load(std::memory_order_relaxed);
   if (e == tl_cursor.limit) [[unlikely]] {
-    e = reserve_slow(1);
+    e = reserve_exit_slow();
     if (e == nullptr) {
       leave_lost();
       return;
