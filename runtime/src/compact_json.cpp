@@ -101,7 +101,8 @@ void append_call(std::string& out, const CallNode& c, std::uint64_t previous_id,
   // wraps: decoders add it back modulo 2^64
   p = detail::put_json_int(p, static_cast<std::int64_t>(c.id - previous_id));
   *p++ = ',';
-  p = c.parent_id ? detail::put_json_int(p, static_cast<std::int64_t>(c.id - *c.parent_id)) : detail::put_json_literal(p, "null");
+  p = c.parent_id ? detail::put_json_int(p, static_cast<std::int64_t>(c.id - *c.parent_id))
+                  : detail::put_json_literal(p, "null");
   *p++ = ',';
   p = detail::put_json_int(p, site);
   *p++ = ',';

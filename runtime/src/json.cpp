@@ -129,9 +129,9 @@ namespace {
 // Writes `v` as its digits with at most 6 after the point if it is a whole number of nanoseconds
 // in milliseconds below 10^9, i.e. the double nearest to n / 10^6 for an integer n: what the collector
 // makes of every call's start and duration. That text reads back to `v` (the nearest double to
-// n / 10^6 is `v`), and with doubles this far apart (< 10^-6) no shorter text does, so it is the
-// shortest round-trip form as well, several times faster than the general one. Returns nullptr,
-// writing nothing, for any other value.
+// n / 10^6 is `v`), and with doubles this far apart (< 10^-6) no text with fewer digits does; only
+// tiny values would be a character or two shorter in exponent form (`2.1e-05`). Several times faster
+// than the general form. Returns nullptr, writing nothing, for any other value.
 char* put_whole_nanoseconds(char* p, double v) {
   if (!(v >= 0.0 && v < 1e9) || std::signbit(v)) return nullptr;
   const auto n = static_cast<std::uint64_t>(v * 1e6 + 0.5);
@@ -239,7 +239,8 @@ void append_call(std::string& out, const CallNode& c) {
   const std::size_t room = call_fixed_room + detail::json_string_room(c.label.size()) +
                            detail::json_string_room(c.module.size()) + detail::json_string_room(c.func.size()) +
                            detail::json_string_room(c.file.size()) +
-                           detail::json_string_room(c.entity_id ? c.entity_id->size() : 0) + detail::json_args_room(c.args);
+                           detail::json_string_room(c.entity_id ? c.entity_id->size() : 0) +
+                           detail::json_args_room(c.args);
   const std::size_t at = out.size();
   out.resize(at + room);
   char* p = out.data() + at;
@@ -261,8 +262,10 @@ void append_call(std::string& out, const CallNode& c) {
   p = detail::put_json_args(p, c.args);
   p = detail::put_json_literal(p, ",\"entity_id\":");
   p = c.entity_id ? detail::put_json_string(p, *c.entity_id) : detail::put_json_literal(p, "null");
-  p = c.lua_code ? detail::put_json_literal(p, ",\"lua_code\":true") : detail::put_json_literal(p, ",\"lua_code\":false");
-  p = c.lua_callback ? detail::put_json_literal(p, ",\"lua_callback\":true") : detail::put_json_literal(p, ",\"lua_callback\":false");
+  p = c.lua_code ? detail::put_json_literal(p, ",\"lua_code\":true")
+                 : detail::put_json_literal(p, ",\"lua_code\":false");
+  p = c.lua_callback ? detail::put_json_literal(p, ",\"lua_callback\":true")
+                     : detail::put_json_literal(p, ",\"lua_callback\":false");
   p = detail::put_json_literal(p, ",\"file\":");
   p = detail::put_json_string(p, c.file);
   p = detail::put_json_literal(p, ",\"line\":");

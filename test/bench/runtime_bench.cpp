@@ -256,7 +256,7 @@ void BM_collector_uneven_frames(benchmark::State& state) {
       [](const yams::detail::published_frame& pf) { benchmark::DoNotOptimize(pf.message->size()); });
   std::vector<std::string> ids;
   for (int i = 0; i < 1000; ++i) ids.push_back("duck_" + std::to_string(i * 7 % 1500));
-  constexpr int sizes[] = {3500, 0, 0, 0, 3500, 0, 0, 20000, 0, 0, 3500, 0};  // calls, in pairs
+  constexpr int sizes[] = {3500, 0, 0, 0, 3500, 0, 0, 20000, 0, 0, 3500, 0};  // calls a frame
   std::int64_t calls = 0;
   std::uint64_t number = 1;
   for (auto _ : state) {
@@ -279,6 +279,7 @@ void BM_collector_uneven_frames(benchmark::State& state) {
   yams::detail::remove_frame_listener(listener);
   state.SetItemsProcessed(calls);
 }
+
 void BM_collector_to_session(benchmark::State& state) { collector_end_to_end(state, true); }
 
 BENCHMARK(BM_floor);

@@ -232,8 +232,8 @@ TEST(Json, EscapingDoesNotDependOnWhereTheByteFalls) {
           s[at] = special;
           std::string out = "x";
           yams::detail::write_json_string(out, s);
-          ASSERT_EQ(out, "x" + reference(s)) << "length " << len << ", byte " << int(static_cast<unsigned char>(special))
-                                             << " at " << at;
+          ASSERT_EQ(out, "x" + reference(s))
+              << "length " << len << ", byte " << int(static_cast<unsigned char>(special)) << " at " << at;
         }
       }
     }

@@ -309,10 +309,10 @@ TEST_F(Overload, FullRingIsLookedAtAgainWithinAFrame) {
 
 // A zone recorded before the ring filled up still records its exit: exits may use the room kept for
 // frame begins and do not wait out a run of failing zones. (A lost exit leaves the zone open until the
-// frame's end, so an outer zone would show the rest of the frame as its own time.) Here each outer
-// zone's body fills what is left of the ring with inner zones (all but the first lost), then the frame
-// goes on for 30 ms after the last outer zone ended. The first two Outer zones are recorded, the second
-// one's exit after its inner zones found the ring full; the third is entered when it is full.
+// frame's end, so an outer zone would show the rest of the frame as its own time.) Here each of three
+// outer zones records 400 inner zones (800 slots; the collector is paused): the first outer zone's
+// fit, the second's fill the ring, and the third outer zone is entered when it is full. The frame
+// goes on for 30 ms after the last outer zone ended.
 TEST_F(Overload, ZonesRecordedBeforeTheRingFilledKeepTheirExits) {
   yams::set_thread_ring_size(1024);  // 960 slots for zones
   yams::detail::collector_pause(true);
