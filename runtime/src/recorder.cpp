@@ -232,23 +232,28 @@ void override_ms_per_tick(double v) noexcept { g_ms_per_tick.store(v, std::memor
 
 namespace {
 
+// Reserves `n` slots leaving `keep` free, plus one in front for the count of exits lost since the
+// last reservation if there are any, and writes that count there (published with the caller's event).
+// nullptr when there is no room; the exits stay counted for the next reservation.
+event* reserve_with_lost_exits(thread_ring& r, std::uint32_t n, std::size_t keep) noexcept {
+  const std::uint32_t extra = tl_lost_exits != 0 ? 1 : 0;
+  event* e = ring_reserve(r, n + extra, keep);
+  if (e == nullptr || extra == 0) return e;
+  e->a = timestamp();
+  e->tag = control_tag(ctl_lost_exits) | (static_cast<std::uint64_t>(tl_lost_exits) << 32);
+  tl_lost_exits = 0;
+  return e + 1;
+}
+
 // reserve_slow() when it looks at the ring: registers the thread, wraps, or finds the ring full.
 [[gnu::noinline]] event* reserve_looking(std::uint32_t n) noexcept {
   thread_ring* r = this_ring();
   if (r == nullptr) return nullptr;
-  const std::uint32_t extra = tl_lost_exits != 0 ? 1 : 0;
-  event* e = ring_reserve(*r, n + extra, r->headroom);
+  event* e = reserve_with_lost_exits(*r, n, r->headroom);
   if (e == nullptr) {
     count_lost(*r);
     tl_cursor.lost = &r->lost;
     tl_cursor.skips = full_recheck_interval - 1;
-    return nullptr;
-  }
-  if (extra != 0) {  // published together with the caller's event
-    e->a = timestamp();
-    e->tag = control_tag(ctl_lost_exits) | (static_cast<std::uint64_t>(tl_lost_exits) << 32);
-    tl_lost_exits = 0;
-    ++e;
   }
   return e;
 }
@@ -265,16 +270,7 @@ event* reserve_exit_slow() noexcept {
   if (r == nullptr) return nullptr;
   // The headroom kept for frame begins (1/16 of the ring) is far more than the exits of the zones
   // open at once can take; a run of failing zones (tl_cursor.skips) goes on after this exit.
-  const std::uint32_t extra = tl_lost_exits != 0 ? 1 : 0;
-  event* e = ring_reserve(*r, 1 + extra, 0);
-  if (e == nullptr) return nullptr;
-  if (extra != 0) {  // published together with the exit
-    e->a = timestamp();
-    e->tag = control_tag(ctl_lost_exits) | (static_cast<std::uint64_t>(tl_lost_exits) << 32);
-    tl_lost_exits = 0;
-    ++e;
-  }
-  return e;
+  return reserve_with_lost_exits(*r, 1, 0);
 }
 
 void leave_lost() noexcept {
