@@ -39,10 +39,13 @@ export function callColor(call: CallNode): string {
   return c;
 }
 
-/** Formats milliseconds for labels: 3 significant-ish digits. */
+/** Formats milliseconds for labels: 2-3 significant digits, in ms, µs or ns (calls are timed in whole
+ *  nanoseconds; a script callback takes a few dozen). */
 export function ms(v: number): string {
   if (v >= 100) return `${v.toFixed(0)} ms`;
   if (v >= 10) return `${v.toFixed(1)} ms`;
   if (v >= 0.1) return `${v.toFixed(2)} ms`;
-  return `${(v * 1000).toFixed(0)} µs`;
+  if (v >= 0.01) return `${(v * 1e3).toFixed(0)} µs`;
+  if (v >= 0.001) return `${(v * 1e3).toFixed(1)} µs`;
+  return `${(v * 1e6).toFixed(0)} ns`;
 }
