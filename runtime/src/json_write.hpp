@@ -58,8 +58,9 @@ char* put_json_literal(char* p, const char (&text)[N]) {
 /// Appends `s` as a JSON string: quotes, `"` `\` and control characters escaped, valid UTF-8 passed
 /// through, invalid bytes replaced by U+FFFD. Any thread.
 void write_json_string(std::string& out, std::string_view s);
-/// Appends the shortest text that reads back to `v`, always with a `.` or an exponent (`16.0`);
-/// NaN and infinities (not JSON) as `null`. Any thread.
+/// Appends text that reads back to `v`, always with a `.` or an exponent (`16.0`): a whole number of
+/// nanoseconds in milliseconds (calls' times) in fixed point with at most 6 decimals, any other value
+/// in its shortest round-trip form; NaN and infinities (not JSON) as `null`. Any thread.
 void write_json_double(std::string& out, double v);
 /// Room put_json_args() may need for `args`, and the writer of a call's `args` object (keys in
 /// capture order). Any thread.

@@ -332,7 +332,8 @@ std::shared_ptr<pending_frame> close_current(frame_control& fc, std::uint64_t ts
     p->has_lost_at_end = true;
     if (!p->zones_skipped) {
       // A zone that found no room would have taken 2 slots at least.
-      const std::size_t slots = slots_between(*tl_ring, p->zones_from, tl_cursor.cur.load(std::memory_order_relaxed)) +
+      const event* cur = tl_cursor.cur.load(std::memory_order_relaxed);
+      const std::size_t slots = slots_between(*tl_ring, p->zones_from, cur) +
                                 2 * static_cast<std::size_t>(p->lost_at_end - p->lost_at_begin);
       fc.expected_slots = slots + slots / 4;
       fc.expected_thread = tl_ring->thread_id;
@@ -375,7 +376,8 @@ bool begin_frame_noexcept(std::uint64_t frame_number) noexcept {
   // once the collector has caught up). Otherwise its zones are counted in `overflow` at a few
   // instructions each; a frame whose zones outgrow the room it found still loses the zones that do
   // not fit, as before.
-  const std::size_t need = fc.expected_thread == r.thread_id ? std::min(fc.expected_slots, (r.slots - r.headroom) / 2) : 0;
+  const std::size_t need =
+      fc.expected_thread == r.thread_id ? std::min(fc.expected_slots, (r.slots - r.headroom) / 2) : 0;
   p->zones_skipped = free_slots(r, e + 2) < need + r.headroom;
   p->begin_tsc = timestamp();
   p->timestamp = frame_timestamp(fc, p->begin_tsc);
