@@ -29,6 +29,12 @@ namespace {
 constinit thread_local thread_ring* tl_ring = nullptr;
 constinit thread_local bool tl_retired = false;
 constinit thread_local std::uint32_t tl_lost_exits = 0;
+// Frames opened so far (begin_frame_noexcept), and the one in which this thread last lost a zone:
+// from that loss to the next frame's begin the thread records no zone, even once the collector has
+// made room (reserve_looking), since the zone it lost may still be open and would be missing as the
+// parent of what came next.
+std::atomic<std::uint64_t> g_frame_generation{1};  // never 0, the value of "no loss"
+constinit thread_local std::uint64_t tl_lost_generation = 0;
 // Failures between two looks at the reader's position while the ring is full (tl_cursor.skips: the
 // reader's position is a cache line the collector writes; while the collector is behind, a full ring
 // then costs a failing zone a few instructions and no shared line; reset when a frame begins).
@@ -245,15 +251,25 @@ event* reserve_with_lost_exits(thread_ring& r, std::uint32_t n, std::size_t keep
   return e + 1;
 }
 
-// reserve_slow() when it looks at the ring: registers the thread, wraps, or finds the ring full.
+// Whether this thread lost a zone in the frame now open: it then records no more zones in it.
+bool lost_in_this_frame() noexcept {
+  return tl_lost_generation == g_frame_generation.load(std::memory_order_relaxed);
+}
+
+// reserve_slow() when it looks at the ring: registers the thread, wraps, or finds the ring full. A
+// thread that lost a zone in this frame fails without looking: the zone it lost may still be open, and
+// the zones that follow would be recorded under its parent instead of under it. Its calls in this frame
+// are what it recorded before the first loss, each with its end (reserve_exit_slow).
 [[gnu::noinline]] event* reserve_looking(std::uint32_t n) noexcept {
   thread_ring* r = this_ring();
   if (r == nullptr) return nullptr;
-  event* e = reserve_with_lost_exits(*r, n, r->headroom);
+  event* e = lost_in_this_frame() ? nullptr : reserve_with_lost_exits(*r, n, r->headroom);
   if (e == nullptr) {
+    tl_lost_generation = g_frame_generation.load(std::memory_order_relaxed);
     count_lost(*r);
     tl_cursor.lost = &r->lost;
     tl_cursor.skips = full_recheck_interval - 1;
+    tl_cursor.limit = tl_cursor.cur.load(std::memory_order_relaxed);  // every zone to the slow path
   }
   return e;
 }
@@ -270,7 +286,10 @@ event* reserve_exit_slow() noexcept {
   if (r == nullptr) return nullptr;
   // The headroom kept for frame begins (1/16 of the ring) is far more than the exits of the zones
   // open at once can take; a run of failing zones (tl_cursor.skips) goes on after this exit.
-  return reserve_with_lost_exits(*r, 1, 0);
+  event* e = reserve_with_lost_exits(*r, 1, 0);
+  // After a loss in this frame, the next zone must still take the slow path (reserve_looking).
+  if (e != nullptr && lost_in_this_frame()) tl_cursor.limit = e + 1;
+  return e;
 }
 
 void leave_lost() noexcept {
@@ -390,6 +409,7 @@ bool begin_frame_noexcept(std::uint64_t frame_number) noexcept {
   p->lost_at_begin = r.lost.load(std::memory_order_relaxed);
   if (p->zones_skipped) skip_zones(r);
   fc.current = std::move(p);
+  g_frame_generation.fetch_add(1, std::memory_order_relaxed);
   g_recording.store(1, std::memory_order_relaxed);
   return true;
 }

@@ -113,7 +113,8 @@ inline void publish(event* end) noexcept { tl_cursor.cur.store(end, std::memory_
 
 /// Whether the zone about to be entered fails at once: the ring was found full a moment ago (the
 /// reader's position is a line the collector writes, so the next 63 zones do not look at it again;
-/// the 64th does, and so does a frame's begin). Counts it as lost. The recording thread only.
+/// the 64th goes to the slow path, which fails it too until the next frame begins: a thread that
+/// lost a zone records no more in that frame). Counts it as lost. The recording thread only.
 [[gnu::always_inline]] inline bool skip_full() noexcept {
   thread_cursor& c = tl_cursor;
   if (c.skips == 0) [[likely]] return false;
