@@ -248,6 +248,31 @@ TEST(DuckhuntSignal, InterruptLeavesACompleteSession) {
   std::filesystem::remove(path);
 }
 
+// Killed while recording (no chance to close the file): every frame written is read, and the reader
+// says the file is incomplete (no end line, or a truncated last line).
+TEST(DuckhuntSignal, AKilledRecordingIsReadAsIncomplete) {
+  const std::string path = temp_file("duckhunt_sigkill");
+  const std::string exe = DUCKHUNT_EXE;
+  std::vector<std::string> args = {exe, "--record", path};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  ASSERT_EQ(::posix_spawn(&pid, exe.c_str(), nullptr, nullptr, argv.data(), environ), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  const yams::Session s = yams::read_session(path);
+  ASSERT_EQ(s.warnings.size(), 1u);
+  EXPECT_TRUE(s.warnings[0].find("no end line") != std::string::npos ||
+              s.warnings[0].find("truncated last line") != std::string::npos)
+      << s.warnings[0];
+  ASSERT_GE(s.frames.size(), 10u);
+  for (std::size_t i = 0; i < s.frames.size(); ++i) EXPECT_EQ(s.frames[i].frame, i + 1);
+  std::filesystem::remove(path);
+}
+
 /// GET `target` from 127.0.0.1:`port`; the whole response, or "" when it cannot connect.
 std::string http_get(int port, const std::string& target) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

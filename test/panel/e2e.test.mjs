@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import { openPage } from './browser.mjs';
 import { startGame as launchGame, stopGame } from './game.mjs';
@@ -293,10 +293,20 @@ test('a session recorded by the game (streaming form) loads', async () => {
   assert.equal(await new Promise((r) => run.on('exit', r)), 0);
   const lines = readFileSync(recorded, 'utf8').trim().split('\n');
   assert.match(lines[0], /"yams_session"/);
+  assert.deepEqual(JSON.parse(lines.at(-1)), { yams_session_end: 1, frames: lines.length - 2 });
   await page.locator('[data-testid=file-input]').setInputFiles(recorded);
   await page.waitForSelector('[data-testid=file-name]:has-text("recorded-session.jsonl")');
-  assert.equal(Number(await attr(STRIP, 'data-count')), Math.min(240, lines.length - 1));
-  assert.equal(Number(await attr(FLAME, 'data-frame')), JSON.parse(lines.at(-1)).frame);
+  assert.equal(Number(await attr(STRIP, 'data-count')), Math.min(240, lines.length - 2));
+  assert.equal(Number(await attr(FLAME, 'data-frame')), JSON.parse(lines.at(-2)).frame);
+  assert.equal(await page.locator('[data-testid=notice]').count(), 0, 'a closed file loads without a notice');
+  // The same file as a killed game leaves it (no end line): loaded, with a notice that says so.
+  const unclosed = join(artifacts, 'unclosed-session.jsonl');
+  writeFileSync(unclosed, lines.slice(0, -1).join('\n') + '\n');
+  await page.locator('[data-testid=file-input]').setInputFiles(unclosed);
+  await page.waitForSelector('[data-testid=file-name]:has-text("unclosed-session.jsonl")');
+  assert.match(await page.locator('[data-testid=notice]').innerText(),
+               new RegExp(`no end line: the recording was not closed .* ${lines.length - 2} complete frames read`));
+  await page.click('[data-testid=notice] button');
   await page.click('[data-testid=back-to-live]');
 });
 

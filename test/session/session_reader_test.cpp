@@ -11,12 +11,19 @@ namespace {
 
 const SessionInfo info{"s-1", 1000.5};
 
-// A streaming file of `n` sample frames; returns its text.
+// A streaming file of `n` sample frames, closed; returns its text (ending with the end line).
 std::string streaming_file(const std::string& path, int n) {
   session_writer w(path, info);
   for (int i = 1; i <= n; ++i) w.write(sample_frame(i, i == 2));
   w.close();
   return read_text(path);
+}
+
+// The same without the end line: as a writer that did not close it leaves the file.
+std::string unclosed_streaming_file(const std::string& path, int n) {
+  std::string text = streaming_file(path, n);
+  text.erase(text.rfind('{'));
+  return text;
 }
 
 // The format_error message read_session throws for `path`, or "" if it reads fine.
@@ -40,7 +47,7 @@ TEST(read_session, detects_a_document_written_on_one_line) {
 
 TEST(read_session, a_truncated_last_line_yields_the_complete_frames_and_a_warning) {
   const std::string path = temp_path("truncated.jsonl");
-  std::string text = streaming_file(path, 3);
+  std::string text = unclosed_streaming_file(path, 3);
   const std::string cut = to_json(sample_frame(4, false));
   write_text(path, text + cut.substr(0, cut.size() / 2));
   const Session s = read_session(path);
@@ -48,6 +55,41 @@ TEST(read_session, a_truncated_last_line_yields_the_complete_frames_and_a_warnin
   EXPECT_EQ(s.frames[2], sample_frame(3, false));
   ASSERT_EQ(s.warnings.size(), 1u);
   EXPECT_EQ(s.warnings[0], path + ":5: truncated last line ignored");
+}
+
+TEST(read_session, a_closed_file_ends_with_its_end_line_and_reads_without_warnings) {
+  const std::string path = temp_path("closed.jsonl");
+  const std::string text = streaming_file(path, 3);
+  EXPECT_TRUE(text.ends_with("\n{\"yams_session_end\":1,\"frames\":3}\n")) << text;
+  const Session s = read_session(path);
+  EXPECT_EQ(s.frames.size(), 3u);
+  EXPECT_TRUE(s.warnings.empty());
+}
+
+TEST(read_session, a_file_without_its_end_line_is_read_with_a_warning) {
+  const std::string path = temp_path("unclosed.jsonl");
+  write_text(path, unclosed_streaming_file(path, 2));
+  const Session s = read_session(path);
+  EXPECT_EQ(s.frames.size(), 2u);
+  ASSERT_EQ(s.warnings.size(), 1u);
+  EXPECT_EQ(s.warnings[0], path + ": no end line: the recording was not closed (the process stopped?); 2 complete "
+                                  "frames read");
+}
+
+TEST(read_session, an_end_line_that_disagrees_with_the_frames_is_an_error) {
+  const std::string path = temp_path("end_count.jsonl");
+  const std::string text = streaming_file(path, 3);
+  // Frame 2 (line 3) removed: the end line (now line 4) still says 3.
+  const auto line3 = text.find('\n', text.find('\n') + 1) + 1;
+  write_text(path, text.substr(0, line3) + text.substr(text.find('\n', line3) + 1));
+  const std::string e = error_of(path);
+  EXPECT_EQ(e, path + ":4:1: expected \"frames\": 2 in the end line (the frames before it), found 3");
+}
+
+TEST(read_session, anything_after_the_end_line_is_an_error) {
+  const std::string path = temp_path("after_end.jsonl");
+  write_text(path, streaming_file(path, 1) + to_json(sample_frame(2, false)) + "\n");
+  EXPECT_EQ(error_of(path), path + ":4:1: expected nothing after the end line");
 }
 
 TEST(read_session, a_corrupt_middle_line_is_an_error_with_its_position) {
@@ -64,7 +106,7 @@ TEST(read_session, a_corrupt_middle_line_is_an_error_with_its_position) {
 
 TEST(read_session, a_frame_of_the_wrong_shape_is_an_error_on_its_line) {
   const std::string path = temp_path("shape.jsonl");
-  std::string text = streaming_file(path, 1);
+  std::string text = unclosed_streaming_file(path, 1);
   write_text(path, text + R"({"frame":"two","timestamp":1.0})" + "\n");
   const std::string e = error_of(path);
   EXPECT_EQ(e.rfind(path + ":3:1: ", 0), 0u) << e;

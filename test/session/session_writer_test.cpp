@@ -34,6 +34,11 @@ TEST(session_writer, writes_a_header_line_then_one_flushed_line_per_frame) {
   EXPECT_DOUBLE_EQ(header["start_time"].get<double>(), info.start_time);
   EXPECT_EQ(nlohmann::json::parse(lines[2])["frame"], 2);
   EXPECT_EQ(w.frames_written(), 2u);
+  // Closing adds the end line that marks the file complete.
+  w.close();
+  const auto closed = lines_of(read_text(path));
+  ASSERT_EQ(closed.size(), 4u);
+  EXPECT_EQ(closed[3], R"({"yams_session_end":1,"frames":2})");
 }
 
 TEST(session_writer, round_trips_every_field_through_read_session) {

@@ -129,8 +129,9 @@ try:
     if rec.returncode != 0 or ("connection lost" not in err and "server closed" not in err):
         failures.append(f"died record: exit {rec.returncode}: {err!r}")
     text = open(out).read()
-    if not text.endswith("\n") or len(frame_numbers(out)) != text.count("\n") - 1:
-        failures.append("died record: the file is not complete lines")
+    end_line = '{"yams_session_end":1,"frames":%d}\n' % len(frame_numbers(out))
+    if not text.endswith(end_line) or len(frame_numbers(out)) != text.count("\n") - 2:
+        failures.append("died record: the file is not complete lines ending with its end line")
 
     # 4. The live demo (60 frames a second): 30 frames with its rollbacks' calls and Lua flags.
     if demo:

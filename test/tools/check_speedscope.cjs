@@ -27,7 +27,8 @@ let frames;
 try {
   const header = JSON.parse(firstLine);
   if (!('yams_session' in header)) throw new Error('document form');
-  frames = text.split('\n').slice(1).filter((l) => l.trim()).map((l) => JSON.parse(l));
+  frames = text.split('\n').slice(1).filter((l) => l.trim()).map((l) => JSON.parse(l))
+    .filter((o) => !('yams_session_end' in o));
 } catch {
   frames = JSON.parse(text).frames;
 }

@@ -12,7 +12,8 @@ def read_session(path):
     except ValueError:
         header = None
     if isinstance(header, dict) and "yams_session" in header:
-        frames = [json.loads(line) for line in text.split("\n")[1:] if line.strip()]
+        objects = [json.loads(line) for line in text.split("\n")[1:] if line.strip()]
+        frames = [o for o in objects if "yams_session_end" not in o]
         return header, frames
     doc = json.loads(text)
     return {"session_id": doc["session_id"], "start_time": doc["start_time"]}, doc["frames"]

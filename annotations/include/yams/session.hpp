@@ -35,7 +35,9 @@ class session_writer {
   void write_json(std::string_view frame_object);
   /// Number of frames written so far.
   std::size_t frames_written() const noexcept { return count_; }
-  /// Flushes and closes; called by the destructor.
+  /// Writes the end line (`{"yams_session_end":1,"frames":N}`, which marks the file complete) and
+  /// closes; called by the destructor. After a failed write the end line is left out, so that readers
+  /// report the file as incomplete. Throws std::runtime_error on a write error.
   void close();
 
  private:
@@ -43,11 +45,12 @@ class session_writer {
   std::string path_;
   std::string line_;
   std::size_t count_ = 0;
+  bool failed_ = false;  // a write threw: the file does not get its end line
 };
 
 /// Reads either form (detected from the first non-blank character). Throws format_error with
-/// "<path>:<line>:<column>: expected ..." on malformed input; a streaming file whose last line is
-/// truncated yields its complete frames and a warning instead.
+/// "<path>:<line>:<column>: expected ..." on malformed input. A streaming file whose writer did not
+/// close it (no end line; a truncated last line) yields its complete frames and a warning instead.
 Session read_session(const std::string& path);
 /// Writes the section 4 document form. Throws std::runtime_error naming the file.
 void write_session_document(const std::string& path, const Session& session);

@@ -61,6 +61,27 @@ void read_info_field(const source& src, std::size_t at, const json& value, const
   }
 }
 
+// Whether the line at [begin, end) is the end line a closed writer leaves (`{"yams_session_end":...}`).
+bool is_end_line(std::string_view text, std::size_t begin, std::size_t end) {
+  constexpr std::string_view key = "\"yams_session_end\"";
+  const std::size_t at = detail::skip_space(text.substr(0, end), begin + 1);
+  return text[begin] == '{' && text.substr(at, key.size()) == key;
+}
+
+// Checks the end line at [begin, end) against the `frames` read before it.
+void check_end_line(const source& src, std::size_t begin, std::size_t end, std::size_t frames) {
+  std::size_t off = 0;
+  std::string expected;
+  const std::string_view line = src.text.substr(begin, end - begin);
+  if (!detail::check_json_syntax(line, off, expected)) src.fail(begin + off, "expected " + expected);
+  const json j = json::parse(line);
+  if (j["yams_session_end"] != json(1)) src.fail(begin, "expected \"yams_session_end\": 1 (a newer session format?)");
+  const json& n = j.contains("frames") ? j["frames"] : json();
+  if (!n.is_number_unsigned() || n.get<std::uint64_t>() != frames)
+    src.fail(begin, "expected \"frames\": " + std::to_string(frames) + " in the end line (the frames before it), found " +
+                        (n.is_null() ? std::string("none") : n.dump()));
+}
+
 void read_streaming(const source& src, std::size_t header_end, Session& s) {
   const json header = json::parse(src.text.substr(0, header_end));
   if (header.value("yams_session", json()) != json(1))
@@ -70,23 +91,35 @@ void read_streaming(const source& src, std::size_t header_end, Session& s) {
     read_info_field(src, 0, header[key], key, s.info);
   }
   std::size_t pos = header_end;
+  bool ended = false;
+  bool truncated = false;
   while (pos < src.text.size()) {
     std::size_t nl = src.text.find('\n', pos);
     const bool terminated = nl != std::string_view::npos;
     if (!terminated) nl = src.text.size();
     const std::size_t begin = detail::skip_space(src.text.substr(0, nl), pos);
     if (begin < nl) {
+      if (ended) src.fail(begin, "expected nothing after the end line");
       std::size_t off = 0;
       std::string expected;
       if (!terminated && !detail::check_json_syntax(src.text.substr(begin, nl - begin), off, expected)) {
         const auto p = detail::position_of(src.text, begin);
         s.warnings.push_back(src.path + ":" + std::to_string(p.line) + ": truncated last line ignored");
+        truncated = true;
         break;
       }
-      s.frames.push_back(parse_frame(src, begin, nl));
+      if (is_end_line(src.text, begin, nl)) {
+        check_end_line(src, begin, nl, s.frames.size());
+        ended = true;
+      } else {
+        s.frames.push_back(parse_frame(src, begin, nl));
+      }
     }
     pos = nl + 1;
   }
+  if (!ended && !truncated)
+    s.warnings.push_back(src.path + ": no end line: the recording was not closed (the process stopped?); " +
+                         std::to_string(s.frames.size()) + " complete frames read");
 }
 
 void read_frames_array(const source& src, std::size_t pos, Session& s) {

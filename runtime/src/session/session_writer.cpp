@@ -53,18 +53,19 @@ session_writer::~session_writer() {
 void session_writer::write(const FrameProfile& frame) {
   line_.clear();
   append_json(line_, frame);
-  line_ += '\n';
-  if (file_ == nullptr) throw std::runtime_error(path_ + ": session file already closed");
-  write_all(file_, path_, line_);
-  if (std::fflush(file_) != 0) throw file_error(path_, "cannot write");
-  ++count_;
+  write_json(line_);
 }
 
 void session_writer::write_json(std::string_view frame_object) {
   if (file_ == nullptr) throw std::runtime_error(path_ + ": session file already closed");
-  write_all(file_, path_, frame_object);
-  write_all(file_, path_, "\n");
-  if (std::fflush(file_) != 0) throw file_error(path_, "cannot write");
+  try {
+    write_all(file_, path_, frame_object);
+    write_all(file_, path_, "\n");
+    if (std::fflush(file_) != 0) throw file_error(path_, "cannot write");
+  } catch (...) {
+    failed_ = true;  // perhaps half a line: no end line may follow it
+    throw;
+  }
   ++count_;
 }
 
@@ -72,7 +73,12 @@ void session_writer::close() {
   if (file_ == nullptr) return;
   std::FILE* f = file_;
   file_ = nullptr;
-  if (std::fclose(f) != 0) throw file_error(path_, "cannot close");
+  bool written = true;
+  if (!failed_) {
+    const std::string end = "{\"yams_session_end\":1,\"frames\":" + std::to_string(count_) + "}\n";
+    written = std::fwrite(end.data(), 1, end.size(), f) == end.size();
+  }
+  if (std::fclose(f) != 0 || !written) throw file_error(path_, "cannot write the end line");
 }
 
 void write_session_document(const std::string& path, const Session& session) {

@@ -56,11 +56,30 @@ describe('parseSessionText', () => {
 
   it('reads the streaming form and round-trips through the writer', () => {
     const text = [JSON.stringify({ yams_session: 1, session_id: 's2', start_time: 9 }),
-                  JSON.stringify(frame(3)), '', JSON.stringify(frame(4)), ''].join('\n');
+                  JSON.stringify(frame(3)), '', JSON.stringify(frame(4)), '{"yams_session_end":1,"frames":2}', ''].join('\n');
     const s = parseSessionText(text);
     expect(s).toMatchObject({ session_id: 's2', start_time: 9 });
     expect(s.frames.map((f) => f.frame)).toEqual([3, 4]);
+    expect(s.warnings).toBeUndefined();
     expect(parseSessionText(sessionToText(s))).toEqual(s);
+  });
+
+  it('reads a streaming file its writer did not close, with a warning', () => {
+    const head = `{"yams_session":1,"session_id":"s","start_time":1}\n${JSON.stringify(frame(1))}\n`;
+    const unclosed = parseSessionText(head, 'u.jsonl');
+    expect(unclosed.frames.map((f) => f.frame)).toEqual([1]);
+    expect(unclosed.warnings).toEqual(['u.jsonl: no end line: the recording was not closed (the process stopped?); 1 complete frames read']);
+    const cut = parseSessionText(head + JSON.stringify(frame(2)).slice(0, 20), 't.jsonl');
+    expect(cut.frames.map((f) => f.frame)).toEqual([1]);
+    expect(cut.warnings).toEqual(['t.jsonl line 3: truncated last line ignored']);
+  });
+
+  it('checks the end line', () => {
+    const head = `{"yams_session":1,"session_id":"s","start_time":1}\n${JSON.stringify(frame(1))}\n`;
+    expect(() => parseSessionText(head + '{"yams_session_end":1,"frames":2}\n', 'e.jsonl'))
+      .toThrow('e.jsonl line 3: expected "frames": 1 in the end line (the frames before it), found 2');
+    expect(() => parseSessionText(head + `{"yams_session_end":1,"frames":1}\n${JSON.stringify(frame(2))}\n`, 'e.jsonl'))
+      .toThrow('e.jsonl line 4: expected nothing after the end line');
   });
 
   it('gives clear errors for malformed files', () => {

@@ -56,6 +56,8 @@ export interface Session {
   /** epoch seconds */
   start_time: number;
   frames: FrameProfile[];
+  /** a streaming file that its writer did not close: what is missing (absent when complete) */
+  warnings?: string[];
 }
 
 /** Malformed input; the message names the place (`frames[3].calls[12].duration`, `line 7`) and the fault. */
@@ -187,6 +189,9 @@ function parseJson(text: string, where: string): unknown {
   }
 }
 
+// Reads the streaming form as the C++ reader does (docs/session-files.md): frames up to the end line
+// `{"yams_session_end":1,"frames":N}` that a closed writer leaves; without it (the game was killed
+// while recording) every complete frame, a truncated last line ignored, and a warning.
 function parseStreamingSession(text: string, name: string): Session {
   const lines = text.split('\n');
   const header = object(parseJson(lines[0], `${name} line 1`), `${name} line 1`);
@@ -195,12 +200,35 @@ function parseStreamingSession(text: string, name: string): Session {
     start_time: num(header, 'start_time', `${name} line 1`),
     frames: [],
   };
+  let ended = false;
+  let truncated = false;
   for (let i = 1; i < lines.length; ++i) {
     const line = lines[i].trim();
     if (line === '') continue;
     const where = `${name} line ${i + 1}`;
-    session.frames.push(parseFrame(parseJson(line, where), where));
+    if (ended) fail(where, 'expected nothing after the end line');
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (e) {
+      if (i < lines.length - 1) fail(where, `not valid JSON (${(e as Error).message})`);
+      session.warnings = [`${where}: truncated last line ignored`];
+      truncated = true;
+      break;
+    }
+    const o = object(value, where);
+    if ('yams_session_end' in o) {
+      if (o.yams_session_end !== 1) fail(where, 'expected "yams_session_end": 1 (a newer session format?)');
+      if (o.frames !== session.frames.length)
+        fail(where, `expected "frames": ${session.frames.length} in the end line (the frames before it), found ${JSON.stringify(o.frames)}`);
+      ended = true;
+      continue;
+    }
+    session.frames.push(parseFrame(o, where));
   }
+  if (!ended && !truncated)
+    session.warnings = [`${name}: no end line: the recording was not closed (the process stopped?); ` +
+                        `${session.frames.length} complete frames read`];
   return session;
 }
 
