@@ -33,20 +33,26 @@ frame_timeline::frame_timeline(const Session& s) {
   for (const FrameProfile& f : s.frames)
     if (o <= 0 || f.timestamp < o) o = f.timestamp;
   origin_s_ = o;
+  for (const FrameProfile& f : s.frames) {
+    if (!f.calls.empty()) {
+      main_thread_ = f.calls.front().thread;
+      break;
+    }
+  }
 }
 
-double frame_timeline::place(const FrameProfile& f) {
-  double base = (f.timestamp - origin_s_) * 1000.0 + shift_ms_;
-  double needed = 0;
+std::int64_t frame_timeline::place(const FrameProfile& f) {
+  std::int64_t base = std::llround((f.timestamp - origin_s_) * 1e9) + shift_ns_;
+  std::int64_t needed = 0;
   for (const CallNode& c : f.calls) {
-    auto it = thread_end_ms_.find(c.thread);
-    if (it != thread_end_ms_.end()) needed = std::max(needed, it->second - (base + c.start));
+    auto it = thread_end_ns_.find(c.thread);
+    if (it != thread_end_ns_.end()) needed = std::max(needed, it->second - start_ns(base, c));
   }
-  shift_ms_ += needed;
+  shift_ns_ += needed;
   base += needed;
   for (const CallNode& c : f.calls) {
-    double& end = thread_end_ms_[c.thread];
-    end = std::max(end, base + c.start + c.duration);
+    std::int64_t& end = thread_end_ns_[c.thread];
+    end = std::max(end, end_ns(base, c));
   }
   return base;
 }

@@ -6,29 +6,44 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
 
 namespace yams::tool {
 
-/// Places frames on the converted files' time line, in milliseconds from the session's start_time (or
-/// from the earliest frame when that is earlier). Frame timestamps come from the wall clock and call
+/// Places frames on the converted files' time line, in whole nanoseconds from the session's start_time
+/// (or from the earliest frame when that is earlier). Frame timestamps come from the wall clock and call
 /// times from the cycle counter, so back-to-back frames can overlap by microseconds; a frame that would
 /// start a call before an earlier call on the same thread ended is moved later, with every frame after
-/// it, so all calls keep their durations and nest properly. Use from one thread.
+/// it, so all calls keep their durations and nest properly. Integers, so that a viewer adding a start
+/// and a duration cannot make a call end after the next one begins. Use from one thread.
 class frame_timeline {
  public:
   explicit frame_timeline(const Session& session);
-  /// The start of `frame` in ms; call for each frame in file order.
-  double place(const FrameProfile& frame);
+  /// The start of `frame` in ns; call for each frame in file order.
+  std::int64_t place(const FrameProfile& frame);
   /// The time zero in epoch seconds.
   double origin() const noexcept { return origin_s_; }
+  /// The thread of the session's first call (1 if it has none): where a frame without calls shows
+  /// its rollback.
+  std::uint64_t main_thread() const noexcept { return main_thread_; }
+  /// `ms` (a call's start or end within its frame) in whole nanoseconds, each instant rounded on its
+  /// own so that a child rounded inside its parent stays inside.
+  static std::int64_t ns(double ms) noexcept { return std::llround(ms * 1e6); }
+  /// A call's start and end in ns on the time line, for a frame placed at `frame_ns`.
+  static std::int64_t start_ns(std::int64_t frame_ns, const CallNode& c) noexcept { return frame_ns + ns(c.start); }
+  static std::int64_t end_ns(std::int64_t frame_ns, const CallNode& c) noexcept {
+    return frame_ns + ns(c.start + c.duration);
+  }
 
  private:
   double origin_s_ = 0;
-  double shift_ms_ = 0;
-  std::map<std::uint64_t, double> thread_end_ms_;
+  std::int64_t shift_ns_ = 0;
+  std::uint64_t main_thread_ = 1;
+  std::map<std::uint64_t, std::int64_t> thread_end_ns_;
 };
 
 /// The session as Chrome Trace Event JSON: an X event per call, thread names, rollbacks as instant

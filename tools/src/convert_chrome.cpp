@@ -1,10 +1,24 @@
-// Chrome Trace Event output of `yams convert`: one complete ("X") event per call on its thread, the
-// call's args, entity id and identity in `args`, rollbacks as global instant ("i") events, and thread
-// names as metadata ("M") events. Times are microseconds on the frame_timeline (convert.hpp).
+// Chrome Trace Event output of `yams convert`: a begin ("B") and an end ("E") event per call on its
+// thread, the call's args, entity id and identity in the begin's `args`, rollbacks as global instant
+// ("i") events, and thread names as metadata ("M") events. Times are microseconds on the
+// frame_timeline (convert.hpp), written from whole nanoseconds.
+//
+// Begin/end pairs rather than complete ("X") events: a viewer nests X events by adding `ts` and `dur`
+// in floating point, and a call whose end touches the next call's start could come out overlapping it
+// by a rounding error, which breaks the nesting (speedscope's importer did, on thousands of the
+// demo's calls). B/E events nest by their order in the file, which viewers keep for equal timestamps:
+// a parent's begin precedes its children's, a child's end precedes its parent's. An end repeats its
+// begin's name and args: speedscope matches an end to the open begin by both. A call of zero length
+// without children is one X event of zero duration instead, since a viewer may put an end before a
+// begin with the same timestamp.
 #include "convert.hpp"
 
+#include <algorithm>
+#include <map>
+#include <optional>
 #include <set>
 #include <variant>
+#include <vector>
 
 namespace yams::tool {
 namespace {
@@ -22,9 +36,13 @@ json arg_json(const arg_value& v) {
   }, v);
 }
 
-json call_event(const FrameProfile& f, const CallNode& c, double frame_us) {
+double us(std::int64_t ns) { return static_cast<double>(ns) / 1000.0; }
+
+// The call's captured args and its identity. A captured value named like an identity key (`frame`,
+// `entity_id`, ...) goes in as `arg.<name>`, unless it is the same value (an entity id captured as
+// an argument).
+json call_args(const FrameProfile& f, const CallNode& c) {
   json args = json::object();
-  for (const auto& [name, value] : c.args) args[name] = arg_json(value);
   if (c.entity_id) args["entity_id"] = *c.entity_id;
   args["frame"] = f.frame;
   args["call_id"] = c.id;
@@ -33,20 +51,73 @@ json call_event(const FrameProfile& f, const CallNode& c, double frame_us) {
   if (!c.file.empty()) args["source"] = c.file + ":" + std::to_string(c.line);
   if (c.lua_code) args["lua_code"] = true;
   if (c.lua_callback) args["lua_callback"] = true;
-  return {{"ph", "X"}, {"name", c.label}, {"cat", c.module.empty() ? "yams" : c.module}, {"pid", trace_pid},
-          {"tid", c.thread}, {"ts", frame_us + c.start * 1000.0}, {"dur", c.duration * 1000.0}, {"args", args}};
+  for (const auto& [name, value] : c.args) {
+    json v = arg_json(value);
+    auto it = args.find(name);
+    if (it == args.end()) {
+      args[name] = std::move(v);
+    } else if (*it != v) {
+      args["arg." + name] = std::move(v);
+    }
+  }
+  return args;
 }
 
-json rollback_event(const FrameProfile& f, double frame_us) {
+// A call begun and not yet ended: its end event, written when the next call is not its descendant.
+struct open_call {
+  std::uint64_t id;
+  std::int64_t end_ns;
+  json end;
+};
+
+json slice_event(const char* ph, const CallNode& c, std::int64_t at_ns, const json& args) {
+  return {{"ph", ph}, {"name", c.label}, {"cat", c.module.empty() ? "yams" : c.module}, {"pid", trace_pid},
+          {"tid", c.thread}, {"ts", us(at_ns)}, {"args", args}};
+}
+
+json rollback_event(const FrameProfile& f, std::int64_t frame_ns, std::uint64_t tid) {
   const RollbackInfo& r = *f.rollback;
-  return {{"ph", "i"}, {"s", "g"}, {"name", "Rollback"}, {"cat", "rollback"}, {"pid", trace_pid},
-          {"tid", f.calls.empty() ? 0 : f.calls.front().thread}, {"ts", frame_us},
-          {"args", {{"frame", f.frame}, {"target_timestamp", r.target_timestamp},
+  return {{"ph", "i"}, {"s", "g"}, {"name", "Rollback (" + std::to_string(r.frames_resimulated) + " frames resimulated)"},
+          {"cat", "rollback"}, {"pid", trace_pid}, {"tid", tid}, {"ts", us(frame_ns)},
+          {"args", {{"frame", f.frame}, {"triggered", r.triggered}, {"target_timestamp", r.target_timestamp},
                     {"frames_resimulated", r.frames_resimulated}, {"snapshot_age_ms", r.snapshot_age_ms}}}};
 }
 
 json metadata_event(const char* name, std::uint64_t tid, const std::string& value) {
   return {{"ph", "M"}, {"name", name}, {"pid", trace_pid}, {"tid", tid}, {"args", {{"name", value}}}};
+}
+
+// Appends one frame's events: per thread, a call's end when the next call is not its descendant
+// (parents precede children in `calls`) and every open call's at the frame's end.
+void add_frame(json& events, const FrameProfile& f, std::int64_t base,
+               std::map<std::uint64_t, std::vector<open_call>>& open) {
+  auto close_until = [&](std::vector<open_call>& stack, const std::optional<std::uint64_t>& parent) {
+    while (!stack.empty() && (!parent || stack.back().id != *parent)) {
+      events.push_back(std::move(stack.back().end));
+      stack.pop_back();
+    }
+  };
+  for (std::size_t i = 0; i < f.calls.size(); ++i) {
+    const CallNode& c = f.calls[i];
+    std::vector<open_call>& stack = open[c.thread];
+    close_until(stack, c.parent_id);
+    // Clamped into the parent, should a file hold a child outside it.
+    std::int64_t start = frame_timeline::start_ns(base, c);
+    std::int64_t end = std::max(start, frame_timeline::end_ns(base, c));
+    if (!stack.empty()) end = std::min(end, stack.back().end_ns);
+    start = std::min(start, end);
+    const json args = call_args(f, c);
+    const bool has_child = i + 1 < f.calls.size() && f.calls[i + 1].parent_id == c.id;
+    if (end == start && !has_child) {
+      json x = slice_event("X", c, start, args);
+      x["dur"] = 0;
+      events.push_back(std::move(x));
+      continue;
+    }
+    events.push_back(slice_event("B", c, start, args));
+    stack.push_back({c.id, end, slice_event("E", c, end, args)});
+  }
+  for (auto& [tid, stack] : open) close_until(stack, std::nullopt);
 }
 
 }  // namespace
@@ -55,19 +126,25 @@ json to_chrome_trace(const Session& s) {
   frame_timeline timeline(s);
   json events = json::array();
   std::set<std::uint64_t> threads;
+  std::map<std::uint64_t, std::vector<open_call>> open;
+  std::uint64_t calls_not_recorded = 0, frames_lost = 0, frames_without_calls = 0;
   for (const FrameProfile& f : s.frames) {
-    const double frame_us = timeline.place(f) * 1000.0;
-    if (f.rollback) events.push_back(rollback_event(f, frame_us));
-    for (const CallNode& c : f.calls) {
-      threads.insert(c.thread);
-      events.push_back(call_event(f, c, frame_us));
-    }
+    const std::int64_t base = timeline.place(f);
+    if (f.rollback)
+      events.push_back(rollback_event(f, base, f.calls.empty() ? timeline.main_thread() : f.calls.front().thread));
+    for (const CallNode& c : f.calls) threads.insert(c.thread);
+    add_frame(events, f, base, open);
+    calls_not_recorded += f.overflow;
+    frames_lost += f.frames_lost;
+    if (f.calls.empty()) ++frames_without_calls;
   }
   events.push_back(metadata_event("process_name", 0, "yams session " + s.info.session_id));
   for (std::uint64_t t : threads) events.push_back(metadata_event("thread_name", t, "thread " + std::to_string(t)));
   return {{"traceEvents", std::move(events)},
           {"displayTimeUnit", "ms"},
-          {"otherData", {{"exporter", "yams"}, {"session_id", s.info.session_id}, {"start_time", timeline.origin()}}}};
+          {"otherData", {{"exporter", "yams"}, {"session_id", s.info.session_id}, {"start_time", timeline.origin()},
+                         {"frames", s.frames.size()}, {"frames_without_calls", frames_without_calls},
+                         {"calls_not_recorded", calls_not_recorded}, {"frames_lost", frames_lost}}}};
 }
 
 }  // namespace yams::tool

@@ -70,7 +70,7 @@ class speedscope_builder {
   }
 
   void add_rollback(const FrameProfile& f, double base) {
-    thread_profile& p = threads_[f.calls.empty() ? 0 : f.calls.front().thread];
+    thread_profile& p = threads_[f.calls.empty() ? timeline_.main_thread() : f.calls.front().thread];
     while (!p.stack.empty()) p.pop();
     char name[160];
     std::snprintf(name, sizeof name, "Rollback (%d frames resimulated, snapshot age %.2f ms)",
@@ -81,13 +81,13 @@ class speedscope_builder {
   }
 
   void add_frame(const FrameProfile& f) {
-    const double base = timeline_.place(f);
-    if (f.rollback) add_rollback(f, base);
+    const std::int64_t base = timeline_.place(f);
+    if (f.rollback) add_rollback(f, static_cast<double>(base) / 1e6);
     for (const CallNode& c : f.calls) {
       thread_profile& p = threads_[c.thread];
       while (!p.stack.empty() && (!c.parent_id || p.stack.back().id != *c.parent_id)) p.pop();
-      const double start = std::max(base + c.start, p.last);
-      double end = base + c.start + c.duration;
+      const double start = std::max(static_cast<double>(frame_timeline::start_ns(base, c)) / 1e6, p.last);
+      double end = static_cast<double>(frame_timeline::end_ns(base, c)) / 1e6;
       if (!p.stack.empty()) end = std::min(end, p.stack.back().end);
       const std::size_t i = frame_index(c.label, c.file, c.line);
       p.emit("O", i, start);
