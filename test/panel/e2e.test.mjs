@@ -1,7 +1,8 @@
 // End-to-end: the real built panel in Debian's Chromium against the real `yams-duckhunt --serve`.
 // F9 opens the panel; frames arrive; the flame graph draws on_update bars and moves and zooms with the
 // keyboard; a call-tree node shows its source line; pausing holds a frame; a rollback band shows its
-// details; a saved session loads; a restarted game is noticed. Screenshots go to $YAMS_ARTIFACTS.
+// details; a saved session loads; a made-up session checks site names, the timeline's width, the call
+// tree's scroll and the frame strip's bars; a restarted game is noticed. Screenshots go to $YAMS_ARTIFACTS.
 //   YAMS_DUCKHUNT=<exe> YAMS_ARTIFACTS=<dir> node --test e2e.test.mjs
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -257,7 +258,10 @@ test('the aggregate view lists the top sites and the frame-time histogram', asyn
   const table = page.locator('[data-testid=top-sites] tbody tr');
   await table.first().waitFor();
   assert.ok(await table.count() >= 3);
-  assert.match(await page.locator('[data-testid=top-sites]').innerText(), /on_update/);
+  // Every entity's on_update comes from one call site: the row is named module.func, not one entity's label.
+  const sites = await page.locator('[data-testid=top-sites]').innerText();
+  assert.match(sites, /lifecycle\.on_entity_update \(\d+ labels\)/);
+  assert.doesNotMatch(sites, /on_update\(/);
   assert.ok(await page.locator('[data-testid=histogram] .bin').count() > 0);
   await shot('05-aggregate');
 });
@@ -308,6 +312,119 @@ test('a session recorded by the game (streaming form) loads', async () => {
                new RegExp(`no end line: the recording was not closed .* ${lines.length - 2} complete frames read`));
   await page.click('[data-testid=notice] button');
   await page.click('[data-testid=back-to-live]');
+});
+
+/**
+ * A made-up session of 240 frames (1001 to 1240), the last one a rollback, each 0.1 ms long (as short as the
+ * game's): Frame > Updates (40 entities' on_update from one call site), B, C, and Tail > Target. Tail is
+ * the fourth heaviest child of Frame, so the call tree does not open it by default; it lists 45 rows.
+ */
+function madeUpSession() {
+  const call = (id, parent_id, label, start, duration, extra = {}) =>
+    ({ id, parent_id, label, module: 'game_engine', func: label.toLowerCase(), start, duration, ...extra });
+  const frames = [];
+  for (let n = 1001; n <= 1240; ++n) {
+    const calls = [call(1, null, 'Frame', 0, 0.1), call(2, 1, 'Updates', 0, 0.05)];
+    for (let e = 1; e <= 40; ++e)
+      calls.push(call(2 + e, 2, `Lua → on_update(duck_${e})`, (e - 1) * 0.00125, 0.001,
+                      { module: 'lifecycle', func: 'on_entity_update', file: 'lifecycle.cpp', line: 13, entity_id: `duck_${e}`,
+                        lua_callback: true }));
+    calls.push(call(50, 1, 'B', 0.05, 0.02), call(51, 1, 'C', 0.07, 0.015), call(52, 1, 'Tail', 0.086, 0.012),
+               call(53, 52, 'Target', 0.0865, 0.011));
+    const rollback = n === 1240 ? { triggered: true, target_timestamp: 1000 + n / 60 - 0.1, frames_resimulated: 6,
+                                    snapshot_age_ms: 100 } : null;
+    frames.push({ frame: n, timestamp: 1000 + n / 60, duration_ms: 0.1, calls, rollback });
+  }
+  return { session_id: 'made-up', start_time: 1000, frames };
+}
+
+test('a made-up session loads; a site whose calls have different labels is named module.func', async () => {
+  const file = join(artifacts, 'made-up-session.json');
+  writeFileSync(file, JSON.stringify(madeUpSession()));
+  await page.locator('[data-testid=file-input]').setInputFiles(file);
+  await page.waitForSelector('[data-testid=file-name]:has-text("made-up-session.json")');
+  assert.equal(Number(await attr(STRIP, 'data-selected-frame')), 1240);
+
+  // Aggregate: the 40 labels of one site give the row the site's module.func, with their count.
+  await page.click('[data-testid=tab-aggregate]');
+  const top = page.locator('[data-testid=top-sites] tbody tr').first();
+  assert.match(await top.innerText(), /^lifecycle\.on_entity_update \(40 labels\)\s+lifecycle\.cpp:13/);
+});
+
+test('the timeline never overflows sideways, not even with a rollback band in its last frame', async () => {
+  // 40 lanes scroll vertically; the last frame's rollback band ends inside the view, and clicking
+  // it scrolls nothing (the lane labels stay whole).
+  await page.click('[data-testid=tab-timeline]');
+  await page.waitForSelector('[data-testid=timeline-canvas][data-lanes~=duck_40]');
+  const lanes = '[data-testid=timeline-lanes]';
+  const fits = () => page.$eval(lanes, (el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth,
+                                                  scrollLeft: el.scrollLeft, tall: el.scrollHeight > el.clientHeight }));
+  const before = await fits();
+  assert.ok(before.tall, 'the lanes scroll vertically');
+  assert.ok(before.scrollWidth <= before.clientWidth, `no horizontal overflow: ${JSON.stringify(before)}`);
+  const band = page.locator('[data-testid=rollback-band][data-frame="1240"]');
+  const bb = await band.boundingBox();
+  const view = await page.$eval(lanes, (el) => { const r = el.getBoundingClientRect(); return r.left + el.clientWidth; });
+  assert.ok(bb.x + bb.width <= view + 0.5, `band ends at ${bb.x + bb.width}, the view at ${view}`);
+  await band.click();
+  await page.locator('[data-testid=rollback-details]').waitFor();
+  const after = await fits();
+  assert.equal(after.scrollLeft, 0, 'clicking the last band scrolls nothing sideways');
+  assert.ok(after.scrollWidth <= after.clientWidth, `no horizontal overflow: ${JSON.stringify(after)}`);
+  await shot('07-made-up-timeline');
+});
+
+test('a call chosen in the flame graph is scrolled into view in the call tree', async () => {
+  // Target's parent is closed by default: opening it grows the list, and the row lands beyond the old end.
+  await page.click('[data-testid=tab-flame]');
+  await page.focus('[data-testid=flame-graph]');
+  await page.keyboard.press('Home');
+  const target = JSON.parse(await attr(FLAME, 'data-bars')).find((b) => b.label === 'Target');
+  assert.ok(target, 'the Target bar is labelled');
+  const fbox = await page.locator(FLAME).boundingBox();
+  await page.mouse.click(fbox.x + target.x + target.w / 2, fbox.y + target.y + 5);
+  await page.click('[data-testid=show-source]');
+  const selectedRow = '[data-testid=call-tree] [role=treeitem][aria-selected=true]';
+  await page.waitForSelector(selectedRow);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const [row, list] = await Promise.all([page.locator(selectedRow).boundingBox(),
+                                         page.locator('[data-testid=call-tree]').boundingBox()]);
+  assert.match(await page.locator(selectedRow).innerText(), /^\s*Target\n/);
+  assert.ok(row.y >= list.y - 0.5 && row.y + row.height <= list.y + list.height + 0.5,
+            `selected row at ${row.y}..${row.y + row.height}, the list shows ${list.y}..${list.y + list.height}`);
+  await shot('08-made-up-call-tree');
+});
+
+test('the frame strip draws every buffered frame, so the selected one is always highlighted', async () => {
+  // All 240 frames are bars, the oldest at the left edge; stepping to it keeps it highlighted (drawn in
+  // PALETTE.selected, white), and clicking the left edge selects it.
+  await page.click('[data-testid=tab-flame]');
+  try {
+    await page.evaluate(() => document.activeElement?.blur());
+    for (let i = 0; i < 239; ++i) await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction((s) => document.querySelector(s).dataset.selectedFrame === '1001', STRIP);
+    const hl = await page.$eval(STRIP, (c) => {
+      const { data, width, height } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+      let x0 = Infinity;
+      let x1 = -1;
+      for (let i = 0; i < width * height; ++i)
+        if (data[4 * i] === 255 && data[4 * i + 1] === 255 && data[4 * i + 2] === 255 && data[4 * i + 3] === 255) {
+          x0 = Math.min(x0, i % width);
+          x1 = Math.max(x1, i % width);
+        }
+      return { x0: x0 / devicePixelRatio, x1: x1 / devicePixelRatio, slot: width / devicePixelRatio / 240 };
+    });
+    assert.ok(hl.x1 >= 0 && hl.x0 <= 1 && hl.x1 <= hl.slot + 1, `frame 1001 highlighted at the left edge: ${JSON.stringify(hl)}`);
+    await shot('09-made-up-strip-oldest');
+    await page.keyboard.press('End');
+    await page.waitForFunction((s) => document.querySelector(s).dataset.selectedFrame === '1240', STRIP);
+    const box = await page.locator(STRIP).boundingBox();
+    await page.mouse.click(box.x + 2, box.y + box.height / 2);
+    await page.waitForFunction((s) => document.querySelector(s).dataset.selectedFrame !== '1240', STRIP);
+    assert.equal(await attr(STRIP, 'data-selected-frame'), '1001', 'the left edge is the oldest frame');
+  } finally {
+    await page.click('[data-testid=back-to-live]');
+  }
 });
 
 test('the panel turns profiling off and on in the game', async () => {

@@ -1,7 +1,7 @@
 // Aggregation over frames: sites by self time, the histogram, entity lanes and rollback bands.
 import { describe, expect, it } from 'vitest';
 import { parseFrame } from './format';
-import { aggregateSites, entityLanes, frameHistogram, selfTimes, siteKey } from './aggregate';
+import { aggregateSites, bandPixels, entityLanes, frameHistogram, selfTimes, siteKey } from './aggregate';
 
 const f = (n: number, duration_ms: number, calls: object[], rollback: object | null = null) =>
   parseFrame({ frame: n, timestamp: 100 + n * 0.02, duration_ms, calls, rollback });
@@ -10,11 +10,12 @@ const c = (id: number, parent_id: number | null, start: number, duration: number
 
 describe('aggregateSites', () => {
   it('sums self time per site over frames and sorts by it', () => {
-    const upd = (id: number, parent: number, ent: string) =>
-      c(id, parent, 1, 3, { label: `Lua → on_update(${ent})`, file: 'duck.lua', line: 7, entity_id: ent });
+    const upd = (id: number, parent: number, ent: string) => c(id, parent, 1, 3,
+      { label: `Lua → on_update(${ent})`, module: 'lifecycle', func: 'on_update', file: 'duck.lua', line: 7, entity_id: ent });
+    const root = (id: number) => c(id, null, 0, 10, { label: 'Frame', func: 'update', file: 'engine.cpp', line: 3 });
     const frames = [
-      f(1, 10, [c(1, null, 0, 10, { file: 'engine.cpp', line: 3 }), upd(2, 1, 'duck_1'), upd(3, 1, 'duck_2')]),
-      f(2, 10, [c(10, null, 0, 10, { file: 'engine.cpp', line: 3 }), upd(11, 10, 'duck_3')]),
+      f(1, 10, [root(1), upd(2, 1, 'duck_1'), upd(3, 1, 'duck_2')]),
+      f(2, 10, [root(10), upd(11, 10, 'duck_3')]),
     ];
     expect(Array.from(selfTimes(frames[0]))).toEqual([4, 3, 3]);
     const sites = aggregateSites(frames);
@@ -22,8 +23,22 @@ describe('aggregateSites', () => {
       ['engine.cpp:3', 11, 2, 2],
       ['duck.lua:7', 9, 3, 2],
     ]);
-    expect(sites[1].label).toBe('Lua → on_update(duck_3)');
     expect(aggregateSites(frames, 1)).toHaveLength(1);
+  });
+
+  it('names a site by its label when its calls share one, else by module.func, as the report does', () => {
+    const call = (id: number, label: string, extra: object = {}) =>
+      c(id, null, id, 1, { label, module: 'rules', func: 'collision', file: 'rules.lua', line: 12, ...extra });
+    const frames = [
+      f(1, 10, [call(1, 'collision(bounce)'), call(2, 'collision(shot)'), call(3, 'Frame', { func: 'update', line: 1 })]),
+      f(2, 10, [call(4, 'collision(bounce)'), call(5, 'Frame', { func: 'update', line: 1 })]),
+    ];
+    const byKey = new Map(aggregateSites(frames).map((s) => [s.key, s]));
+    expect(byKey.get('rules.lua:12')).toMatchObject({ label: 'rules.collision', labels: 2, calls: 3 });
+    expect(byKey.get('rules.lua:1')).toMatchObject({ label: 'Frame', labels: 1, calls: 2 });
+    const anon = [f(1, 1, [c(1, null, 0, 1, { module: '', func: '', file: 'x.cpp', line: 4 }),
+                          c(2, null, 0, 1, { module: '', func: '', file: 'x.cpp', line: 4 })])];
+    expect(aggregateSites(anon)[0]).toMatchObject({ label: 'x.cpp:4', labels: 2 });
   });
 
   it('keys sites without a file by module and function', () => {
@@ -65,5 +80,16 @@ describe('entityLanes', () => {
     expect(lanes.rollbacks[0]).toMatchObject({ frame: 2, info: rb });
     expect(lanes.rollbacks[0].t0).toBeCloseTo(20);
     expect(lanes.span_ms).toBeCloseTo(32);
+  });
+});
+
+describe('bandPixels', () => {
+  it('widens a short band about its middle and keeps every band inside the plot', () => {
+    expect(bandPixels(10, 20, 2, 400)).toEqual({ left: 20, width: 20 });
+    expect(bandPixels(50, 50.1, 2, 400)).toEqual({ left: 97.1, width: 6 });
+    // The last frame of the window ends at the plot's right edge; a first one at its left edge.
+    expect(bandPixels(199.9, 200, 2, 400)).toEqual({ left: 394, width: 6 });
+    expect(bandPixels(0, 0.1, 2, 400)).toEqual({ left: 0, width: 6 });
+    expect(bandPixels(0, 500, 2, 400)).toEqual({ left: 0, width: 400 });
   });
 });

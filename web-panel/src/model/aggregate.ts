@@ -8,8 +8,10 @@ export const FRAME_BUDGET_MS = 1000 / 60;
 export interface SiteStats {
   /** `file:line` when the call names its site, else `module.func`, else the label */
   key: string;
-  /** the most recent label seen at this site */
+  /** the site's name: its calls' label when they all share one, else `module.func` (as `yams report` names it) */
   label: string;
+  /** distinct labels among the site's calls (more than one: `label` is `module.func`) */
+  labels: number;
   module: string;
   func: string;
   file: string;
@@ -46,18 +48,18 @@ export function selfTimes(frame: FrameProfile): Float64Array {
 
 /** Sites over the frames, sorted by self time (largest first), at most `limit` of them. */
 export function aggregateSites(frames: readonly FrameProfile[], limit = 20): SiteStats[] {
-  const sites = new Map<string, SiteStats & { lastFrame: number }>();
+  const sites = new Map<string, SiteStats & { lastFrame: number; seen: Set<string> }>();
   frames.forEach((frame, fi) => {
     const self = selfTimes(frame);
     frame.calls.forEach((c, i) => {
       const key = siteKey(c);
       let s = sites.get(key);
       if (!s) {
-        s = { key, label: c.label, module: c.module, func: c.func, file: c.file, line: c.line,
-              calls: 0, self_ms: 0, total_ms: 0, frames: 0, lastFrame: -1 };
+        s = { key, label: c.label, labels: 0, module: c.module, func: c.func, file: c.file, line: c.line,
+              calls: 0, self_ms: 0, total_ms: 0, frames: 0, lastFrame: -1, seen: new Set() };
         sites.set(key, s);
       }
-      s.label = c.label;
+      s.seen.add(c.label);
       s.calls += 1;
       s.self_ms += self[i];
       s.total_ms += c.duration;
@@ -70,7 +72,12 @@ export function aggregateSites(frames: readonly FrameProfile[], limit = 20): Sit
   return [...sites.values()]
     .sort((a, b) => b.self_ms - a.self_ms || a.key.localeCompare(b.key))
     .slice(0, limit)
-    .map(({ lastFrame: _, ...s }) => s);
+    .map(({ lastFrame: _, seen, ...s }) => ({ ...s, labels: seen.size, label: seen.size > 1 ? siteName(s) : s.label }));
+}
+
+/** The name of a site whose calls have different labels: `module.func` (the key when neither is known). */
+function siteName(s: SiteStats): string {
+  return s.module || s.func ? `${s.module}.${s.func}` : s.key;
 }
 
 export interface Histogram {
@@ -124,6 +131,16 @@ export interface RollbackBand {
   t0: number;
   t1: number;
   info: RollbackInfo;
+}
+
+/**
+ * Where a band over [t0, t1] ms goes on a plot `plotW` px wide at `scale` px per ms: at least `minW` px wide
+ * (widened about its middle, so a short frame stays clickable) and never past either edge of the plot.
+ */
+export function bandPixels(t0: number, t1: number, scale: number, plotW: number, minW = 6): { left: number; width: number } {
+  const width = Math.min(plotW, Math.max(minW, (t1 - t0) * scale));
+  const mid = ((t0 + t1) / 2) * scale;
+  return { left: Math.max(0, Math.min(plotW - width, mid - width / 2)), width };
 }
 
 export interface FrameSpan {
