@@ -40,7 +40,8 @@ constexpr DiagText Texts[] = {
      "entity_id= names '%0', which is no parameter of %1"},
     {DiagnosticsEngine::Error,
      "parameter '%0' of type %1 cannot be captured by 'yams::%2': only "
-     "numbers, bool, enums and strings can; leave it out of args="},
+     "numbers, bool, enums, strings and 'const yams::script_source *' can; "
+     "leave it out of args="},
     {DiagnosticsEngine::Note, "parameter '%0' declared here"},
     {DiagnosticsEngine::Error,
      "%0 already has a YAMS attribute; one [[yams::profile]] or "

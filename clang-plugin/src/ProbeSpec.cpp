@@ -105,6 +105,16 @@ static bool isStdCharString(const CXXRecordDecl *RD) {
          Char->isSpecificBuiltinType(BuiltinType::Char_U);
 }
 
+// yams::script_source (<yams/probe.hpp>): a call's script file and line.
+static bool isScriptSource(QualType T) {
+  const auto *RD = T->getAsCXXRecordDecl();
+  if (!RD || !RD->getIdentifier() || RD->getName() != "script_source")
+    return false;
+  const auto *NS = dyn_cast<NamespaceDecl>(RD->getDeclContext());
+  return NS && NS->getIdentifier() && NS->getName() == "yams" &&
+         NS->getParent()->getRedeclContext()->isTranslationUnit();
+}
+
 bool isCapturable(QualType T) {
   if (T.isNull() || T->isDependentType())
     return false;
@@ -114,7 +124,8 @@ bool isCapturable(QualType T) {
   if (const auto *PT = T->getAs<PointerType>()) {
     QualType Pointee = PT->getPointeeType().getUnqualifiedType();
     return Pointee->isSpecificBuiltinType(BuiltinType::Char_S) ||
-           Pointee->isSpecificBuiltinType(BuiltinType::Char_U);
+           Pointee->isSpecificBuiltinType(BuiltinType::Char_U) ||
+           isScriptSource(Pointee);
   }
   if (const auto *AT = dyn_cast<ConstantArrayType>(T.getTypePtr())) {
     QualType Elem = AT->getElementType().getUnqualifiedType();

@@ -55,8 +55,9 @@ struct Placeholder {
 void parsePlaceholders(llvm::StringRef Label,
                        llvm::SmallVectorImpl<Placeholder> &Out);
 
-/// Whether a value of type \p T can be captured by a zone; mirrors
-/// yams::capturable_v in <yams/detail/recorder.hpp>. Dependent types are not.
+/// Whether a value of type \p T can be captured by a zone (numbers, bool, enums,
+/// strings, pointers to yams::script_source); mirrors yams::capturable_v in
+/// <yams/detail/recorder.hpp>. Dependent types are not.
 bool isCapturable(clang::QualType T);
 
 /// "GameLuaAPI" -> "game_lua_api".

@@ -72,6 +72,15 @@ void append_value_text(std::string& out, const captured& v) {
       }
       break;
     }
+    case kind_source: {
+      const auto* src = reinterpret_cast<const script_source*>(v.bits);
+      if (src != nullptr && src->file != nullptr) {
+        out += src->file;
+        out += ':';
+        append_chars(out, static_cast<std::uint64_t>(src->line));
+      }
+      break;
+    }
     default:
       out += "?";
   }
@@ -140,6 +149,14 @@ void site_cache::describe(CallNode& call, const site* s, std::span<const capture
   const std::size_t n = std::min(values.size(), info.arg_names.size());
   call.args.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
+    if (values[i].kind == kind_source) {  // the script the call runs: its file and line, not an arg
+      const auto* src = reinterpret_cast<const script_source*>(values[i].bits);
+      if (src != nullptr && src->file != nullptr) {
+        call.file = src->file;
+        call.line = src->line;
+      }
+      continue;
+    }
     if (info.arg_flags[i] & arg_in_args) call.args.emplace_back(info.arg_names[i], to_arg_value(values[i]));
     if (info.arg_flags[i] & arg_entity_id) {
       std::string id;

@@ -9,7 +9,9 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <map>
+#include <set>
 #include <spawn.h>
 #include <string>
 #include <sys/wait.h>
@@ -132,8 +134,20 @@ TEST_F(DuckhuntTrace, FrameHasTheDesignsTreeDownToAmsSetVy) {
   EXPECT_LE(set_vy->start + set_vy->duration, on_update->start + on_update->duration + 1e-6);
 }
 
-TEST_F(DuckhuntTrace, BehaviourCallsCarryTheirEntity) {
+// The line of `function <kind>.on_update` in the behaviour script at `path` (0 if none).
+std::uint32_t on_update_line(const std::string& path, const std::string& kind) {
+  std::ifstream in(path);
+  std::string line;
+  for (std::uint32_t n = 1; std::getline(in, line); ++n)
+    if (line.rfind("function " + kind + ".on_update(", 0) == 0) return n;
+  return 0;
+}
+
+// Each behaviour call carries its entity, and as its source the behaviour's on_update in its Lua
+// script (the design's "click bar: the behaviour file opens at the line"), not the C++ hook.
+TEST_F(DuckhuntTrace, BehaviourCallsCarryTheirEntityAndTheirScript) {
   std::size_t behaviours = 0;
+  std::set<std::string> scripts;
   for (const auto& f : session_.frames) {
     for (const auto& c : f.calls) {
       const std::string prefix = "Lua → on_update(";
@@ -142,9 +156,18 @@ TEST_F(DuckhuntTrace, BehaviourCallsCarryTheirEntity) {
       const std::string id = c.label.substr(prefix.size(), c.label.size() - prefix.size() - 1);
       EXPECT_EQ(c.entity_id, id);
       EXPECT_TRUE(c.lua_code);
+      EXPECT_TRUE(c.args.empty()) << "the script is the call's source, not an arg";
+      const std::filesystem::path file(c.file);
+      ASSERT_TRUE(file.is_absolute()) << c.file;
+      ASSERT_EQ(file.parent_path().filename(), "behaviours") << c.file;
+      ASSERT_EQ(file.extension(), ".lua") << c.file;
+      if (id.rfind("feather_", 0) == 0) EXPECT_EQ(file.stem(), "feather") << id << " runs " << c.file;
+      if (id.rfind("duck_", 0) == 0) EXPECT_TRUE(file.stem() == "duck" || file.stem() == "falling") << c.file;
+      if (scripts.insert(c.file).second) EXPECT_EQ(c.line, on_update_line(c.file, file.stem().string())) << c.file;
     }
   }
   EXPECT_GT(behaviours, 150u * 40);
+  EXPECT_GE(scripts.size(), 2u) << "ducks and feathers at least";
 }
 
 TEST_F(DuckhuntTrace, RollbackFramesCountTheFramesTheyReRan) {

@@ -202,16 +202,17 @@ test('the focused flame bar follows its call into new frames', async () => {
   await page.click('[data-testid=pause]');
 });
 
-test('selecting a call-tree node shows the source line of its site', async () => {
+test('selecting a behaviour call in the call tree shows its Lua script at on_update', async () => {
   await page.click('[data-testid=tab-tree]');
   const row = page.locator('[role=treeitem]', { hasText: 'Lua → on_update(duck_' }).first();
   await row.click();
   const pathEl = page.locator('[data-testid=source-path]');
   await pathEl.waitFor();
   const [file, line] = (await pathEl.innerText()).split(/:(?=\d+$)/);
-  assert.match(file, /\.(lua|cpp)$/);
+  // The design's journey: the bar opens the behaviour file at the line, not the C++ hook calling it.
+  assert.match(file, /\/scripts\/behaviours\/(duck|falling)\.lua$/);
   const expected = readFileSync(resolvePath(sourceRoot, file), 'utf8').split('\n')[Number(line) - 1].trim();
-  assert.ok(expected.length > 0, `line ${line} of ${file} is empty`);
+  assert.match(expected, /^function (duck|falling)\.on_update\(/, `line ${line} of ${file}`);
   await page.waitForFunction((text) => [...document.querySelectorAll('.view-line')]
     .some((l) => l.textContent.replace(/\u00a0/g, ' ').trim() === text), expected);
   assert.equal(await page.getAttribute('[data-testid=open-in-editor]', 'href'), `vscode://file/${file}:${line}`);

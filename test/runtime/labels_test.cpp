@@ -92,6 +92,34 @@ TEST_F(Labels, EntityIdFromANumber) {
   EXPECT_EQ(f->calls.at(0).entity_id, "1234");
 }
 
+// A captured `const yams::script_source*` makes the call's file and line the script's (the panel's
+// source view then opens the script); it is not an arg. A null one keeps the site's.
+TEST_F(Labels, AScriptSourceIsTheCallsFileAndLine) {
+  static constexpr yams::arg_desc args[] = {{"entity", yams::arg_entity_id}, {"script", yams::arg_in_args}};
+  static constexpr yams::site s{"on_update({entity})", "lifecycle", "on_entity_update", "/src/lifecycle.cpp", 13,
+                                yams::site_lua_code, args, 2};
+  static const yams::script_source duck{"/game/scripts/behaviours/duck.lua", 12};
+  yams::begin_frame(1);
+  { yams::zone z(&s, std::string("duck_7"), &duck); }
+  { yams::zone z(&s, std::string("duck_8"), static_cast<const yams::script_source*>(nullptr)); }
+  auto f = yams::end_frame();
+  ASSERT_EQ(f->calls.size(), 2u);
+  const auto& c = f->calls[0];
+  EXPECT_EQ(c.label, "on_update(duck_7)");
+  EXPECT_EQ(c.entity_id, "duck_7");
+  EXPECT_EQ(c.file, "/game/scripts/behaviours/duck.lua");
+  EXPECT_EQ(c.line, 12u);
+  EXPECT_EQ(c.func, "on_entity_update");
+  EXPECT_TRUE(c.args.empty());
+  EXPECT_EQ(f->calls[1].file, "/src/lifecycle.cpp");
+  EXPECT_EQ(f->calls[1].line, 13u);
+  // The frame's JSON and its compact form carry the script's file and line.
+  EXPECT_EQ(yams::frame_from_json(yams::to_json(*f)).calls[0].file, "/game/scripts/behaviours/duck.lua");
+  const yams::FrameProfile compact = yams::frame_from_compact_json(yams::to_compact_json(*f));
+  EXPECT_EQ(compact.calls[0].line, 12u);
+  EXPECT_EQ(compact.calls[1].line, 13u);
+}
+
 TEST_F(Labels, ShortLongAndEmptyStrings) {
   for (const std::string s : {std::string(), std::string("abc"), std::string(8, 'x'), std::string(9, 'y'),
                               std::string(100, 'z'), std::string(256, 'w')}) {

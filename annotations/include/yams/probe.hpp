@@ -53,8 +53,20 @@ struct alignas(8) site {
   std::uint32_t params = 0;
 };
 
-/// True for the argument types a zone can capture: arithmetic types, bool, enums and strings
-/// (`std::string`, `std::string_view`, `const char*`, character arrays).
+/// Where the script code a call runs is defined, e.g. a Lua behaviour's `on_update` (`lua_getinfo`'s
+/// source and `linedefined`). A profiled function that takes a `const yams::script_source*` and
+/// captures it (by default, or in `args=`) records that file and line as its calls' `file` and
+/// `line`, so the panel's source view opens the script instead of the C++ function that called it.
+/// Captured by address: the collector reads it when it assembles the frame, so it must stay valid
+/// (and unchanged) for the rest of the profiling session, like a site. A null pointer keeps the
+/// site's own file and line.
+struct script_source {
+  const char* file;  ///< the script's path (absolute, or relative to a source root of the server)
+  std::uint32_t line;
+};
+
+/// True for the argument types a zone can capture: arithmetic types, bool, enums, strings
+/// (`std::string`, `std::string_view`, `const char*`, character arrays) and `const script_source*`.
 template <class T>
 inline constexpr bool capturable_v = detail::capturable<std::remove_cvref_t<T>>::value;
 
@@ -70,8 +82,8 @@ class zone {
   template <class... A>
   constexpr zone(const site* s, const A&... values) noexcept {
     static_assert((capturable_v<A> && ...),
-                  "yams::zone: a captured value must be a number, bool, enum or string; "
-                  "leave the parameter out of the attribute's args list");
+                  "yams::zone: a captured value must be a number, bool, enum, string or const "
+                  "yams::script_source*; leave the parameter out of the attribute's args list");
     if (!std::is_constant_evaluated()) active_ = detail::enter_args(s, values...);
   }
   constexpr ~zone() {

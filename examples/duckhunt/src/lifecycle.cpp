@@ -9,8 +9,10 @@
 
 namespace duckhunt {
 
-[[yams::profile("Lua → on_update({entity_id})", "module=lifecycle", "lua_code", "args=")]]
-bool LifecycleProvider::on_entity_update(const std::string& entity_id, std::uint32_t kind, double dt) {
+// `script` is captured as the call's source: the panel opens the behaviour's on_update, not this file.
+[[yams::profile("Lua → on_update({entity_id})", "module=lifecycle", "lua_code", "args=script")]]
+bool LifecycleProvider::on_entity_update(const std::string& entity_id, const yams::script_source* script,
+                                         std::uint32_t kind, double dt) {
   lua_State* L = lua_.state();
   lua_rawgeti(L, LUA_REGISTRYINDEX, lua_.kinds()[kind].on_update);
   lua_pushlstring(L, entity_id.data(), entity_id.size());

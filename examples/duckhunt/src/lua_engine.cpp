@@ -86,10 +86,17 @@ void LuaEngine::load_behaviours() {
     lua_pop(L_, 1);
     lua_getfield(L_, -1, "on_update");
     if (!lua_isfunction(L_, -1)) throw script_error(kind.script + ": the returned table has no on_update function");
+    lua_Debug where{};
+    lua_pushvalue(L_, -1);
+    if (lua_getinfo(L_, ">S", &where) != 0 && where.linedefined > 0)
+      kind.source.line = static_cast<std::uint32_t>(where.linedefined);
+    kind.source_file = fs::absolute(fs::path(dir_) / rel).lexically_normal().string();
     kind.on_update = luaL_ref(L_, LUA_REGISTRYINDEX);
     lua_pop(L_, 1);
     kinds_.push_back(std::move(kind));
   }
+  // kinds_ no longer moves: the profiler may keep pointers to the sources from now on.
+  for (KindInfo& k : kinds_) k.source.file = k.source_file.c_str();
 }
 
 void LuaEngine::load_game_script() {
@@ -251,7 +258,7 @@ void LuaEngine::update(double dt) {
     const Entity& e = world_.state.entities[i];
     if (!e.alive) continue;
     id_buf_ = e.id;  // the vector may grow while the behaviour runs
-    lifecycle_.on_entity_update(id_buf_, e.kind, dt);
+    lifecycle_.on_entity_update(id_buf_, &kinds_[e.kind].source, e.kind, dt);
   }
 }
 

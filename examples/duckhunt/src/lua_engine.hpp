@@ -6,6 +6,8 @@
 #include "lifecycle.hpp"
 #include "world.hpp"
 
+#include <yams/probe.hpp>
+
 #include <cstdint>
 #include <functional>
 #include <set>
@@ -36,6 +38,8 @@ struct KindInfo {
   std::string script;   ///< path of behaviours/<name>.lua
   double radius = 16;
   int on_update = 0;    ///< registry reference of the behaviour's on_update
+  std::string source_file;       ///< the script's absolute path
+  yams::script_source source{};  ///< where on_update is defined: the profiler's source for its calls
 };
 
 struct CollisionRule {

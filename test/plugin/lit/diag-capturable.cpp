@@ -1,5 +1,5 @@
 // Values named in args=, entity_id= or a placeholder must be capturable (numbers, bool, enums,
-// strings); the note points at the parameter. Left to the default "all", such parameters are
+// strings, a pointer to yams::script_source); the note points at the parameter. Left to the default "all", such parameters are
 // simply not captured.
 // RUN: rm -rf %t && split-file %s %t
 // RUN: %clangxx %yams -fsyntax-only -Xclang -verify %t/bad.cpp
@@ -15,6 +15,11 @@ struct Entity {};
                                                       // expected-note {{parameter 'e' declared here}}
 [[yams::profile("x", "entity_id=p")]] void ptr(int *p); // expected-error {{parameter 'p' of type 'int *' cannot be captured}} \
                                                         // expected-note {{parameter 'p' declared here}}
+namespace other { struct script_source {}; }
+[[yams::profile("x", "args=s")]] void not_ours(const other::script_source *s); // expected-error {{parameter 's' of type 'const other::script_source *' cannot be captured}} \
+                                                                              // expected-note {{parameter 's' declared here}}
+[[yams::profile("x", "args=s")]] void by_value(yams::script_source s); // expected-error {{parameter 's' of type 'yams::script_source' cannot be captured}} \
+                                                                      // expected-note {{parameter 's' declared here}}
 [[yams::profile("x", "args=ghost")]] void ghost(int g); // expected-error {{args= names 'ghost', which is no parameter of 'ghost'}}
 [[yams::profile("x", "entity_id=who")]] void nobody(int g); // expected-error {{entity_id= names 'who', which is no parameter of 'nobody'}}
 
@@ -26,8 +31,8 @@ struct Entity {};
 #include <vector>
 enum Color { red };
 [[yams::profile("x")]] void skipped(std::vector<int> v, int n) {}
-[[yams::profile("x", "args=a,b,c,d,e,f,g")]]
+[[yams::profile("x", "args=a,b,c,d,e,f,g,h")]]
 void every_kind(long a, float b, bool c, Color d, const std::string &e, std::string_view f,
-                const char *g) {}
+                const char *g, const yams::script_source *h) {}
 // Template parameters are checked when instantiated (by the static_assert in yams::zone).
 template <class T> [[yams::profile("x", "args=t")]] void generic(T t) {}

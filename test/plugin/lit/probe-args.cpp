@@ -20,8 +20,14 @@ void set_vy(const std::string &entity_id, double vy, int ignored) {}
 void on_entity_update(const std::string &entity_id, double dt) {}
 [[yams::profile("collision({action})", "args=", "entity_id=who")]]
 void collision(const std::string &action, std::string_view who) {}
+[[yams::profile("behaviour")]]
+void behaviour(const std::string &entity_id, const yams::script_source *script, double dt) {}
+[[yams::profile("behaviour", "args=script")]]
+void behaviour_named(yams::script_source *script, const std::string &entity_id) {}
 
 // CHECK-DAG: profile 'all' {{.*}} captures [i:args, d:args, b:args, t:args, s:args, sv:args, c:args]
 // CHECK-DAG: profile 'set_vy' label "ams.set_vy" module "lua_api" func "set_vy" lua_callback captures [entity_id:args:entity_id, vy:args]
 // CHECK-DAG: profile 'on_entity_update' label "Lua → on_update({entity_id})" {{.*}} lua_code captures [entity_id:entity_id]
 // CHECK-DAG: profile 'collision' {{.*}} captures [action:label, who:entity_id]
+// CHECK-DAG: profile 'behaviour' {{.*}} captures [entity_id:args:entity_id, script:args, dt:args]
+// CHECK-DAG: profile 'behaviour_named' {{.*}} captures [script:args, entity_id:entity_id]

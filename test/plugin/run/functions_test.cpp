@@ -56,6 +56,11 @@ void set_vy(const std::string& entity_id, double vy, int ignored) {}
 [[yams::profile("Lua → on_update({entity_id})", "module=lifecycle", "lua_code", "args=")]]
 void on_entity_update(const std::string& entity_id) { lua_api::set_vy(entity_id, 533.7, 0); }
 
+// A behaviour's script location, captured by default: the call's file and line become the script's.
+const yams::script_source duck_script{"/game/scripts/behaviours/duck.lua", 12};
+[[yams::profile("Lua → behaviour({entity_id})", "module=lifecycle", "lua_code")]]
+int run_behaviour(const std::string& entity_id, const yams::script_source* script, int ticks) { return ticks + 1; }
+
 namespace {
 
 using namespace yams::plugin_test;
@@ -77,6 +82,21 @@ TEST_F(PluginRun, FreeFunctionRecordsItsSiteAndArgs) {
   EXPECT_FALSE(c.entity_id.has_value());
   EXPECT_FALSE(c.lua_code);
   EXPECT_FALSE(c.lua_callback);
+}
+
+TEST_F(PluginRun, AScriptSourceParameterIsTheCallsFileAndLine) {
+  auto frame = record_frame([] {
+    EXPECT_EQ(run_behaviour("duck_7", &duck_script, 2), 3);
+    EXPECT_EQ(run_behaviour("duck_8", nullptr, 4), 5);
+  });
+  ASSERT_EQ(frame.calls.size(), 2u);
+  const auto& c = frame.calls[0];
+  EXPECT_EQ(c.label, "Lua → behaviour(duck_7)");
+  EXPECT_EQ(c.func, "run_behaviour");
+  EXPECT_EQ(c.file, "/game/scripts/behaviours/duck.lua");
+  EXPECT_EQ(c.line, 12u);
+  EXPECT_EQ(arg_names(c), (std::vector<std::string>{"entity_id", "ticks"})) << "the script is no arg";
+  EXPECT_NE(frame.calls[1].file.find("functions_test.cpp"), std::string::npos) << "null: the site's own file";
 }
 
 TEST_F(PluginRun, NestedCallsPointAtTheirParent) {

@@ -21,6 +21,7 @@
 
 namespace yams {
 struct site;
+struct script_source;
 }
 
 namespace yams::detail {
@@ -43,7 +44,14 @@ inline constexpr std::uint64_t tag_value = 2;
 inline constexpr std::uint64_t tag_string = 3;
 inline constexpr std::uint64_t tag_control = 4;
 
-enum value_kind : std::uint64_t { kind_bool = 1, kind_int = 2, kind_uint = 3, kind_double = 4, kind_enum = 5 };
+enum value_kind : std::uint64_t {
+  kind_bool = 1,
+  kind_int = 2,
+  kind_uint = 3,
+  kind_double = 4,
+  kind_enum = 5,
+  kind_source = 6,  ///< a `const yams::script_source*`: the call's source (file and line), not an arg
+};
 
 /// Longest captured string; longer ones are cut and marked truncated.
 inline constexpr std::size_t max_captured_string = 256;
@@ -166,6 +174,15 @@ template <>
 struct capturable<char*> : std::true_type {};
 template <std::size_t N>
 struct capturable<char[N]> : std::true_type {};
+template <>
+struct capturable<const script_source*> : std::true_type {};
+template <>
+struct capturable<script_source*> : std::true_type {};
+
+/// Whether T is a pointer to a yams::script_source (captured as the call's source, by address).
+template <class T>
+inline constexpr bool is_source_v = std::is_same_v<std::remove_cv_t<T>, const script_source*> ||
+                                    std::is_same_v<std::remove_cv_t<T>, script_source*>;
 
 template <class T>
 inline std::string_view as_string_view(const T& v) noexcept {
@@ -179,7 +196,7 @@ inline std::string_view as_string_view(const T& v) noexcept {
 }
 
 template <class T>
-inline constexpr bool is_string_arg_v = !std::is_arithmetic_v<T> && !std::is_enum_v<T>;
+inline constexpr bool is_string_arg_v = !std::is_arithmetic_v<T> && !std::is_enum_v<T> && !is_source_v<T>;
 
 /// Slots a value takes in the ring.
 template <class T>
@@ -271,6 +288,10 @@ inline event* write_value(event* e, const T& v) noexcept {
   } else if constexpr (std::is_integral_v<U>) {
     e->a = static_cast<std::uint64_t>(v);
     e->tag = tag_value | (kind_uint << 8);
+    return e + 1;
+  } else if constexpr (is_source_v<U>) {
+    e->a = reinterpret_cast<std::uint64_t>(static_cast<const script_source*>(v));
+    e->tag = tag_value | (kind_source << 8);
     return e + 1;
   } else {
     std::string_view s = as_string_view(v);
