@@ -23,18 +23,19 @@ TEST(DuckhuntOptions, Defaults) {
   EXPECT_EQ(o.latency_ms, 100);
   EXPECT_FALSE(o.unpaced);
   EXPECT_FALSE(o.serve);
+  EXPECT_FALSE(o.reload_scripts);
   EXPECT_EQ(o.port, 8765);
 }
 
 TEST(DuckhuntOptions, EveryOption) {
   const Options o = parse_options({"--frames", "2000", "--ducks", "500", "--seed", "7", "--latency-ms", "250",
                                    "--unpaced", "--serve", "--port", "0", "--record", "s.jsonl", "--hash",
-                                   "--scripts", "dir", "--profile", "--ring-slots", "1048576"});
+                                   "--scripts", "dir", "--profile", "--ring-slots", "1048576", "--reload-scripts"});
   EXPECT_EQ(o.frames, 2000u);
   EXPECT_EQ(o.ducks, 500);
   EXPECT_EQ(o.seed, 7u);
   EXPECT_EQ(o.latency_ms, 250);
-  EXPECT_TRUE(o.unpaced && o.serve && o.hash && o.profile);
+  EXPECT_TRUE(o.unpaced && o.serve && o.hash && o.profile && o.reload_scripts);
   EXPECT_EQ(o.port, 0);
   EXPECT_EQ(o.record, "s.jsonl");
   EXPECT_EQ(o.scripts, "dir");

@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace duckhunt {
@@ -131,6 +134,68 @@ TEST(DuckhuntScripts, ScriptsCannotReachTheClockOrFiles) {
   GameEngine g(config(dir.path()), out.sink());
   ASSERT_EQ(out.lines.size(), 1u);
   EXPECT_NE(out.lines[0].find("attempt to index a nil value (global 'os')"), std::string::npos) << out.lines[0];
+}
+
+// Ducks of kind `duck` alive in `w` whose vy is `vy`, and all of them.
+std::pair<int, int> ducks_with_vy(const World& w, int duck, double vy) {
+  int with = 0, all = 0;
+  for (const Entity& e : w.state.entities) {
+    if (!e.alive || e.kind != static_cast<std::uint32_t>(duck)) continue;
+    ++all;
+    if (e.vy == vy) ++with;
+  }
+  return {with, all};
+}
+
+// Marks file `path` as changed now (an edit within the file system's time resolution of the load
+// could otherwise keep its time).
+void touch(const std::string& path, int seconds_ahead) {
+  namespace fs = std::filesystem;
+  fs::last_write_time(path, fs::file_time_type::clock::now() + std::chrono::seconds(seconds_ahead));
+}
+
+// --reload-scripts: an edited behaviour takes effect while the game runs, and its source (for the
+// profiler) follows on_update to its new line; an edit that does not load is reported and the
+// previous version goes on.
+TEST(DuckhuntScripts, ChangedBehavioursAreReloadedAndABrokenEditKeepsThePreviousVersion) {
+  script_dir dir("reload");
+  Config c = config(dir.path(), 8);
+  c.reload_scripts = true;
+  collected out;
+  GameEngine g(c, out.sink());
+  const int duck = g.lua().kind_index("duck");
+  ASSERT_GE(duck, 0);
+  const yams::script_source* before = g.lua().kinds()[static_cast<std::size_t>(duck)].source;
+  ASSERT_NE(before, nullptr);
+  EXPECT_EQ(static_cast<int>(before->line), dir.line_of("behaviours/duck.lua", "function duck.on_update("));
+  for (int i = 0; i < 5; ++i) g.update(g.dt());
+  EXPECT_EQ(ducks_with_vy(g.world(), duck, -77).first, 0);
+
+  dir.edit("behaviours/duck.lua", "function duck.on_update(id, dt)\n",
+           "\n\nfunction duck.on_update(id, dt)\n  ams.set_vy(id, -77)\n  do return end\n");
+  touch(dir.file("behaviours/duck.lua"), 1);
+  for (int i = 0; i < 31; ++i) g.update(g.dt());  // looked at every 30 frames
+  ASSERT_EQ(out.lines, std::vector<std::string>{"duckhunt: reloaded " + dir.file("behaviours/duck.lua")});
+  const auto [climbing, ducks] = ducks_with_vy(g.world(), duck, -77);
+  EXPECT_GT(ducks, 0);
+  EXPECT_EQ(climbing, ducks) << "every duck runs the new on_update";
+  const yams::script_source* after = g.lua().kinds()[static_cast<std::size_t>(duck)].source;
+  EXPECT_EQ(after->line, before->line + 2);
+  EXPECT_STREQ(after->file, before->file);
+  EXPECT_EQ(before->line + 0, static_cast<std::uint32_t>(dir.line_of("behaviours/duck.lua", "function duck.on_update(")) - 2)
+      << "the old source is left as it was: frames being assembled may point at it";
+
+  dir.edit("behaviours/duck.lua", "do return end", "do return end end end");
+  touch(dir.file("behaviours/duck.lua"), 2);
+  for (int i = 0; i < 30; ++i) g.update(g.dt());
+  ASSERT_EQ(out.lines.size(), 2u);
+  EXPECT_EQ(out.lines[1].rfind("duckhunt: script error reloading " + dir.file("behaviours/duck.lua") + ":", 0), 0u)
+      << out.lines[1];
+  EXPECT_TRUE(out.lines[1].ends_with("(kept the previous version)")) << out.lines[1];
+  EXPECT_EQ(ducks_with_vy(g.world(), duck, -77).first, ducks_with_vy(g.world(), duck, -77).second);
+  EXPECT_EQ(g.lua().kinds()[static_cast<std::size_t>(duck)].source, after);
+  for (int i = 0; i < 30; ++i) g.update(g.dt());
+  EXPECT_EQ(out.lines.size(), 2u) << "a failed version is not tried again until the file changes";
 }
 
 }  // namespace

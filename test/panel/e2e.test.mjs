@@ -2,12 +2,14 @@
 // F9 opens the panel; frames arrive; the flame graph draws on_update bars and moves and zooms with the
 // keyboard; a call-tree node shows its source line; pausing holds a frame; a rollback band shows its
 // details; a saved session loads; a made-up session checks site names, the timeline's width, the call
-// tree's scroll and the frame strip's bars; a restarted game is noticed. Screenshots go to $YAMS_ARTIFACTS.
+// tree's scroll and the frame strip's bars; a restarted game is noticed; editing a behaviour script
+// changes the live flame graph. Screenshots go to $YAMS_ARTIFACTS.
 //   YAMS_DUCKHUNT=<exe> YAMS_ARTIFACTS=<dir> node --test e2e.test.mjs
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import { openPage } from './browser.mjs';
 import { startGame as launchGame, stopGame } from './game.mjs';
@@ -17,9 +19,12 @@ const artifacts = process.env.YAMS_ARTIFACTS ?? 'test-artifacts/panel';
 const sourceRoot = process.env.YAMS_SOURCE_ROOT ?? process.cwd();
 mkdirSync(artifacts, { recursive: true });
 
-/** Starts the game serving on `port` (0: any); resolves to { proc, url, port }. */
-const startGame = (port = 0) =>
-  launchGame(exe, ['--serve', '--port', String(port), '--ducks', '4', '--latency-ms', '150', '--seed', '7']);
+/** Starts the game serving on `port` (0: any) with `extra` arguments; resolves to { proc, url, port }. */
+const startGame = (port = 0, extra = []) =>
+  launchGame(exe, ['--serve', '--port', String(port), '--ducks', '4', '--latency-ms', '150', '--seed', '7', ...extra]);
+// A copy of the demo's scripts, for the restarted game to reload when the test edits it.
+const scripts = mkdtempSync(join(tmpdir(), 'yams-e2e-scripts-'));
+cpSync(join(sourceRoot, 'examples/duckhunt/scripts'), scripts, { recursive: true });
 
 let game;
 let browser;
@@ -40,6 +45,7 @@ before(async () => {
 after(async () => {
   if (browser) await browser.close();
   if (game) await stopGame(game);
+  rmSync(scripts, { recursive: true, force: true });
 });
 
 test('F9 opens the panel and frames arrive', async () => {
@@ -445,10 +451,34 @@ test('a restarted game is reconnected to and named as a different session', asyn
   const before = await page.locator('[data-testid=session-id]').innerText();
   await stopGame(game);
   await page.waitForSelector('[data-testid=connection]:not([data-state=open])');
-  game = await startGame(game.port);
+  game = await startGame(game.port, ['--scripts', scripts, '--reload-scripts']);
   const notice = await page.waitForSelector('[data-testid=notice]', { timeout: 20_000 });
   assert.match(await notice.innerText(), /The game restarted: now showing session/);
   assert.notEqual(await page.locator('[data-testid=session-id]').innerText(), before);
   await page.waitForSelector('[data-testid=connection][data-state=open]');
+  assert.deepEqual(browser.errors, []);
+});
+
+// The design's happy path, last step: the user adjusts a behaviour and sees the flame graph change.
+// The restarted game reloads its scripts; the duck's on_update gains an ams.set_x call (the stock
+// scripts never make one), and live frames show it under the duck's on_update.
+test('editing a behaviour script changes the live flame graph', async () => {
+  await page.waitForSelector('[data-testid=panel]');
+  await page.click('[data-testid=tab-flame]');
+  const matches = async () => {
+    await page.fill('[data-testid=search]', 'ams.set_x');
+    return Number((await page.locator('[data-testid=search-matches]').innerText()).split(' ')[0]);
+  };
+  await page.waitForFunction((s) => Number(document.querySelector(s)?.dataset.count) > 5, STRIP);
+  assert.equal(await matches(), 0, 'no ams.set_x before the edit');
+  const duck = join(scripts, 'behaviours/duck.lua');
+  const text = readFileSync(duck, 'utf8');
+  assert.match(text, /function duck\.on_update\(id, dt\)\n/);
+  writeFileSync(duck, text.replace('function duck.on_update(id, dt)\n',
+                                   'function duck.on_update(id, dt)\n  ams.set_x(id, ams.get_x(id))\n'));
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=search-matches]')?.innerText.split(' ')[0]) > 0,
+                             null, { timeout: 10_000 });
+  await shot('10-edited-behaviour');
+  await page.fill('[data-testid=search]', '');
   assert.deepEqual(browser.errors, []);
 });

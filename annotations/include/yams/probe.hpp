@@ -57,9 +57,9 @@ struct alignas(8) site {
 /// source and `linedefined`). A profiled function that takes a `const yams::script_source*` and
 /// captures it (by default, or in `args=`) records that file and line as its calls' `file` and
 /// `line`, so the panel's source view opens the script instead of the C++ function that called it.
-/// Captured by address: the collector reads it when it assembles the frame, so it must stay valid
-/// (and unchanged) for the rest of the profiling session, like a site. A null pointer keeps the
-/// site's own file and line.
+/// Captured by address: the collector reads it when it assembles the frame, possibly after the
+/// function returned, so it must stay valid and unchanged until the process exits or yams::shutdown()
+/// returns (simplest: never free it, like a site). A null pointer keeps the site's own file and line.
 struct script_source {
   const char* file;  ///< the script's path (absolute, or relative to a source root of the server)
   std::uint32_t line;

@@ -17,6 +17,9 @@ double wall_clock_epoch() noexcept {
 
 namespace {
 
+// Frames between two looks at the behaviour scripts' modification times (--reload-scripts).
+constexpr std::uint64_t reload_interval_frames = 30;
+
 std::uint64_t splitmix(std::uint64_t& state) noexcept {
   std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
@@ -65,6 +68,8 @@ GameEngine::GameEngine(Config config, report_sink report)
 
 [[yams::frame("Frame", "module=game_engine", "number=frame_number_")]]
 void GameEngine::update(double dt) {
+  // The design's "adjust the behaviour, see the flame graph change": edited scripts take effect here.
+  if (config_.reload_scripts && frame_number_ % reload_interval_frames == 0) lua_.reload_changed_behaviours();
   deliver_hits();  // hits of earlier frames arriving now: rollbacks
   fire_inputs();
   deliver_hits();  // with no latency, this frame's hits apply at once

@@ -33,6 +33,7 @@ struct Config {
   int latency_frames = 6;            ///< frames between a shot and its hit report
   double dt = 1.0 / 60.0;            ///< fixed simulation step
   std::size_t history_frames = 120;  ///< snapshots kept for rollbacks
+  bool reload_scripts = false;       ///< reload changed behaviour scripts (looked at every 30 frames)
 };
 
 /// A shot of the (simulated) shooter: fired in `frame`, aimed at (x, y).

@@ -9,6 +9,7 @@
 #include <lua.hpp>
 
 #include <algorithm>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -54,7 +55,7 @@ void LuaEngine::run_file(const std::string& rel) {
   std::ostringstream text;
   text << in.rdbuf();
   const std::string code = text.str();
-  chunks_.push_back(rel);
+  if (std::find(chunks_.begin(), chunks_.end(), rel) == chunks_.end()) chunks_.push_back(rel);
   const std::string chunk = "@" + rel;
   int rc = luaL_loadbufferx(L_, code.data(), code.size(), chunk.c_str(), "t");
   if (rc == LUA_OK) rc = lua_pcall(L_, 0, 1, 0);
@@ -76,27 +77,77 @@ void LuaEngine::load_behaviours() {
   std::sort(names.begin(), names.end());  // kind numbers must not depend on directory order
   for (const std::string& name : names) {
     const std::string rel = "behaviours/" + name + ".lua";
-    run_file(rel);
     KindInfo kind;
     kind.name = name;
     kind.script = dir_ + "/" + rel;
-    if (!lua_istable(L_, -1)) throw script_error(kind.script + ": a behaviour must return a table");
-    lua_getfield(L_, -1, "radius");
-    if (lua_isnumber(L_, -1)) kind.radius = lua_tonumber(L_, -1);
-    lua_pop(L_, 1);
-    lua_getfield(L_, -1, "on_update");
-    if (!lua_isfunction(L_, -1)) throw script_error(kind.script + ": the returned table has no on_update function");
-    lua_Debug where{};
-    lua_pushvalue(L_, -1);
-    if (lua_getinfo(L_, ">S", &where) != 0 && where.linedefined > 0)
-      kind.source.line = static_cast<std::uint32_t>(where.linedefined);
-    kind.source_file = fs::absolute(fs::path(dir_) / rel).lexically_normal().string();
-    kind.on_update = luaL_ref(L_, LUA_REGISTRYINDEX);
-    lua_pop(L_, 1);
+    std::error_code time_ec;
+    kind.modified = fs::last_write_time(kind.script, time_ec);
+    run_file(rel);
+    read_behaviour(kind);
     kinds_.push_back(std::move(kind));
   }
-  // kinds_ no longer moves: the profiler may keep pointers to the sources from now on.
-  for (KindInfo& k : kinds_) k.source.file = k.source_file.c_str();
+}
+
+namespace {
+
+// A script_source for `file` (an absolute path) at `line`, kept until the process exits: the
+// profiler's collector reads it when it assembles a frame, which may be after the engine is gone.
+// Game thread.
+const yams::script_source* lasting_source(const std::string& file, std::uint32_t line) {
+  static auto* files = new std::deque<std::string>;            // stable addresses, never freed
+  static auto* sources = new std::deque<yams::script_source>;
+  auto known = std::find(files->begin(), files->end(), file);
+  const char* path = known != files->end() ? known->c_str() : files->emplace_back(file).c_str();
+  for (const yams::script_source& s : *sources)
+    if (s.file == path && s.line == line) return &s;
+  return &sources->emplace_back(yams::script_source{path, line});
+}
+
+}  // namespace
+
+void LuaEngine::read_behaviour(KindInfo& kind) {
+  if (!lua_istable(L_, -1)) {
+    lua_pop(L_, 1);
+    throw script_error(kind.script + ": a behaviour must return a table");
+  }
+  lua_getfield(L_, -1, "on_update");
+  if (!lua_isfunction(L_, -1)) {
+    lua_pop(L_, 2);
+    throw script_error(kind.script + ": the returned table has no on_update function");
+  }
+  lua_Debug where{};
+  lua_pushvalue(L_, -1);
+  const std::uint32_t line =
+      lua_getinfo(L_, ">S", &where) != 0 && where.linedefined > 0 ? static_cast<std::uint32_t>(where.linedefined) : 0;
+  if (kind.on_update != 0) luaL_unref(L_, LUA_REGISTRYINDEX, kind.on_update);
+  kind.on_update = luaL_ref(L_, LUA_REGISTRYINDEX);
+  lua_getfield(L_, -1, "radius");
+  if (lua_isnumber(L_, -1)) kind.radius = lua_tonumber(L_, -1);
+  lua_pop(L_, 2);
+  kind.source = lasting_source(fs::absolute(kind.script).lexically_normal().string(), line);
+}
+
+int LuaEngine::reload_changed_behaviours() {
+  int reloaded = 0;
+  for (KindInfo& kind : kinds_) {
+    std::error_code ec;
+    const fs::file_time_type t = fs::last_write_time(kind.script, ec);
+    if (ec || t == kind.modified) continue;
+    kind.modified = t;  // a version that fails is not tried again until the file changes again
+    const int top = lua_gettop(L_);
+    try {
+      run_file("behaviours/" + kind.name + ".lua");
+      read_behaviour(kind);
+      ++reloaded;
+      // The new version's failures are reported again.
+      std::erase_if(reported_, [](const std::string& key) { return key.starts_with("on_update("); });
+      if (report_) report_("duckhunt: reloaded " + kind.script);
+    } catch (const script_error& e) {
+      lua_settop(L_, top);
+      if (report_) report_(std::string("duckhunt: script error reloading ") + e.what() + " (kept the previous version)");
+    }
+  }
+  return reloaded;
 }
 
 void LuaEngine::load_game_script() {
@@ -258,7 +309,7 @@ void LuaEngine::update(double dt) {
     const Entity& e = world_.state.entities[i];
     if (!e.alive) continue;
     id_buf_ = e.id;  // the vector may grow while the behaviour runs
-    lifecycle_.on_entity_update(id_buf_, &kinds_[e.kind].source, e.kind, dt);
+    lifecycle_.on_entity_update(id_buf_, kinds_[e.kind].source, e.kind, dt);
   }
 }
 

@@ -9,6 +9,7 @@
 #include <yams/probe.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <set>
 #include <stdexcept>
@@ -38,8 +39,10 @@ struct KindInfo {
   std::string script;   ///< path of behaviours/<name>.lua
   double radius = 16;
   int on_update = 0;    ///< registry reference of the behaviour's on_update
-  std::string source_file;       ///< the script's absolute path
-  yams::script_source source{};  ///< where on_update is defined: the profiler's source for its calls
+  /// Where on_update is defined: the profiler's source for its calls. Never freed (the profiler's
+  /// collector may read it after the engine is gone); a reload that moves on_update makes a new one.
+  const yams::script_source* source = nullptr;
+  std::filesystem::file_time_type modified{};  ///< the script's time when it was last (re)loaded
 };
 
 struct CollisionRule {
@@ -85,9 +88,16 @@ class LuaEngine {
   /// Runs game.lua's on_round_start(round, ducks), which spawns the round's entities. Game thread.
   bool start_round(std::uint32_t round, int ducks);
 
+  /// Reloads every behaviour script whose file changed since it was loaded: its new on_update runs from
+  /// the next call on, its radius and source follow. A script that no longer loads is reported
+  /// ("script error reloading ...") and the previous version goes on. Returns how many were reloaded.
+  /// Game thread.
+  int reload_changed_behaviours();
+
   /// The kind called `name`, or -1. Any thread after construction.
   int kind_index(std::string_view name) const noexcept;
-  /// The kinds (in name order) and game.lua's rules, fixed once load() returned. Any thread after that.
+  /// The kinds (in name order) and game.lua's rules, fixed once load() returned (a kind's on_update,
+  /// radius and source change on the game thread when its script is reloaded). Any thread after that.
   const std::vector<KindInfo>& kinds() const noexcept { return kinds_; }
   const std::vector<CollisionRule>& collision_rules() const noexcept { return collisions_; }
   const std::vector<TransformRule>& transform_rules() const noexcept { return transforms_; }
@@ -109,6 +119,9 @@ class LuaEngine {
  private:
   void load_game_script();
   void load_behaviours();
+  /// Reads the behaviour table run_file() left on the stack into `kind` (popping it): radius,
+  /// on_update (a new registry reference) and its source. Throws script_error, leaving `kind` as it was.
+  void read_behaviour(KindInfo& kind);
   /// Runs the file `rel` (relative to the scripts directory), leaving its one result on the stack.
   void run_file(const std::string& rel);
   /// Calls `read` with each element of game.lua's array `table` on top of the stack.

@@ -154,6 +154,7 @@ int main(int argc, char** argv) {
   cfg.ducks = o.ducks;
   cfg.seed = o.seed;
   cfg.latency_frames = duckhunt::latency_frames(o.latency_ms, cfg.dt);
+  cfg.reload_scripts = o.reload_scripts;
 
   try {
     duckhunt::GameEngine engine(cfg, [](std::string_view line) {

@@ -31,6 +31,7 @@ const char* usage_text() noexcept {
          "  --record FILE     record the profiling session to FILE (streaming JSON lines)\n"
          "  --profile         enable profiling (implied by --serve and --record)\n"
          "  --hash            print the final game state's hash\n"
+         "  --reload-scripts  reload a behaviour script when its file changes (checked every 30 frames)\n"
          "  --scripts DIR     the Lua scripts (default: installed next to the program, else the sources)\n"
          "  --ring-slots N    16-byte slots of each thread's profiling ring (256 to 268435456; default\n"
          "                    262144); a larger ring lets an unpaced run record every zone\n"
@@ -67,6 +68,8 @@ Options parse_options(const std::vector<std::string>& args) {
       o.profile = true;
     } else if (a == "--hash") {
       o.hash = true;
+    } else if (a == "--reload-scripts") {
+      o.reload_scripts = true;
     } else if (a == "--ring-slots") {
       o.ring_slots = parse_number(a, value(), 256, std::uint64_t{1} << 28);
     } else if (a == "--scripts") {

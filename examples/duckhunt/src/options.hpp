@@ -26,6 +26,7 @@ struct Options {
   std::string record;        ///< session file (streaming form), empty for none
   bool profile = false;      ///< enable profiling without --serve or --record
   bool hash = false;
+  bool reload_scripts = false;  ///< reload behaviour scripts when their files change
   std::string scripts;       ///< empty: next to the executable, else the source tree's
   std::uint64_t ring_slots = 0;  ///< each thread's profiling ring, in slots; 0: the runtime's default
   bool help = false;
