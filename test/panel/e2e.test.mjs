@@ -55,6 +55,13 @@ test('F9 opens the panel and frames arrive', async () => {
   assert.equal(await page.locator('[data-testid=panel]').count(), 0);
   await page.keyboard.press('F9');
   await page.waitForSelector('[data-testid=panel]');
+  // The keys help stays readable with the panel open: on screen, and not under the panel.
+  const uncovered = await page.$eval('[data-testid=keys-help]', (el) => {
+    const r = el.getBoundingClientRect();
+    const top = document.elementFromPoint(r.left + 20, r.top + r.height / 2);
+    return r.bottom <= window.innerHeight && el.contains(top);
+  });
+  assert.ok(uncovered, 'the keys help is visible with the panel open');
   await page.waitForFunction((s) => Number(document.querySelector(s)?.dataset.count) > 5, STRIP);
   const first = Number(await attr(STRIP, 'data-newest-frame'));
   await page.waitForFunction(([s, f]) => Number(document.querySelector(s).dataset.newestFrame) > f + 10, [STRIP, first]);
@@ -442,8 +449,11 @@ test('the panel turns profiling off and on in the game', async () => {
   const before = await received();
   await page.waitForTimeout(700);
   assert.equal(await received(), before, 'no frames while profiling is off');
+  // Live, but saying why nothing moves (the mode read "LIVE" before).
+  assert.match(await page.locator('[data-testid=mode]').innerText(), /live · profiling is off in the game/i);
   await page.click('[data-testid=profiling-toggle]');
   await page.waitForSelector('[data-testid=profiling-toggle][aria-pressed=true]');
+  await page.waitForFunction(() => /^live$/i.test(document.querySelector('[data-testid=mode]').innerText));
   await page.waitForFunction((n) => Number(document.querySelector('[data-testid=stats]').dataset.received) > n + 10, before);
 });
 
