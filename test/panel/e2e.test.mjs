@@ -1,7 +1,7 @@
 // End-to-end: the real built panel in Debian's Chromium against the real `yams-duckhunt --serve`.
 // F9 opens the panel; frames arrive; the flame graph draws on_update bars and moves and zooms with the
 // keyboard; a call-tree node shows its source line; pausing holds a frame; a rollback band shows its
-// details; a saved session loads; a made-up session checks site names, the timeline's width, the call
+// details; the timeline has a time axis and a legend, and a click on a tick selects its frame; a saved session loads; a made-up session checks site names, the timeline's width, the call
 // tree's scroll and the frame strip's bars; a restarted game is noticed; editing a behaviour script
 // changes the live flame graph. Screenshots go to $YAMS_ARTIFACTS.
 //   YAMS_DUCKHUNT=<exe> YAMS_ARTIFACTS=<dir> node --test e2e.test.mjs
@@ -265,6 +265,90 @@ test('a rollback band appears and shows its details', async () => {
   assert.match(await details.innerText(), /frames_resimulated: \d+/);
   assert.ok(Number(await page.locator('[data-testid=frames-resimulated]').innerText()) > 0);
   await shot('04-timeline-rollback');
+});
+
+test('the timeline has a time axis and a legend, and a click on a behaviour tick selects its frame', async () => {
+  const CANVAS = '[data-testid=timeline-canvas]';
+  const LANES = '[data-testid=timeline-lanes]';
+  const AXIS = '[data-testid=timeline-axis]';
+  await page.click('[data-testid=tab-timeline]');
+  await page.click('[data-testid=resume]');
+  await page.waitForSelector('[data-testid=pause]');
+  await page.waitForSelector(`${CANVAS}[data-lanes*=duck_]`);
+
+  // The axis: labelled ticks in increasing order, the first at the plot's left edge (the window's start).
+  const ticks = await page.$$eval(`${AXIS} .tick`, (els) =>
+    els.map((el) => ({ ms: Number(el.dataset.ms), label: el.textContent.trim(), x: el.getBoundingClientRect().left })));
+  assert.ok(ticks.length >= 2, `axis ticks: ${JSON.stringify(ticks)}`);
+  for (const [i, t] of ticks.entries()) {
+    assert.match(t.label, /^(0|\d+(\.\d+)? ms)$/);
+    if (i) assert.ok(t.ms > ticks[i - 1].ms && t.x > ticks[i - 1].x && parseFloat(t.label) > parseFloat(ticks[i - 1].label),
+                     `ticks in order: ${JSON.stringify(ticks)}`);
+  }
+  const plotX = (await page.locator(CANVAS).boundingBox()).x;
+  assert.ok(Math.abs(ticks[0].x - plotX) <= 1, `0 ms at the plot's left edge: tick ${ticks[0].x}, plot ${plotX}`);
+  // It stays at the top while the lanes scroll (the game's few lanes do in a low window), and adds no
+  // sideways overflow.
+  await page.setViewportSize({ width: 1280, height: 420 });
+  try {
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const axisTop = (await page.locator(AXIS).boundingBox()).y;
+    const scrolled = await page.$eval(LANES, (el) => {
+      el.scrollTop = 60;
+      return { top: el.scrollTop, fits: el.scrollWidth <= el.clientWidth };
+    });
+    assert.ok(scrolled.top > 0, 'the lanes scroll vertically');
+    assert.ok(scrolled.fits, 'no horizontal overflow');
+    assert.equal((await page.locator(AXIS).boundingBox()).y, axisTop, 'the axis stays put');
+    await shot('04b-timeline-axis-scrolled');
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.$eval(LANES, (el) => (el.scrollTop = 0));
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  }
+  const legend = await page.locator('[data-testid=timeline-legend]').innerText();
+  assert.match(legend, /engine[\s\S]*script API callback[\s\S]*script code[\s\S]*rollback/);
+  await shot('04c-timeline-axis-legend');
+
+  const box = await page.locator(CANVAS).boundingBox();
+  // The ticks in the older half of the window of the first lane that has some there (18 px lanes), found in
+  // the canvas's pixels: opaque and coloured.
+  const laneTicks = () => page.$eval(CANVAS, (c) => {
+    const dpr = devicePixelRatio;
+    for (let y = 9; y < c.height / dpr; y += 18) {
+      const row = c.getContext('2d').getImageData(0, Math.round(y * dpr), c.width, 1).data;
+      const xs = [];
+      for (let i = Math.round(c.width * 0.1), last = -2; i < c.width / 2; ++i) {
+        const [r, g, b, a] = row.slice(4 * i, 4 * i + 4);
+        if (a !== 255 || Math.max(r, g, b) - Math.min(r, g, b) <= 60) continue;
+        if (i > last + 1) xs.push(i / dpr);
+        last = i;
+      }
+      if (xs.length) return { y, xs };
+    }
+    return { y: 0, xs: [] };
+  });
+  // Live frames move the ticks every quarter second: hover one, read its frame from the tooltip, click
+  // right there; should the view move in between, go live again and retry.
+  let picked = null;
+  for (let attempt = 1; attempt <= 5 && picked === null; ++attempt) {
+    const { y, xs } = await laneTicks();
+    assert.ok(xs.length > 0, 'a lane has ticks in the older half');
+    await page.mouse.move(box.x + xs[(Math.floor(xs.length / 2) + attempt) % xs.length] + 0.5, box.y + y);
+    const frame = await page.locator('[data-testid=timeline-tip]').getAttribute('data-frame', { timeout: 1000 }).catch(() => null);
+    if (frame === null) continue;
+    await page.mouse.down();
+    await page.mouse.up();
+    const paused = await page.waitForSelector('[data-testid=resume]', { timeout: 2000 }).then(() => true, () => false);
+    if (paused && (await attr(STRIP, 'data-selected-frame')) === frame) picked = frame;
+    else if (paused) await page.click('[data-testid=resume]');
+  }
+  assert.ok(picked !== null, 'a click on a tick selects the frame its tooltip names (and pauses)');
+  assert.ok(Number(picked) < Number(await attr(STRIP, 'data-newest-frame')), 'an older frame than the newest');
+  await shot('04d-timeline-tick-selected');
+  await page.mouse.move(0, 0);
+  await page.click('[data-testid=resume]');
+  await page.waitForSelector('[data-testid=pause]');
 });
 
 test('the aggregate view lists the top sites and the frame-time histogram', async () => {

@@ -1,7 +1,10 @@
-// Aggregation over frames: sites by self time, the histogram, entity lanes and rollback bands.
+// Aggregation over frames: sites by self time, the histogram, entity lanes, rollback bands, the timeline's
+// time axis and what a click on it hits.
 import { describe, expect, it } from 'vitest';
 import { parseFrame } from './format';
-import { aggregateSites, bandPixels, entityLanes, frameHistogram, selfTimes, siteKey } from './aggregate';
+import {
+  aggregateSites, axisTicks, bandPixels, entityLanes, frameHistogram, niceStep, selfTimes, siteKey, spanAt,
+} from './aggregate';
 
 const f = (n: number, duration_ms: number, calls: object[], rollback: object | null = null) =>
   parseFrame({ frame: n, timestamp: 100 + n * 0.02, duration_ms, calls, rollback });
@@ -91,5 +94,73 @@ describe('bandPixels', () => {
     expect(bandPixels(199.9, 200, 2, 400)).toEqual({ left: 394, width: 6 });
     expect(bandPixels(0, 0.1, 2, 400)).toEqual({ left: 0, width: 6 });
     expect(bandPixels(0, 500, 2, 400)).toEqual({ left: 0, width: 400 });
+  });
+});
+
+describe('niceStep', () => {
+  it('rounds up to 1, 2 or 5 times a power of ten', () => {
+    expect(niceStep(1)).toBe(1);
+    expect(niceStep(1.2)).toBe(2);
+    expect(niceStep(3)).toBe(5);
+    expect(niceStep(7)).toBe(10);
+    expect(niceStep(73)).toBe(100);
+    expect(niceStep(0.2)).toBeCloseTo(0.2);
+    expect(niceStep(0.013)).toBeCloseTo(0.02);
+    expect(niceStep(0)).toBe(1);
+    expect(niceStep(NaN)).toBe(1);
+  });
+});
+
+describe('axisTicks', () => {
+  it('labels ticks at a nice step from the window start, none whose label would pass the right edge', () => {
+    // A second of frames on 1100 px: 80 px are 73 ms, so a tick every 100 ms; 1000 ms would end past the edge.
+    const ticks = axisTicks(1000, 1.1, 1100);
+    expect(ticks.map((t) => t.label)).toEqual(['0', '100 ms', '200 ms', '300 ms', '400 ms', '500 ms', '600 ms',
+                                               '700 ms', '800 ms', '900 ms']);
+    expect(ticks[3].x).toBeCloseTo(330);
+    expect(ticks.every((t) => t.x + 50 <= 1100)).toBe(true);
+  });
+
+  it('gives short windows decimals enough to tell the ticks apart', () => {
+    expect(axisTicks(1, 800, 800).map((t) => t.label)).toEqual(['0', '0.1 ms', '0.2 ms', '0.3 ms', '0.4 ms', '0.5 ms',
+                                                                '0.6 ms', '0.7 ms', '0.8 ms', '0.9 ms']);
+    expect(axisTicks(0.1, 2000, 200, 80).map((t) => t.label)).toEqual(['0', '0.05 ms']);
+    expect(axisTicks(0, 1, 800)).toEqual([]);
+  });
+});
+
+describe('spanAt', () => {
+  // Two lanes 18 px tall at 10 px per ms: duck_1 runs in frames 1 (1-1.1 ms) and 2 (11-11.1 ms), duck_2 in frame 1.
+  const frames = [
+    f(1, 5, [c(1, null, 0, 5), c(2, 1, 1, 0.1, { entity_id: 'duck_1' }), c(3, 1, 2, 1, { entity_id: 'duck_2' })]),
+    f(2, 5, [c(4, null, 0, 5), c(5, 4, 1, 0.1, { entity_id: 'duck_1' })]),
+  ];
+  const lanes = entityLanes(frames);
+
+  it('finds the tick under a point, so a click selects its frame', () => {
+    expect(spanAt(lanes, 10.5, 5, 10, 18)?.frame).toBe(1);
+    expect(spanAt(lanes, 210.5, 5, 10, 18)?.frame).toBe(2);
+    expect(spanAt(lanes, 25, 18 + 5, 10, 18)?.call.entity_id).toBe('duck_2');
+  });
+
+  it('forgives a miss of a couple of pixels beside a thin tick, and nothing more', () => {
+    // The tick of frame 1 is drawn 1.5 px wide from x 10.
+    expect(spanAt(lanes, 8.5, 5, 10, 18)?.frame).toBe(1);
+    expect(spanAt(lanes, 13, 5, 10, 18)?.frame).toBe(1);
+    expect(spanAt(lanes, 14, 5, 10, 18)).toBeUndefined();
+    expect(spanAt(lanes, 100, 5, 10, 18)).toBeUndefined();
+  });
+
+  it('finds nothing off the lanes', () => {
+    expect(spanAt(lanes, 10.5, -1, 10, 18)).toBeUndefined();
+    expect(spanAt(lanes, 10.5, 2 * 18 + 1, 10, 18)).toBeUndefined();
+  });
+
+  it('takes the nearest of two ticks within reach', () => {
+    const close = entityLanes([f(1, 5, [c(1, null, 0, 5), c(2, 1, 1, 0.1, { entity_id: 'e' })]),
+                                f(2, 5, [c(3, null, 0, 5), c(4, 3, 0.8, 0.1, { entity_id: 'e' })])]);
+    // At 0.2 px per ms: frame 1's tick is drawn at 0.2 px, frame 2's at 4.16 px.
+    expect(spanAt(close, 3.5, 5, 0.2, 18)?.frame).toBe(2);
+    expect(spanAt(close, 1, 5, 0.2, 18)?.frame).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 // Views over many frames: top call sites by self time, the frame-time histogram, and per-entity lanes
-// with rollback bands for the timeline. Pure functions of the frames given.
+// with rollback bands, a time axis and hit testing for the timeline. Pure functions of the frames given.
 import type { CallNode, FrameProfile, RollbackInfo } from './format';
 
 /** Frame budget at 60 fps, ms. */
@@ -185,4 +185,59 @@ export function entityLanes(frames: readonly FrameProfile[]): Lanes {
   out.lanes = [...lanes.values()].sort((a, b) =>
     a.entity_id.localeCompare(b.entity_id, undefined, { numeric: true }));
   return out;
+}
+
+/** The smallest step of 1, 2 or 5 × 10^k that is at least `least` (1 when `least` is not a positive number). */
+export function niceStep(least: number): number {
+  if (!(least > 0) || !Number.isFinite(least)) return 1;
+  const pow = 10 ** Math.floor(Math.log10(least));
+  for (const m of [1, 2, 5]) if (m * pow >= least * (1 - 1e-9)) return m * pow;
+  return 10 * pow;
+}
+
+export interface AxisTick {
+  /** ms since the window's start */
+  ms: number;
+  /** px from the plot's left edge */
+  x: number;
+  label: string;
+}
+
+/**
+ * The time axis of a plot `plotW` px wide at `scale` px per ms over `span_ms`: ticks from 0 at a nice step
+ * (1, 2 or 5 × 10^k ms) at least `minGap` px apart, labelled in ms with as many decimals as the step needs.
+ * A label is drawn right of its tick, so a tick closer than `labelW` px to the right edge is left out.
+ */
+export function axisTicks(span_ms: number, scale: number, plotW: number, minGap = 80, labelW = 50): AxisTick[] {
+  if (!(span_ms > 0) || !(scale > 0)) return [];
+  const step = niceStep(minGap / scale);
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  const ticks: AxisTick[] = [];
+  for (let i = 0; i * step <= span_ms * (1 + 1e-9); ++i) {
+    const x = i * step * scale;
+    if (x + labelW > plotW) break;
+    ticks.push({ ms: i * step, x, label: i === 0 ? '0' : `${(i * step).toFixed(decimals)} ms` });
+  }
+  return ticks;
+}
+
+/**
+ * The span drawn at (x, y) px on the lanes' plot (lanes `laneH` px tall, `scale` px per ms, ticks at least
+ * `minW` px wide as drawn): the one nearest x within `slack` px, else undefined. A click there selects its frame.
+ */
+export function spanAt(d: Lanes, x: number, y: number, scale: number, laneH: number, slack = 2, minW = 1.5): LaneSpan | undefined {
+  const lane = y >= 0 ? d.lanes[Math.floor(y / laneH)] : undefined;
+  if (!lane) return undefined;
+  let best: LaneSpan | undefined;
+  let bestGap = slack;
+  for (const sp of lane.spans) {
+    const left = sp.t0 * scale;
+    const right = left + Math.max(minW, (sp.t1 - sp.t0) * scale);
+    const gap = x < left ? left - x : x > right ? x - right : 0;
+    if (gap < bestGap || (gap === bestGap && !best)) {
+      best = sp;
+      bestGap = gap;
+    }
+  }
+  return best;
 }
