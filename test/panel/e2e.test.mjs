@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve as resolvePath } from 'node:path';
+import { basename, join, resolve as resolvePath } from 'node:path';
 import { openPage } from './browser.mjs';
 import { startGame as launchGame, stopGame } from './game.mjs';
 
@@ -33,6 +33,20 @@ const attr = (sel, name) => page.getAttribute(sel, name);
 const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`) });
 const STRIP = '[data-testid=frame-strip]';
 const FLAME = '[data-testid=flame-canvas]';
+
+/**
+ * Loads the session file `path` with the file picker and waits until the strip shows it: `count` frames,
+ * the newest numbered `newest`. (The views take up a loaded session on their next animation frame, after
+ * the file's name is shown: reading the strip at once could still see the frames before.)
+ */
+async function loadFile(path, count, newest) {
+  await page.locator('[data-testid=file-input]').setInputFiles(path);
+  await page.waitForSelector(`[data-testid=file-name]:has-text("${basename(path)}")`);
+  await page.waitForFunction(([s, n, f]) => {
+    const d = document.querySelector(s)?.dataset;
+    return Number(d?.count) === n && Number(d?.newestFrame) === f;
+  }, [STRIP, count, newest]);
+}
 
 before(async () => {
   assert.ok(exe, 'YAMS_DUCKHUNT must name the yams-duckhunt executable');
@@ -230,6 +244,15 @@ test('selecting a behaviour call in the call tree shows its Lua script at on_upd
     .some((l) => l.textContent.replace(/\u00a0/g, ' ').trim() === text), expected);
   assert.equal(await page.getAttribute('[data-testid=open-in-editor]', 'href'), `vscode://file/${file}:${line}`);
   await shot('03-call-tree-source');
+  // Beside the source: the selected call's function and entity, and for an API callback its args.
+  assert.match(await page.locator('[data-testid=source-call]').innerText(),
+               /^Lua → on_update\(duck_\w+\)\s+lifecycle\.on_entity_update\s+entity duck_\w+/);
+  await page.focus('[data-testid=call-tree]');
+  await page.keyboard.press('ArrowRight');  // opens on_update; its first child is ams.set_vy
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction(() => /^ams\.set_vy/.test(document.querySelector('[data-testid=source-call]')?.innerText ?? ''));
+  assert.match(await page.locator('[data-testid=source-call]').innerText(), /entity_id = "duck_\w+"\s+vy = -?[\d.]+/);
+  await page.keyboard.press('ArrowUp');
   // The keyboard moves the selection through the tree.
   const first = await page.getAttribute('[role=treeitem][aria-selected=true]', 'data-call-id');
   await page.focus('[data-testid=call-tree]');
@@ -370,9 +393,7 @@ test('a saved session loads; a malformed one gives a clear message', async () =>
   await download.saveAs(saved);
   const session = JSON.parse(readFileSync(saved, 'utf8'));
   assert.ok(session.frames.length > 10);
-  await page.locator('[data-testid=file-input]').setInputFiles(saved);
-  await page.waitForSelector('[data-testid=file-name]');
-  assert.equal(Number(await attr(STRIP, 'data-count')), session.frames.length);
+  await loadFile(saved, session.frames.length, session.frames.at(-1).frame);
   assert.equal(Number(await attr(STRIP, 'data-selected-frame')), session.frames.at(-1).frame);
   await page.click('[data-testid=tab-flame]');
   assert.equal(Number(await attr(FLAME, 'data-frame')), session.frames.at(-1).frame);
@@ -396,16 +417,13 @@ test('a session recorded by the game (streaming form) loads', async () => {
   const lines = readFileSync(recorded, 'utf8').trim().split('\n');
   assert.match(lines[0], /"yams_session"/);
   assert.deepEqual(JSON.parse(lines.at(-1)), { yams_session_end: 1, frames: lines.length - 2 });
-  await page.locator('[data-testid=file-input]').setInputFiles(recorded);
-  await page.waitForSelector('[data-testid=file-name]:has-text("recorded-session.jsonl")');
-  assert.equal(Number(await attr(STRIP, 'data-count')), Math.min(240, lines.length - 2));
+  await loadFile(recorded, Math.min(240, lines.length - 2), JSON.parse(lines.at(-2)).frame);
   assert.equal(Number(await attr(FLAME, 'data-frame')), JSON.parse(lines.at(-2)).frame);
   assert.equal(await page.locator('[data-testid=notice]').count(), 0, 'a closed file loads without a notice');
   // The same file as a killed game leaves it (no end line): loaded, with a notice that says so.
   const unclosed = join(artifacts, 'unclosed-session.jsonl');
   writeFileSync(unclosed, lines.slice(0, -1).join('\n') + '\n');
-  await page.locator('[data-testid=file-input]').setInputFiles(unclosed);
-  await page.waitForSelector('[data-testid=file-name]:has-text("unclosed-session.jsonl")');
+  await loadFile(unclosed, Math.min(240, lines.length - 2), JSON.parse(lines.at(-2)).frame);
   assert.match(await page.locator('[data-testid=notice]').innerText(),
                new RegExp(`no end line: the recording was not closed .* ${lines.length - 2} complete frames read`));
   await page.click('[data-testid=notice] button');
@@ -439,8 +457,7 @@ function madeUpSession() {
 test('a made-up session loads; a site whose calls have different labels is named module.func', async () => {
   const file = join(artifacts, 'made-up-session.json');
   writeFileSync(file, JSON.stringify(madeUpSession()));
-  await page.locator('[data-testid=file-input]').setInputFiles(file);
-  await page.waitForSelector('[data-testid=file-name]:has-text("made-up-session.json")');
+  await loadFile(file, 240, 1240);
   assert.equal(Number(await attr(STRIP, 'data-selected-frame')), 1240);
 
   // Aggregate: the 40 labels of one site give the row the site's module.func, with their count.
