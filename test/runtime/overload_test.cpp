@@ -417,6 +417,55 @@ TEST_F(Overload, ZonesRecordedBeforeTheRingFilledKeepTheirExits) {
   EXPECT_EQ(f->calls.size() + f->overflow, 3u + 1200u);
 }
 
+// An exit that finds no room even in the part of the ring kept for frame begins (here every slot is
+// taken by frame begins made inside the zones, the collector paused) is lost: its zone lasts until
+// its frame's end, the count of lost exits goes into the ring with the thread's next zone, and the
+// frames after the overload are recorded whole, nested as they ran.
+TEST_F(Overload, AZoneWhoseExitFindsNoRoomEndsWithItsFrame) {
+  yams::set_thread_ring_size(256);  // 64 slots kept for frame begins
+  yams::detail::collector_pause(true);
+  yams::finished_frame first;
+  yams::finished_frame after;
+  std::uint64_t begun = 0;
+  std::thread t([&] {
+    yams::begin_frame(1);
+    {
+      YAMS_ZONE_M("overload", "Outer");
+      YAMS_ZONE_M("overload", "Inner");
+      busy_frame_body(200);  // fills the ring up to the kept part
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      first = yams::end_frame();
+      for (std::uint64_t n = 2; n < 200; ++n) {  // frame begins (2 slots each) fill the kept part too
+        yams::begin_frame(n);
+        (void)yams::end_frame();
+        begun = n;
+      }
+    }  // Inner's exit may take a last odd slot; Outer's finds no room at all
+    yams::detail::collector_pause(false);
+    wait_drained();
+    yams::begin_frame(200);
+    {
+      YAMS_ZONE_M("overload", "Parent");
+      YAMS_ZONE_M("overload", "Child");
+    }
+    after = yams::end_frame();
+  });
+  t.join();
+  ASSERT_EQ(begun, 199u);
+  ASSERT_TRUE(first);
+  const auto outer = std::find_if(first->calls.begin(), first->calls.end(), [](const auto& c) { return c.label == "Outer"; });
+  ASSERT_NE(outer, first->calls.end());
+  EXPECT_NEAR(outer->start + outer->duration, first->duration_ms, 1e-3) << "Outer lasts until frame 1 ends";
+  EXPECT_GT(outer->duration, 19.0);
+  ASSERT_TRUE(after);
+  EXPECT_GT(after->frames_lost, 0u) << "the kept part ran out: some begins were lost";
+  ASSERT_EQ(after->calls.size(), 2u);
+  EXPECT_EQ(after->calls[0].label, "Parent");
+  EXPECT_FALSE(after->calls[0].parent_id.has_value());
+  EXPECT_EQ(after->calls[1].label, "Child");
+  EXPECT_EQ(after->calls[1].parent_id, after->calls[0].id);
+}
+
 // The same with reentry probes, whose entry test itself fails a zone while the ring is full (the
 // body runs at once, with no call to the recording path; the ring holds about 300 zones capturing a
 // value, 3 slots each): every call runs its body exactly once and returns its result, every zone is
