@@ -247,20 +247,27 @@ TEST(DuckhuntRing, ARingAsLargeAsTheRunLosesNoZoneUnpaced) {
   EXPECT_EQ(small_calls + small_overflow, calls) << "recorded and dropped zones add up to the same game";
 }
 
-// Ctrl-C while recording: the game stops at a frame boundary and the file is complete.
-TEST(DuckhuntSignal, InterruptLeavesACompleteSession) {
-  const std::string path = temp_file("duckhunt_sigint");
+// Runs the demo recording to `path` and sends it `sig` after 0.8 s; returns its wait status (-1 if
+// it could not be started or waited for).
+int record_until_signal(const std::string& path, int sig) {
   const std::string exe = DUCKHUNT_EXE;
   std::vector<std::string> args = {exe, "--record", path};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_t pid = 0;
-  ASSERT_EQ(::posix_spawn(&pid, exe.c_str(), nullptr, nullptr, argv.data(), environ), 0);
+  if (::posix_spawn(&pid, exe.c_str(), nullptr, nullptr, argv.data(), environ) != 0) return -1;
   std::this_thread::sleep_for(std::chrono::milliseconds(800));
-  ASSERT_EQ(::kill(pid, SIGINT), 0);
+  if (::kill(pid, sig) != 0) return -1;
   int status = 0;
-  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  return ::waitpid(pid, &status, 0) == pid ? status : -1;
+}
+
+// Ctrl-C while recording: the game stops at a frame boundary and the file is complete.
+TEST(DuckhuntSignal, InterruptLeavesACompleteSession) {
+  const std::string path = temp_file("duckhunt_sigint");
+  const int status = record_until_signal(path, SIGINT);
+  ASSERT_NE(status, -1);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
   const yams::Session s = yams::read_session(path);
@@ -275,17 +282,8 @@ TEST(DuckhuntSignal, InterruptLeavesACompleteSession) {
 // says the file is incomplete (no end line, or a truncated last line).
 TEST(DuckhuntSignal, AKilledRecordingIsReadAsIncomplete) {
   const std::string path = temp_file("duckhunt_sigkill");
-  const std::string exe = DUCKHUNT_EXE;
-  std::vector<std::string> args = {exe, "--record", path};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  ASSERT_EQ(::posix_spawn(&pid, exe.c_str(), nullptr, nullptr, argv.data(), environ), 0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(800));
-  ASSERT_EQ(::kill(pid, SIGKILL), 0);
-  int status = 0;
-  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  const int status = record_until_signal(path, SIGKILL);
+  ASSERT_TRUE(status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
   const yams::Session s = yams::read_session(path);
   ASSERT_EQ(s.warnings.size(), 1u);
   EXPECT_TRUE(s.warnings[0].find("no end line") != std::string::npos ||
