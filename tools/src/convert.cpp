@@ -7,19 +7,22 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <functional>
 #include <iostream>
 #include <stdexcept>
 
 namespace yams::tool {
 namespace {
 
-// Writes `text` to `path` through a temporary file, so `path` is complete or untouched.
-void write_file(const std::string& path, const std::string& text) {
+// Writes `path` through a temporary file that `write` fills, so `path` is complete or untouched.
+void write_file(const std::string& path, const std::function<void(std::ostream&)>& write) {
   const std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) throw std::runtime_error(path + ": cannot open for writing: " + std::strerror(errno));
-  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  if (std::fclose(f) != 0 || !ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+  std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+  if (!f) throw std::runtime_error(path + ": cannot open for writing: " + std::strerror(errno));
+  write(f);
+  f.close();
+  if (!f || std::rename(tmp.c_str(), path.c_str()) != 0) {
     const std::string err = std::strerror(errno);
     std::remove(tmp.c_str());
     throw std::runtime_error(path + ": cannot write: " + err);
@@ -70,8 +73,10 @@ int run_convert(const std::vector<std::string>& args) {
   for (const auto& w : s.warnings) std::cerr << "yams: warning: " << w << '\n';
   if (to == "document")
     write_session_document(out, s);
+  else if (to == "chrome")
+    write_file(out, [&](std::ostream& o) { write_chrome_trace(s, o); });
   else
-    write_file(out, (to == "chrome" ? to_chrome_trace(s) : to_speedscope(s)).dump());
+    write_file(out, [&](std::ostream& o) { o << to_speedscope(s).dump(); });
   std::cerr << "yams: wrote " << s.frames.size() << " frames to " << out << " (" << to << ")\n";
   return 0;
 }

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -46,9 +47,10 @@ class frame_timeline {
   std::map<std::uint64_t, std::int64_t> thread_end_ns_;
 };
 
-/// The session as Chrome Trace Event JSON: an X event per call, thread names, rollbacks as instant
-/// events. Any thread.
-nlohmann::json to_chrome_trace(const Session& session);
+/// Writes the session as Chrome Trace Event JSON to `out`, one event at a time (memory stays that of
+/// the session, not of the trace): a begin and an end event per call, thread names, rollbacks as
+/// instant events. Any thread.
+void write_chrome_trace(const Session& session, std::ostream& out);
 /// The session as a speedscope file: one evented profile per thread, rollbacks as zero-length frames.
 /// Any thread.
 nlohmann::json to_speedscope(const Session& session);

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <map>
+#include <ostream>
 #include <optional>
 #include <set>
 #include <variant>
@@ -87,13 +88,27 @@ json metadata_event(const char* name, std::uint64_t tid, const std::string& valu
   return {{"ph", "M"}, {"name", name}, {"pid", trace_pid}, {"tid", tid}, {"args", {{"name", value}}}};
 }
 
-// Appends one frame's events: per thread, a call's end when the next call is not its descendant
+// Writes the events of the trace's array one at a time, comma-separated, one per line.
+class event_writer {
+ public:
+  explicit event_writer(std::ostream& out) : out_(out) {}
+  void push_back(const json& event) {
+    out_ << (first_ ? "\n" : ",\n") << event.dump();
+    first_ = false;
+  }
+
+ private:
+  std::ostream& out_;
+  bool first_ = true;
+};
+
+// Writes one frame's events: per thread, a call's end when the next call is not its descendant
 // (parents precede children in `calls`) and every open call's at the frame's end.
-void add_frame(json& events, const FrameProfile& f, std::int64_t base,
+void add_frame(event_writer& events, const FrameProfile& f, std::int64_t base,
                std::map<std::uint64_t, std::vector<open_call>>& open) {
   auto close_until = [&](std::vector<open_call>& stack, const std::optional<std::uint64_t>& parent) {
     while (!stack.empty() && (!parent || stack.back().id != *parent)) {
-      events.push_back(std::move(stack.back().end));
+      events.push_back(stack.back().end);
       stack.pop_back();
     }
   };
@@ -111,7 +126,7 @@ void add_frame(json& events, const FrameProfile& f, std::int64_t base,
     if (end == start && !has_child) {
       json x = slice_event("X", c, start, args);
       x["dur"] = 0;
-      events.push_back(std::move(x));
+      events.push_back(x);
       continue;
     }
     events.push_back(slice_event("B", c, start, args));
@@ -122,9 +137,10 @@ void add_frame(json& events, const FrameProfile& f, std::int64_t base,
 
 }  // namespace
 
-json to_chrome_trace(const Session& s) {
+void write_chrome_trace(const Session& s, std::ostream& out) {
   frame_timeline timeline(s);
-  json events = json::array();
+  out << "{\"traceEvents\":[";
+  event_writer events(out);
   std::set<std::uint64_t> threads;
   std::map<std::uint64_t, std::vector<open_call>> open;
   std::uint64_t calls_not_recorded = 0, frames_lost = 0, frames_without_calls = 0;
@@ -140,11 +156,10 @@ json to_chrome_trace(const Session& s) {
   }
   events.push_back(metadata_event("process_name", 0, "yams session " + s.info.session_id));
   for (std::uint64_t t : threads) events.push_back(metadata_event("thread_name", t, "thread " + std::to_string(t)));
-  return {{"traceEvents", std::move(events)},
-          {"displayTimeUnit", "ms"},
-          {"otherData", {{"exporter", "yams"}, {"session_id", s.info.session_id}, {"start_time", timeline.origin()},
-                         {"frames", s.frames.size()}, {"frames_without_calls", frames_without_calls},
-                         {"calls_not_recorded", calls_not_recorded}, {"frames_lost", frames_lost}}}};
+  const json other = {{"exporter", "yams"}, {"session_id", s.info.session_id}, {"start_time", timeline.origin()},
+                      {"frames", s.frames.size()}, {"frames_without_calls", frames_without_calls},
+                      {"calls_not_recorded", calls_not_recorded}, {"frames_lost", frames_lost}};
+  out << "\n],\"displayTimeUnit\":\"ms\",\"otherData\":" << other.dump() << "}\n";
 }
 
 }  // namespace yams::tool
