@@ -12,6 +12,7 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 namespace duckhunt {
@@ -92,10 +93,12 @@ namespace {
 
 // A script_source for `file` (an absolute path) at `line`, kept until the process exits: the
 // profiler's collector reads it when it assembles a frame, which may be after the engine is gone.
-// Game thread.
+// Any thread (engines on different threads load scripts at the same time in tests).
 const yams::script_source* lasting_source(const std::string& file, std::uint32_t line) {
+  static std::mutex mu;
   static auto* files = new std::deque<std::string>;            // stable addresses, never freed
   static auto* sources = new std::deque<yams::script_source>;
+  std::lock_guard lock(mu);
   auto known = std::find(files->begin(), files->end(), file);
   const char* path = known != files->end() ? known->c_str() : files->emplace_back(file).c_str();
   for (const yams::script_source& s : *sources)
