@@ -419,15 +419,21 @@ test('a session recorded by the game (streaming form) loads', async () => {
   assert.deepEqual(JSON.parse(lines.at(-1)), { yams_session_end: 1, frames: lines.length - 2 });
   await loadFile(recorded, Math.min(240, lines.length - 2), JSON.parse(lines.at(-2)).frame);
   assert.equal(Number(await attr(FLAME, 'data-frame')), JSON.parse(lines.at(-2)).frame);
-  assert.equal(await page.locator('[data-testid=notice]').count(), 0, 'a closed file loads without a notice');
-  // The same file as a killed game leaves it (no end line): loaded, with a notice that says so.
+  assert.equal(await page.locator('[data-testid=file-notice]').count(), 0, 'a closed file loads without a notice');
+  // The header names the file's session, not the live game's.
+  const fileSession = JSON.parse(lines[0]).session_id;
+  assert.equal(await page.locator('[data-testid=file-session]').innerText(), `session ${fileSession}, from the file`);
+  assert.equal(await page.locator('[data-testid=session-id]').count(), 0);
+  // The same file as a killed game leaves it (no end line): loaded, with a notice that says so, which
+  // goes away with the file.
   const unclosed = join(artifacts, 'unclosed-session.jsonl');
   writeFileSync(unclosed, lines.slice(0, -1).join('\n') + '\n');
   await loadFile(unclosed, Math.min(240, lines.length - 2), JSON.parse(lines.at(-2)).frame);
-  assert.match(await page.locator('[data-testid=notice]').innerText(),
+  assert.match(await page.locator('[data-testid=file-notice]').innerText(),
                new RegExp(`no end line: the recording was not closed .* ${lines.length - 2} complete frames read`));
-  await page.click('[data-testid=notice] button');
   await page.click('[data-testid=back-to-live]');
+  assert.equal(await page.locator('[data-testid=file-notice]').count(), 0, 'the notice leaves with the file');
+  await page.waitForSelector('[data-testid=session-id]');
 });
 
 /**
@@ -568,6 +574,24 @@ test('a restarted game is reconnected to and named as a different session', asyn
   assert.notEqual(await page.locator('[data-testid=session-id]').innerText(), before);
   await page.waitForSelector('[data-testid=connection][data-state=open]');
   assert.deepEqual(browser.errors, []);
+});
+
+test('the source view opens the scripts the game runs, also from a --scripts directory', async () => {
+  // The restarted game runs a copy of the scripts outside the source tree: the server must serve it.
+  await page.waitForSelector('[data-testid=panel]');
+  await page.waitForFunction((s) => Number(document.querySelector(s)?.dataset.count) > 5, STRIP);
+  await page.click('[data-testid=pause]');
+  await page.click('[data-testid=tab-tree]');
+  await page.locator('[role=treeitem]', { hasText: 'Lua → on_update(duck_' }).first().click();
+  const [file, line] = (await page.locator('[data-testid=source-path]').innerText()).split(/:(?=\d+$)/);
+  assert.ok(file.startsWith(scripts + '/behaviours/'), `${file} is in the game's scripts directory ${scripts}`);
+  const expected = readFileSync(file, 'utf8').split('\n')[Number(line) - 1].trim();
+  assert.match(expected, /^function (duck|falling)\.on_update\(/);
+  await page.waitForFunction((text) => [...document.querySelectorAll('.view-line')]
+    .some((l) => l.textContent.replace(/\u00a0/g, ' ').trim() === text), expected);
+  assert.equal(await page.locator('[data-testid=source-status]').count(), 0);
+  await page.click('[data-testid=resume]');
+  await page.click('[data-testid=tab-flame]');
 });
 
 // The design's happy path, last step: the user adjusts a behaviour and sees the flame graph change.

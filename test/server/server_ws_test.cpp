@@ -1,5 +1,6 @@
 // The real server's WebSocket side with real Beast clients on 127.0.0.1: hello, history and live
 // frames in order, commands, bad messages, origins and tokens, back-pressure, many clients, restart.
+#include "server/fail.hpp"
 #include "server_fixture.hpp"
 #include "test_client.hpp"
 
@@ -246,6 +247,21 @@ TEST_F(ServerTest, ReplayServesASavedSession) {
   record_frame();  // live frames are not part of a replay
   c.write(R"({"command":"get_status"})");
   EXPECT_EQ(c.read_json(), (json{{"type", "status"}, {"enabled", false}, {"dropped", 0}}));
+}
+
+// The server's error reporter is silent on the ordinary ends of a connection (a panel closing its
+// tab surfaces as "not connected" on the pending read) and reports anything else once, on stderr.
+TEST(ServerFail, OrdinaryEndsOfAConnectionAreSilent) {
+  namespace net = boost::asio;
+  ::testing::internal::CaptureStderr();
+  for (const boost::system::error_code ec :
+       {make_error_code(net::error::not_connected), make_error_code(net::error::connection_reset),
+        make_error_code(net::error::eof), make_error_code(websocket::error::closed),
+        make_error_code(net::error::operation_aborted)})
+    detail::fail(ec, "websocket read");
+  detail::fail(make_error_code(net::error::access_denied), "accept");
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(err, "yams server: accept: " + make_error_code(net::error::access_denied).message() + "\n");
 }
 
 }  // namespace

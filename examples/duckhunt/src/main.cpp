@@ -46,7 +46,7 @@ std::string default_scripts_dir() {
 
 #if DUCKHUNT_WITH_YAMS
 /// Starts what the options ask for; returns false after printing an error.
-bool start_profiling(const duckhunt::Options& o) {
+bool start_profiling(const duckhunt::Options& o, const std::string& scripts_dir) {
   try {
     if (o.ring_slots != 0) yams::set_thread_ring_size(o.ring_slots);
     if (o.profile || o.serve || !o.record.empty()) yams::enable();
@@ -57,7 +57,8 @@ bool start_profiling(const duckhunt::Options& o) {
 #else
       yams::serve_options so;
       so.port = static_cast<std::uint16_t>(o.port);
-      so.source_roots = {DUCKHUNT_SOURCE_ROOT};
+      // The engine's sources, and the scripts the game runs (the panel opens a behaviour's on_update).
+      so.source_roots = {DUCKHUNT_SOURCE_ROOT, scripts_dir};
       const yams::server_info info = yams::serve(so);
       std::printf("%s: profiler panel at %s (press F9 there; Ctrl-C here to stop)\n", program_name(),
                   info.url.c_str());
@@ -162,7 +163,7 @@ int main(int argc, char** argv) {
       std::fputc('\n', stderr);
     });
 #if DUCKHUNT_WITH_YAMS
-    if (!start_profiling(o)) return 1;
+    if (!start_profiling(o, cfg.scripts_dir)) return 1;
 #endif
     const run_result r = run_frames(engine, o, cfg.dt);
     if (const int sig = g_signal.load()) {

@@ -179,7 +179,8 @@ namespace detail {
 void fail(beast::error_code ec, const char* what) {
   namespace websocket = beast::websocket;
   if (ec == net::error::operation_aborted || ec == websocket::error::closed || ec == net::error::eof ||
-      ec == net::error::connection_reset || ec == net::error::broken_pipe || ec == beast::error::timeout ||
+      ec == net::error::connection_reset || ec == net::error::broken_pipe || ec == net::error::not_connected ||
+      ec == beast::error::timeout ||
       ec == websocket::error::message_too_big || ec == beast::http::error::end_of_stream) {
     return;  // ordinary ends of a connection, or already answered with a close code
   }
