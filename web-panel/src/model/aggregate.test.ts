@@ -1,9 +1,9 @@
 // Aggregation over frames: sites by self time, the histogram, entity lanes, rollback bands, the timeline's
-// time axis and what a click on it hits.
+// time axis and what a click on it hits, and the frame strip's scale.
 import { describe, expect, it } from 'vitest';
 import { parseFrame } from './format';
 import {
-  aggregateSites, axisTicks, bandPixels, entityLanes, frameHistogram, niceStep, selfTimes, siteKey, spanAt,
+  aggregateSites, axisTicks, bandPixels, entityLanes, frameHistogram, niceStep, selfTimes, siteKey, spanAt, stripScale,
 } from './aggregate';
 
 const f = (n: number, duration_ms: number, calls: object[], rollback: object | null = null) =>
@@ -162,5 +162,24 @@ describe('spanAt', () => {
     // At 0.2 px per ms: frame 1's tick is drawn at 0.2 px, frame 2's at 4.16 px.
     expect(spanAt(close, 3.5, 5, 0.2, 18)?.frame).toBe(2);
     expect(spanAt(close, 1, 5, 0.2, 18)?.frame).toBe(1);
+  });
+});
+
+describe('stripScale', () => {
+  it('scales to the slowest frame, clipping a rare spike', () => {
+    const steady = Array.from({ length: 100 }, (_, i) => 0.05 + (i % 10) * 0.001);
+    expect(stripScale(steady)).toEqual({ top: expect.closeTo(0.059 * 1.15, 9), clipped: 0, budgetShown: false });
+    const spiky = [...steady.slice(1), 3.7];  // one 3.7 ms frame (a script reload) among 50 us ones
+    const s = stripScale(spiky);
+    expect(s.top).toBeCloseTo(0.059 * 5 * 1.15, 9);
+    expect(s.clipped).toBe(1);
+    expect(s.budgetShown).toBe(false);
+  });
+
+  it('reaches past the budget when frames come near it, and keeps an empty strip drawable', () => {
+    const heavy = Array.from({ length: 50 }, () => 12);
+    expect(stripScale(heavy)).toEqual({ top: expect.closeTo(16.7 * 1.25, 1), clipped: 0, budgetShown: true });
+    expect(stripScale([...heavy, 40]).clipped).toBe(0);
+    expect(stripScale([])).toEqual({ top: 1e-3, clipped: 0, budgetShown: false });
   });
 });

@@ -1,5 +1,6 @@
-// Views over many frames: top call sites by self time, the frame-time histogram, and per-entity lanes
-// with rollback bands, a time axis and hit testing for the timeline. Pure functions of the frames given.
+// Views over many frames: top call sites by self time, the frame-time histogram, per-entity lanes with
+// rollback bands, a time axis and hit testing for the timeline, and the frame strip's scale. Pure
+// functions of the frames given.
 import type { CallNode, FrameProfile, RollbackInfo } from './format';
 
 /** Frame budget at 60 fps, ms. */
@@ -240,4 +241,29 @@ export function spanAt(d: Lanes, x: number, y: number, scale: number, laneH: num
     }
   }
   return best;
+}
+
+export interface StripScale {
+  /** ms at the top of the strip */
+  top: number;
+  /** frames longer than `top`: drawn clipped */
+  clipped: number;
+  /** whether the budget line is within the scale */
+  budgetShown: boolean;
+}
+
+/**
+ * The frame strip's vertical scale for frames of `durations` ms: the slowest frame, but no more than 5 times
+ * the 90th percentile, so one spike (a reload, a page fault) does not flatten every other bar; frames above
+ * are clipped. When the frames come within a quarter of the budget, the scale reaches past the budget line.
+ */
+export function stripScale(durations: readonly number[], budget = FRAME_BUDGET_MS): StripScale {
+  if (durations.length === 0) return { top: 1e-3, clipped: 0, budgetShown: false };
+  const sorted = [...durations].sort((a, b) => a - b);
+  const slowest = sorted[sorted.length - 1];
+  const p90 = sorted[Math.min(sorted.length - 1, Math.ceil(0.9 * sorted.length) - 1)];
+  const ref = Math.min(slowest, Math.max(p90 * 5, 1e-3));
+  const budgetShown = ref > budget / 4;
+  const top = budgetShown ? Math.max(ref * 1.1, budget * 1.25) : Math.max(ref * 1.15, 1e-3);
+  return { top, clipped: durations.filter((d) => d > top).length, budgetShown };
 }
