@@ -493,6 +493,23 @@ test('the timeline never overflows sideways, not even with a rollback band in it
   assert.equal(after.scrollLeft, 0, 'clicking the last band scrolls nothing sideways');
   assert.ok(after.scrollWidth <= after.clientWidth, `no horizontal overflow: ${JSON.stringify(after)}`);
   await shot('07-made-up-timeline');
+  // Only the lanes in view are drawn: scrolled to the bottom, the last lane (duck_40) has its ticks.
+  const opaqueInLane = (lane) => page.$eval('[data-testid=timeline-canvas]', (c, i) => {
+    const dpr = devicePixelRatio;
+    const row = c.getContext('2d').getImageData(0, Math.round((i * 18 + 9) * dpr), c.width, 1).data;
+    let n = 0;
+    for (let k = 3; k < row.length; k += 4) if (row[k] > 200) ++n;
+    return n;
+  }, lane);
+  assert.equal(await opaqueInLane(39), 0, 'the last lane is out of view and not drawn yet');
+  await page.$eval(lanes, (el) => { el.scrollTop = el.scrollHeight; });
+  await page.waitForFunction((i) => {
+    const c = document.querySelector('[data-testid=timeline-canvas]');
+    const row = c.getContext('2d').getImageData(0, Math.round((i * 18 + 9) * devicePixelRatio), c.width, 1).data;
+    for (let k = 3; k < row.length; k += 4) if (row[k] > 200) return true;
+    return false;
+  }, 39);
+  await page.$eval(lanes, (el) => { el.scrollTop = 0; });
 });
 
 test('a call chosen in the flame graph is scrolled into view in the call tree', async () => {
