@@ -1,8 +1,9 @@
 // End-to-end: the real built panel in Debian's Chromium against the real `yams-duckhunt --serve`.
 // F9 opens the panel; frames arrive; the flame graph draws on_update bars and moves and zooms with the
 // keyboard; a call-tree node shows its source line; pausing holds a frame; a rollback band shows its
-// details; the timeline has a time axis and a legend, and a click on a tick selects its frame; a saved session loads; a made-up session checks site names, the timeline's width, the call
-// tree's scroll and the frame strip's bars; a restarted game is noticed; editing a behaviour script
+// details; the timeline has a time axis and a legend, and a click on a tick selects its frame; a
+// saved session loads; a made-up session checks site names, the timeline's width, the call tree's
+// scroll and the frame strip's bars; a restarted game is noticed; editing a behaviour script
 // changes the live flame graph. Screenshots go to $YAMS_ARTIFACTS.
 //   YAMS_DUCKHUNT=<exe> YAMS_ARTIFACTS=<dir> node --test e2e.test.mjs
 import { after, before, test } from 'node:test';
@@ -354,10 +355,12 @@ test('the timeline has a time axis and a legend, and a click on a behaviour tick
   // Live frames move the ticks every quarter second: hover one, read its frame from the tooltip, click
   // right there; should the view move in between, go live again and retry.
   let picked = null;
+  let at = null;
   for (let attempt = 1; attempt <= 5 && picked === null; ++attempt) {
     const { y, xs } = await laneTicks();
     assert.ok(xs.length > 0, 'a lane has ticks in the older half');
-    await page.mouse.move(box.x + xs[(Math.floor(xs.length / 2) + attempt) % xs.length] + 0.5, box.y + y);
+    at = { x: box.x + xs[(Math.floor(xs.length / 2) + attempt) % xs.length] + 0.5, y: box.y + y };
+    await page.mouse.move(at.x, at.y);
     const frame = await page.locator('[data-testid=timeline-tip]').getAttribute('data-frame', { timeout: 1000 }).catch(() => null);
     if (frame === null) continue;
     await page.mouse.down();
@@ -368,6 +371,11 @@ test('the timeline has a time axis and a legend, and a click on a behaviour tick
   }
   assert.ok(picked !== null, 'a click on a tick selects the frame its tooltip names (and pauses)');
   assert.ok(Number(picked) < Number(await attr(STRIP, 'data-newest-frame')), 'an older frame than the newest');
+  // The window stays where it was: the tick under the mouse is still the frame just picked.
+  await page.mouse.move(at.x + 1, at.y);
+  await page.mouse.move(at.x, at.y);
+  assert.equal(await page.locator('[data-testid=timeline-tip]').getAttribute('data-frame'), picked,
+               'the clicked tick stays under the mouse');
   await shot('04d-timeline-tick-selected');
   await page.mouse.move(0, 0);
   await page.click('[data-testid=resume]');

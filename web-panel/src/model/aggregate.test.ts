@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseFrame } from './format';
 import {
-  aggregateSites, axisTicks, bandPixels, entityLanes, frameHistogram, niceStep, selfTimes, siteKey, spanAt, stripScale,
+  aggregateSites, axisTicks, bandPixels, entityLanes, frameHistogram, niceStep, selfTimes, siteKey, spanAt, stripScale, timelineWindow,
 } from './aggregate';
 
 const f = (n: number, duration_ms: number, calls: object[], rollback: object | null = null) =>
@@ -181,5 +181,17 @@ describe('stripScale', () => {
     expect(stripScale(heavy)).toEqual({ top: expect.closeTo(16.7 * 1.25, 1), clipped: 0, budgetShown: true });
     expect(stripScale([...heavy, 40]).clipped).toBe(0);
     expect(stripScale([])).toEqual({ top: 1e-3, clipped: 0, budgetShown: false });
+  });
+});
+
+describe('timelineWindow', () => {
+  it('ends at the selection, unless the selection is already among the last frames', () => {
+    expect(timelineWindow(240, 239, 60)).toEqual([180, 240]);
+    expect(timelineWindow(240, 200, 60)).toEqual([180, 240]);  // in the window: it stays
+    expect(timelineWindow(240, 180, 60)).toEqual([180, 240]);
+    expect(timelineWindow(240, 179, 60)).toEqual([120, 180]);  // older: the window ends there
+    expect(timelineWindow(240, 10, 60)).toEqual([0, 11]);
+    expect(timelineWindow(30, 5, 60)).toEqual([0, 30]);
+    expect(timelineWindow(0, -1, 60)).toEqual([0, 0]);
   });
 });

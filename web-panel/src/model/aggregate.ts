@@ -287,3 +287,13 @@ export function stripScale(durations: readonly number[], budget = FRAME_BUDGET_M
   const top = budgetShown ? Math.max(ref * 1.1, budget * 1.25) : Math.max(ref * 1.15, 1e-3);
   return { top, clipped: durations.filter((d) => d > top).length, budgetShown };
 }
+
+/**
+ * The timeline's frames among `count` shown ones, as [start, end) indices: the `size` frames up to the
+ * selected one, but the last `size` when the selection is already among them, so that selecting a frame
+ * in the timeline (a click on one of its ticks) leaves the window where it was.
+ */
+export function timelineWindow(count: number, selectedIndex: number, size: number): [number, number] {
+  const end = selectedIndex < 0 || selectedIndex >= count - size ? count : selectedIndex + 1;
+  return [Math.max(0, end - size), end];
+}
