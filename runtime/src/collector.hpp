@@ -3,6 +3,7 @@
 
 #include <yams/frame.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -21,6 +22,10 @@ void collector_pause(bool paused) noexcept;
 /// Test hook: called by the collector in each pass, after it noted how far each ring was written and
 /// before it drains them (outside the registry lock); nullptr to remove. Any thread.
 void set_collector_drain_hook(void (*hook)()) noexcept;
+
+/// Frames begun since the last recorded frame that could not be recorded: the count the next recorded
+/// frame will report in `frames_lost` (stop_recording writes it in the session's end line). Any thread.
+std::uint64_t frames_lost_pending() noexcept;
 
 /// Hands a finished frame to the history ring and the frame listeners. Collector thread.
 void publish_frame(std::shared_ptr<const FrameProfile> frame);

@@ -416,6 +416,12 @@ bool begin_frame_noexcept(std::uint64_t frame_number) noexcept {
 
 void end_frame_noexcept() noexcept { (void)yams::end_frame(); }
 
+std::uint64_t frames_lost_pending() noexcept {
+  frame_control& fc = frames();
+  std::lock_guard lk(fc.mu);
+  return fc.frames_lost;
+}
+
 std::uint64_t next_frame_number() noexcept {
   return g_next_frame_number.fetch_add(1, std::memory_order_relaxed);
 }

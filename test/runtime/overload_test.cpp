@@ -6,6 +6,7 @@
 #include "ring.hpp"
 #include "test_support.hpp"
 
+#include <yams/session.hpp>
 #include <yams/yams.hpp>
 
 #include <gtest/gtest.h>
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <mutex>
 #include <thread>
@@ -265,6 +267,47 @@ TEST_F(Overload, LostCountSurvivesDisable) {
   t.join();
   EXPECT_GT(not_recorded, 10u) << "the ring (64 slots kept for frame begins) cannot hold 100 begins";
   EXPECT_EQ(reported, not_recorded);
+}
+
+// Frames lost after the last recorded one are reported by no frame: stop_recording writes their
+// count in the session's end line, and read_session returns it, so that every frame number is
+// accounted for in the file.
+TEST_F(Overload, FramesLostAfterTheLastRecordedFrameAreInTheSessionsEndLine) {
+  const std::string path = ::testing::TempDir() + "yams_lost_at_end_" + std::to_string(::getpid()) + ".jsonl";
+  yams::set_thread_ring_size(256);
+  yams::start_recording(path);
+  yams::detail::collector_pause(true);
+  std::uint64_t not_recorded = 0;
+  std::thread t([&] {
+    for (std::uint64_t n = 1; n <= 100; ++n) {
+      yams::begin_frame(n);
+      busy_frame_body(50);
+      if (!yams::end_frame()) ++not_recorded;
+    }
+  });
+  t.join();
+  yams::detail::collector_pause(false);
+  const std::size_t written = yams::stop_recording();
+  const yams::Session s = yams::read_session(path);
+  std::remove(path.c_str());
+  EXPECT_GT(not_recorded, 10u) << "the ring (64 slots kept for frame begins) cannot hold 100 begins";
+  EXPECT_EQ(s.frames.size(), written);
+  EXPECT_TRUE(s.warnings.empty());
+  std::uint64_t reported = s.frames_lost_at_end;
+  for (const auto& f : s.frames) reported += f.frames_lost;
+  EXPECT_EQ(reported, not_recorded);
+  EXPECT_GT(s.frames_lost_at_end, 0u);
+  EXPECT_EQ(s.frames.size() + reported, 100u);
+  // The count is still pending in the runtime: the next recorded frame reports it (and clears it
+  // for the tests after this one).
+  std::thread next([&] {
+    yams::detail::collector_wait_assembled();
+    yams::begin_frame(101);
+    auto f = yams::end_frame();
+    ASSERT_TRUE(f);
+    EXPECT_EQ(f->frames_lost, s.frames_lost_at_end);
+  });
+  next.join();
 }
 
 // Waits until the collector has read everything this thread wrote to its ring.

@@ -86,6 +86,23 @@ TEST(read_session, an_end_line_that_disagrees_with_the_frames_is_an_error) {
   EXPECT_EQ(e, path + ":4:1: expected \"frames\": 2 in the end line (the frames before it), found 3");
 }
 
+TEST(read_session, the_end_line_may_count_frames_lost_after_the_last_one) {
+  const std::string path = temp_path("lost_at_end.jsonl");
+  {
+    session_writer w(path, info);
+    w.write(sample_frame(1, false));
+    w.set_frames_lost_at_end(7);
+  }
+  EXPECT_TRUE(read_text(path).ends_with("\n{\"yams_session_end\":1,\"frames\":1,\"frames_lost\":7}\n"));
+  const Session s = read_session(path);
+  EXPECT_EQ(s.frames_lost_at_end, 7u);
+  EXPECT_TRUE(s.warnings.empty());
+  const std::string text = read_text(path);
+  write_text(path, text.substr(0, text.rfind("7}")) + "-7}\n");
+  EXPECT_EQ(error_of(path),
+            path + ":3:1: expected a non-negative integer for \"frames_lost\" in the end line, found -7");
+}
+
 TEST(read_session, anything_after_the_end_line_is_an_error) {
   const std::string path = temp_path("after_end.jsonl");
   write_text(path, streaming_file(path, 1) + to_json(sample_frame(2, false)) + "\n");

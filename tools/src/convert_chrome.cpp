@@ -143,7 +143,7 @@ void write_chrome_trace(const Session& s, std::ostream& out) {
   event_writer events(out);
   std::set<std::uint64_t> threads;
   std::map<std::uint64_t, std::vector<open_call>> open;
-  std::uint64_t calls_not_recorded = 0, frames_lost = 0, frames_without_calls = 0;
+  std::uint64_t calls_not_recorded = 0, frames_lost = s.frames_lost_at_end, frames_without_calls = 0;
   for (const FrameProfile& f : s.frames) {
     const std::int64_t base = timeline.place(f);
     if (f.rollback)

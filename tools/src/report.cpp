@@ -176,7 +176,7 @@ ordered_json make_report(const Session& session, const std::string& file, const 
   std::map<std::string, entity_stats> entities;
   std::size_t calls = 0;
   std::uint64_t overflow = 0;
-  std::uint64_t frames_lost = 0;
+  std::uint64_t frames_lost = session.frames_lost_at_end;  // after the last frame in the file
   for (const FrameProfile& f : session.frames) {
     add_frame(f, sites, entities);
     calls += f.calls.size();

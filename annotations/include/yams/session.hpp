@@ -16,6 +16,9 @@ namespace yams {
 struct Session {
   SessionInfo info;
   std::vector<FrameProfile> frames;
+  /// Frames begun after the last one in the file that could not be recorded (no later frame reports
+  /// them in its `frames_lost`): the end line's `frames_lost`, 0 when absent.
+  std::uint64_t frames_lost_at_end = 0;
   std::vector<std::string> warnings;  ///< e.g. "f.jsonl:812: truncated last line ignored"
 };
 
@@ -35,7 +38,11 @@ class session_writer {
   void write_json(std::string_view frame_object);
   /// Number of frames written so far.
   std::size_t frames_written() const noexcept { return count_; }
-  /// Writes the end line (`{"yams_session_end":1,"frames":N}`, which marks the file complete) and
+  /// Frames begun after the last one written that could not be recorded; close() writes the count in
+  /// the end line (`frames_lost`) when it is not 0.
+  void set_frames_lost_at_end(std::uint64_t n) noexcept { frames_lost_at_end_ = n; }
+  /// Writes the end line (`{"yams_session_end":1,"frames":N}`, which marks the file complete; with
+  /// `"frames_lost":M` after it when set_frames_lost_at_end() gave a count) and
   /// closes; called by the destructor. After a failed write the end line is left out, so that readers
   /// report the file as incomplete. Throws std::runtime_error on a write error.
   void close();
@@ -45,6 +52,7 @@ class session_writer {
   std::string path_;
   std::string line_;
   std::size_t count_ = 0;
+  std::uint64_t frames_lost_at_end_ = 0;
   bool failed_ = false;  // a write threw: the file does not get its end line
 };
 

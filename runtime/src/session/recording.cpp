@@ -3,6 +3,7 @@
 #include <yams/session.hpp>
 #include <yams/yams.hpp>
 
+#include "collector.hpp"
 #include "frame_bus.hpp"
 
 #include <cstdio>
@@ -71,6 +72,7 @@ std::size_t stop_recording() {
   }
   if (!r.writer) return 0;
   detail::remove_frame_listener(r.listener);
+  r.writer->set_frames_lost_at_end(detail::frames_lost_pending());
   r.writer->close();
   return r.writer->frames_written();
 }

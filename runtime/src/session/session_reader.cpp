@@ -68,8 +68,8 @@ bool is_end_line(std::string_view text, std::size_t begin, std::size_t end) {
   return text[begin] == '{' && text.substr(at, key.size()) == key;
 }
 
-// Checks the end line at [begin, end) against the `frames` read before it.
-void check_end_line(const source& src, std::size_t begin, std::size_t end, std::size_t frames) {
+// Checks the end line at [begin, end) against the `frames` read before it; returns its `frames_lost`.
+std::uint64_t check_end_line(const source& src, std::size_t begin, std::size_t end, std::size_t frames) {
   std::size_t off = 0;
   std::string expected;
   const std::string_view line = src.text.substr(begin, end - begin);
@@ -80,6 +80,10 @@ void check_end_line(const source& src, std::size_t begin, std::size_t end, std::
   if (!n.is_number_unsigned() || n.get<std::uint64_t>() != frames)
     src.fail(begin, "expected \"frames\": " + std::to_string(frames) + " in the end line (the frames before it), found " +
                         (n.is_null() ? std::string("none") : n.dump()));
+  if (!j.contains("frames_lost")) return 0;
+  if (!j["frames_lost"].is_number_unsigned())
+    src.fail(begin, "expected a non-negative integer for \"frames_lost\" in the end line, found " + j["frames_lost"].dump());
+  return j["frames_lost"].get<std::uint64_t>();
 }
 
 void read_streaming(const source& src, std::size_t header_end, Session& s) {
@@ -109,7 +113,7 @@ void read_streaming(const source& src, std::size_t header_end, Session& s) {
         break;
       }
       if (is_end_line(src.text, begin, nl)) {
-        check_end_line(src, begin, nl, s.frames.size());
+        s.frames_lost_at_end = check_end_line(src, begin, nl, s.frames.size());
         ended = true;
       } else {
         s.frames.push_back(parse_frame(src, begin, nl));

@@ -75,7 +75,9 @@ void session_writer::close() {
   file_ = nullptr;
   bool written = true;
   if (!failed_) {
-    const std::string end = "{\"yams_session_end\":1,\"frames\":" + std::to_string(count_) + "}\n";
+    std::string end = "{\"yams_session_end\":1,\"frames\":" + std::to_string(count_);
+    if (frames_lost_at_end_ != 0) end += ",\"frames_lost\":" + std::to_string(frames_lost_at_end_);
+    end += "}\n";
     written = std::fwrite(end.data(), 1, end.size(), f) == end.size();
   }
   if (std::fclose(f) != 0 || !written) throw file_error(path_, "cannot write the end line");
