@@ -28,9 +28,11 @@ class frame_timeline {
   std::int64_t place(const FrameProfile& frame);
   /// The time zero in epoch seconds.
   double origin() const noexcept { return origin_s_; }
-  /// The thread of the session's first call (1 if it has none): where a frame without calls shows
-  /// its rollback.
-  std::uint64_t main_thread() const noexcept { return main_thread_; }
+  /// The thread a frame's own markers (its rollback) go on: its first call's, or for a frame without
+  /// calls the thread of the session's first call (1 if it has none).
+  std::uint64_t frame_thread(const FrameProfile& frame) const noexcept {
+    return frame.calls.empty() ? main_thread_ : frame.calls.front().thread;
+  }
   /// `ms` (a call's start or end within its frame) in whole nanoseconds, each instant rounded on its
   /// own so that a child rounded inside its parent stays inside.
   static std::int64_t ns(double ms) noexcept { return std::llround(ms * 1e6); }

@@ -104,8 +104,8 @@ class event_writer {
 
 // Writes one frame's events: per thread, a call's end when the next call is not its descendant
 // (parents precede children in `calls`) and every open call's at the frame's end.
-void add_frame(event_writer& events, const FrameProfile& f, std::int64_t base,
-               std::map<std::uint64_t, std::vector<open_call>>& open) {
+void add_frame(event_writer& events, const FrameProfile& f, std::int64_t base) {
+  std::map<std::uint64_t, std::vector<open_call>> open;  // per thread, the calls begun and not ended
   auto close_until = [&](std::vector<open_call>& stack, const std::optional<std::uint64_t>& parent) {
     while (!stack.empty() && (!parent || stack.back().id != *parent)) {
       events.push_back(stack.back().end);
@@ -142,14 +142,13 @@ void write_chrome_trace(const Session& s, std::ostream& out) {
   out << "{\"traceEvents\":[";
   event_writer events(out);
   std::set<std::uint64_t> threads;
-  std::map<std::uint64_t, std::vector<open_call>> open;
   std::uint64_t calls_not_recorded = 0, frames_lost = s.frames_lost_at_end, frames_without_calls = 0;
   for (const FrameProfile& f : s.frames) {
     const std::int64_t base = timeline.place(f);
     if (f.rollback)
-      events.push_back(rollback_event(f, base, f.calls.empty() ? timeline.main_thread() : f.calls.front().thread));
+      events.push_back(rollback_event(f, base, timeline.frame_thread(f)));
     for (const CallNode& c : f.calls) threads.insert(c.thread);
-    add_frame(events, f, base, open);
+    add_frame(events, f, base);
     calls_not_recorded += f.overflow;
     frames_lost += f.frames_lost;
     if (f.calls.empty()) ++frames_without_calls;

@@ -70,7 +70,7 @@ class speedscope_builder {
   }
 
   void add_rollback(const FrameProfile& f, double base) {
-    thread_profile& p = threads_[f.calls.empty() ? timeline_.main_thread() : f.calls.front().thread];
+    thread_profile& p = threads_[timeline_.frame_thread(f)];
     while (!p.stack.empty()) p.pop();
     char name[160];
     std::snprintf(name, sizeof name, "Rollback (%d frames resimulated, snapshot age %.2f ms)",
