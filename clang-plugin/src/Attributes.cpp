@@ -203,10 +203,17 @@ bool YamsAttrInfo::checkParams(Sema &S, const FunctionDecl *FD,
                                     S.getASTContext().getTargetInfo());
   };
   bool OK = true;
+  // A declaration may leave parameters unnamed (`void think(int);`): a name it
+  // lacks is checked against the definition, by the instrumenter.
+  bool AllNamed = llvm::all_of(FD->parameters(), [](const ParmVarDecl *P) {
+    return P->getIdentifier() != nullptr;
+  });
   SmallVector<Placeholder, 4> Holes;
   parsePlaceholders(Spec.Label, Holes);
   for (const Placeholder &H : Holes) {
     const ParmVarDecl *P = findParam(FD, H.Name);
+    if (!P && !AllNamed)
+      continue;
     if (!P) {
       report(DE, ByteLoc(H.Offset), Diag::PlaceholderUnknown) << H.Name << FD;
       OK = false;
@@ -216,6 +223,8 @@ bool YamsAttrInfo::checkParams(Sema &S, const FunctionDecl *FD,
   }
   for (const std::string &Name : Spec.Args) {
     const ParmVarDecl *P = findParam(FD, Name);
+    if (!P && !AllNamed)
+      continue;
     if (!P) {
       report(DE, Locs.Args, Diag::ArgUnknown) << Name << FD;
       OK = false;
@@ -225,6 +234,8 @@ bool YamsAttrInfo::checkParams(Sema &S, const FunctionDecl *FD,
   }
   if (!Spec.EntityId.empty()) {
     const ParmVarDecl *P = findParam(FD, Spec.EntityId);
+    if (!P && !AllNamed)
+      return OK;
     if (!P) {
       report(DE, Locs.EntityId, Diag::EntityIdUnknown) << Spec.EntityId << FD;
       OK = false;
@@ -252,6 +263,10 @@ YamsAttrInfo::handleDeclAttribute(Sema &S, Decl *D, const ParsedAttr &A) const {
   }
   if (FD->isConsteval()) {
     report(DE, A.getLoc(), Diag::Consteval) << name();
+    return AttributeNotApplied;
+  }
+  if (FD->hasAttr<TargetClonesAttr>()) {
+    report(DE, A.getLoc(), Diag::TargetClones) << name();
     return AttributeNotApplied;
   }
   for (const auto *Existing : FD->specific_attrs<AnnotateAttr>())

@@ -53,6 +53,10 @@ constexpr DiagText Texts[] = {
      "'yams::%0' cannot instrument a consteval function: it never runs at "
      "run time"},
     {DiagnosticsEngine::Error,
+     "'yams::%0' cannot instrument a target_clones function (Clang does not "
+     "combine multiversioning with the plugin's marker); instrument its caller, "
+     "or use target(\"...\") versions"},
+    {DiagnosticsEngine::Error,
      "'yams::%0' cannot instrument a %select{defaulted|deleted}1 function; "
      "it has no body of its own"},
     {DiagnosticsEngine::Error,
@@ -64,6 +68,12 @@ constexpr DiagText Texts[] = {
     {DiagnosticsEngine::Error,
      "number= names '%0', which is neither a parameter of %1 nor a member of "
      "its class"},
+    {DiagnosticsEngine::Error,
+     "number= names '%0' of type %1: a frame number must be an integer"},
+    {DiagnosticsEngine::Error,
+     "%0 has a different YAMS attribute on another declaration; write it "
+     "once, or the same on each"},
+    {DiagnosticsEngine::Note, "the other YAMS attribute is here"},
     {DiagnosticsEngine::Error,
      "unknown YAMS plugin argument '%0'; valid: off, list, help"},
 };

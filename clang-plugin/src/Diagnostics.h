@@ -27,10 +27,14 @@ enum class Diag {
   DuplicateAttribute,
   InNamespaceYams,
   Consteval,
+  TargetClones,
   DefaultedOrDeleted,
   Coroutine,
   MissingHeader,
   FrameNumberUnknown,
+  FrameNumberNotInteger,
+  ConflictingAttribute,
+  NotePreviousAttribute,
   UnknownPluginArg,
 };
 

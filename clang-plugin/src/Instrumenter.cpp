@@ -14,8 +14,11 @@
 #include "clang/Basic/FileManager.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Sema/EnterExpressionEvaluationContext.h"
+#include "clang/Sema/Initialization.h"
 #include "clang/Sema/Lookup.h"
+#include "clang/Sema/Overload.h"
 #include "clang/Sema/Sema.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/Path.h"
@@ -74,6 +77,11 @@ void stripMarkers(FunctionDecl *FD) {
   }
 }
 
+bool isLambdaOperator(const FunctionDecl *FD) {
+  const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+  return MD && MD->getParent()->isLambda();
+}
+
 bool startsWithProbe(const Stmt *S) {
   const auto *CS = dyn_cast_or_null<CompoundStmt>(S);
   if (!CS || CS->body_empty())
@@ -105,6 +113,8 @@ public:
 
   bool VisitLambdaExpr(LambdaExpr *LE) {
     CXXMethodDecl *Op = LE->getCallOperator();
+    if (hasAnyMarker(Op))
+      Lambdas[Op] = LE;
     VisitFunctionDecl(Op);
     if (FunctionTemplateDecl *T = Op->getDescribedFunctionTemplate())
       for (FunctionDecl *Spec : T->specializations())
@@ -113,6 +123,8 @@ public:
   }
 
   SmallVector<FunctionDecl *, 8> Found;
+  /// The expressions of the marked lambdas among them, by call operator.
+  llvm::DenseMap<const FunctionDecl *, LambdaExpr *> Lambdas;
 };
 
 struct Capture {
@@ -139,12 +151,45 @@ struct ProbeDecls {
   FunctionDecl *ReentryWanted = nullptr;      // detail::reentry_wanted
 };
 
+/// Whether passing a \p T once more by value only copies its bytes, as a
+/// reentry probe does twice: from the parameter (an lvalue) into the
+/// `reenter_*` instance's parameter, and from there (an xvalue) into the
+/// function's. True for trivially copyable scalars, and for classes whose two
+/// copies both select a trivial, public constructor: a trivially copyable class
+/// can still prefer a constructor template (user code) or have a deleted move.
+bool copiesTrivially(Sema &S, QualType T, SourceLocation Loc) {
+  ASTContext &Ctx = S.getASTContext();
+  if (!T.isTriviallyCopyableType(Ctx))
+    return false;
+  if (!T->isRecordType())
+    return true;
+  QualType Plain = T.getUnqualifiedType();
+  for (ExprValueKind VK : {VK_LValue, VK_XValue}) {
+    Sema::SFINAETrap Trap(S, /*AccessCheckingSFINAE=*/true);
+    Expr *From = new (Ctx) OpaqueValueExpr(Loc, Plain, VK);
+    InitializedEntity Entity = InitializedEntity::InitializeTemporary(Plain);
+    InitializationKind Kind = InitializationKind::CreateCopy(Loc, Loc);
+    InitializationSequence Seq(S, Entity, Kind, From);
+    if (Seq.Failed())
+      return false;
+    ExprResult Init = Seq.Perform(S, Entity, Kind, From);
+    if (Init.isInvalid() || Trap.hasErrorOccurred())
+      return false;
+    const auto *Construct =
+        dyn_cast<CXXConstructExpr>(Init.get()->IgnoreImplicit());
+    if (!Construct || !Construct->getConstructor()->isTrivial() ||
+        Construct->getConstructor()->getAccess() != AS_public)
+      return false;
+  }
+  return true;
+}
+
 /// Whether a call of FD can be repeated with the same arguments, which a
 /// reentry probe does (see yams::detail::reenter_function): a function the
 /// probe can name and call again without changing what the program does.
 /// Everything else keeps the zone held across the body.
-bool canReenter(const FunctionDecl *FD, const ProbeSpec &Spec,
-                ArrayRef<Capture> Captures, ASTContext &Ctx) {
+bool canReenter(Sema &S, const FunctionDecl *FD, const ProbeSpec &Spec,
+                ArrayRef<Capture> Captures, SourceLocation Loc) {
   if (Spec.IsFrame || FD->isMain() || FD->isVariadic() || FD->isConsteval() ||
       FD->isNoReturn() || FD->isTemplated() ||
       FD->getTemplatedKind() != FunctionDecl::TK_NonTemplate ||
@@ -164,16 +209,9 @@ bool canReenter(const FunctionDecl *FD, const ProbeSpec &Spec,
   if (!FPT)
     return false;
   // Each argument is passed once more: only copies nobody can observe.
-  for (QualType T : FPT->getParamTypes()) {
-    if (T->isReferenceType())
-      continue;
-    if (!T.isTriviallyCopyableType(Ctx))
+  for (QualType T : FPT->getParamTypes())
+    if (!T->isReferenceType() && !copiesTrivially(S, T, Loc))
       return false;
-    if (const CXXRecordDecl *RD = T->getAsCXXRecordDecl())
-      if (!RD->hasTrivialCopyConstructor() ||
-          RD->defaultedCopyConstructorIsDeleted())
-        return false;
-  }
   for (const Capture &C : Captures)
     if (C.Param->getFunctionScopeIndex() >= 32)
       return false; // the site's parameter mask has 32 bits
@@ -189,23 +227,32 @@ public:
   void ForgetSema() override { SemaRef = nullptr; }
 
   bool HandleTopLevelDecl(DeclGroupRef DG) override {
-    if (!attributeSeen() || !SemaRef)
+    if (!mayHaveMarkers() || !SemaRef)
       return true;
     MarkedFinder Finder;
     for (Decl *D : DG)
       Finder.TraverseDecl(D);
+    // (Building a probe can instantiate templates, which re-enters this.)
     for (FunctionDecl *FD : Finder.Found)
-      processFunction(FD);
+      processFunction(FD, Finder.Lambdas.lookup(FD));
     return true;
   }
 
+  // A lambda's call operator waits for its expression (HandleTopLevelDecl),
+  // whose own pointer to the body must follow the probe.
   void HandleInlineFunctionDefinition(FunctionDecl *FD) override {
-    if (attributeSeen() && SemaRef && hasAnyMarker(FD))
+    if (mayHaveMarkers() && SemaRef && hasAnyMarker(FD) && !isLambdaOperator(FD))
       processFunction(FD);
   }
 
 private:
-  void processFunction(FunctionDecl *FD);
+  /// Whether a marker can be on some declaration: an attribute was parsed in
+  /// this compile, or declarations come from a precompiled header or module
+  /// (whose attributes were parsed when it was built).
+  bool mayHaveMarkers() const {
+    return attributeSeen() || CI.getASTContext().getExternalSource();
+  }
+  void processFunction(FunctionDecl *FD, LambdaExpr *Lambda = nullptr);
   bool collectCaptures(FunctionDecl *FD, const ProbeSpec &Spec,
                        SourceLocation AttrLoc, SmallVectorImpl<Capture> &Out);
   ValueDecl *resolveFrameNumber(FunctionDecl *FD, const ProbeSpec &Spec,
@@ -214,7 +261,8 @@ private:
                         SourceLocation Loc);
   bool lookupProbeDecls(SourceLocation AttrLoc, const ProbeSpec &Spec);
   void insertProbe(FunctionDecl *FD, const ProbeSpec &Spec,
-                   ArrayRef<Capture> Captures, ValueDecl *FrameNumber);
+                   ArrayRef<Capture> Captures, ValueDecl *FrameNumber,
+                   LambdaExpr *Lambda);
   VarDecl *buildArgs(FunctionDecl *FD, ArrayRef<Capture> Captures,
                      SourceLocation Loc);
   VarDecl *buildSite(FunctionDecl *FD, const ProbeSpec &Spec, VarDecl *Args,
@@ -242,7 +290,8 @@ private:
   bool DeclsFound = false;
 };
 
-void Instrumenter::processFunction(FunctionDecl *FD) {
+/// \p Lambda: the expression whose call operator \p FD is, if it is one.
+void Instrumenter::processFunction(FunctionDecl *FD, LambdaExpr *Lambda) {
   const AnnotateAttr *Marker = findMarker(FD);
   if (!Marker) {
     // Only an inherited marker that does not apply: it must not reach CodeGen.
@@ -253,6 +302,20 @@ void Instrumenter::processFunction(FunctionDecl *FD) {
   std::optional<ProbeSpec> Spec = ProbeSpec::decode(Marker->getAnnotation());
   SourceLocation AttrLoc = Marker->getLocation();
   DiagnosticsEngine &DE = CI.getDiagnostics();
+  // One attribute per function, whichever declaration it is written on; the
+  // same one repeated (a header's, copied to the definition) is fine. (An
+  // explicit specialisation has its own, whatever the primary template has.)
+  bool Specialisation =
+      FD->getTemplateSpecializationKind() == TSK_ExplicitSpecialization;
+  for (const auto *Other : FD->specific_attrs<AnnotateAttr>())
+    if (!Specialisation && Other != Marker &&
+        Other->getAnnotation().starts_with(MarkerPrefix) &&
+        Other->getAnnotation() != Marker->getAnnotation()) {
+      report(DE, AttrLoc, Diag::ConflictingAttribute) << FD;
+      report(DE, Other->getLocation(), Diag::NotePreviousAttribute);
+      stripMarkers(FD);
+      return;
+    }
   if (FD->isDeleted() || FD->isExplicitlyDefaulted()) {
     report(DE, AttrLoc, Diag::DefaultedOrDeleted)
         << Spec->attrName() << FD->isDeleted();
@@ -265,7 +328,8 @@ void Instrumenter::processFunction(FunctionDecl *FD) {
   stripMarkers(FD);
   Stmt *Body = FD->getBody();
   if (isa<CoroutineBodyStmt>(Body)) {
-    report(DE, AttrLoc, Diag::Coroutine) << Spec->attrName();
+    if (!FD->isTemplateInstantiation()) // else its pattern said so
+      report(DE, AttrLoc, Diag::Coroutine) << Spec->attrName();
     return;
   }
   if (isProbed(Body))
@@ -281,7 +345,7 @@ void Instrumenter::processFunction(FunctionDecl *FD) {
     return;
   if (!lookupProbeDecls(AttrLoc, *Spec))
     return;
-  insertProbe(FD, *Spec, Captures, FrameNumber);
+  insertProbe(FD, *Spec, Captures, FrameNumber, Lambda);
 }
 
 bool Instrumenter::collectCaptures(FunctionDecl *FD, const ProbeSpec &Spec,
@@ -290,41 +354,60 @@ bool Instrumenter::collectCaptures(FunctionDecl *FD, const ProbeSpec &Spec,
   DiagnosticsEngine &DE = CI.getDiagnostics();
   SmallVector<Placeholder, 4> Holes;
   parsePlaceholders(Spec.Label, Holes);
-  auto Named = [&](StringRef Name) {
-    return any_of(FD->parameters(), [&](const ParmVarDecl *P) {
-      return P->getIdentifier() && P->getName() == Name;
-    });
+  auto Find = [&](StringRef Name) -> const ParmVarDecl * {
+    for (const ParmVarDecl *P : FD->parameters())
+      if (P->getIdentifier() && P->getName() == Name)
+        return P;
+    return nullptr;
   };
   // The attribute handler checked the names against the declaration it was
-  // written on; the definition may name its parameters differently.
-  for (const Placeholder &H : Holes)
-    if (!Named(H.Name)) {
-      report(DE, AttrLoc, Diag::PlaceholderUnknown) << H.Name << FD;
+  // written on, unless some parameter had no name there; the definition may
+  // name its parameters differently. A named parameter must be capturable.
+  auto Check = [&](StringRef Name, Diag Unknown) {
+    const ParmVarDecl *P = Find(Name);
+    if (!P) {
+      report(DE, AttrLoc, Unknown) << Name << FD;
       return false;
     }
-  for (const std::string &A : Spec.Args)
-    if (!Named(A)) {
-      report(DE, AttrLoc, Diag::ArgUnknown) << A << FD;
-      return false;
-    }
-  if (!Spec.EntityId.empty() && !Named(Spec.EntityId)) {
-    report(DE, AttrLoc, Diag::EntityIdUnknown) << Spec.EntityId << FD;
+    QualType T = P->getType();
+    if (T->isDependentType() || isCapturable(T))
+      return true;
+    report(DE, AttrLoc, Diag::NotCapturable) << Name << T << Spec.attrName();
+    report(DE, P->getLocation(), Diag::NoteParameterHere) << Name;
     return false;
-  }
+  };
+  for (const Placeholder &H : Holes)
+    if (!Check(H.Name, Diag::PlaceholderUnknown))
+      return false;
+  for (const std::string &A : Spec.Args)
+    if (!Check(A, Diag::ArgUnknown))
+      return false;
+  if (!Spec.EntityId.empty() && !Check(Spec.EntityId, Diag::EntityIdUnknown))
+    return false;
   StringRef Entity =
       Spec.EntityId.empty() ? StringRef("entity_id") : StringRef(Spec.EntityId);
+  // In a template, "every capturable parameter" means those whose declared
+  // type is not dependent, so all instantiations capture the same values. The
+  // pattern's parameter for each of FD's: a pack stands for as many of FD's
+  // parameters as the instantiation expanded it to, and none of them is taken.
   const FunctionDecl *Pattern = FD->getTemplateInstantiationPattern();
+  SmallVector<const ParmVarDecl *, 8> Declared;
+  if (Pattern) {
+    for (const ParmVarDecl *PP : Pattern->parameters()) {
+      unsigned Expanded =
+          PP->isParameterPack()
+              ? FD->getNumParams() - (Pattern->getNumParams() - 1)
+              : 1;
+      Declared.append(Expanded, PP);
+    }
+  }
   for (unsigned I = 0; I < FD->getNumParams(); ++I) {
     ParmVarDecl *P = FD->getParamDecl(I);
-    if (!P->getIdentifier() || P->isParameterPack())
+    const ParmVarDecl *Decl = I < Declared.size() ? Declared[I] : P;
+    if (!P->getIdentifier() || P->isParameterPack() || Decl->isParameterPack())
       continue;
     StringRef Name = P->getName();
-    // In a template, "every capturable parameter" means those whose declared
-    // type is not dependent, so all instantiations capture the same values.
-    QualType Declared = Pattern && I < Pattern->getNumParams()
-                            ? Pattern->getParamDecl(I)->getType()
-                            : P->getType();
-    bool Capturable = isCapturable(Declared);
+    bool Capturable = isCapturable(Decl->getType());
     unsigned Flags = 0;
     if (Spec.ArgsAll ? Capturable : is_contained(Spec.Args, Name))
       Flags |= ArgInArgs;
@@ -335,27 +418,67 @@ bool Instrumenter::collectCaptures(FunctionDecl *FD, const ProbeSpec &Spec,
     if (Flags || InLabel)
       Out.push_back({P, Flags});
   }
+  // args= names its parameters in the order their values go into args.
+  if (!Spec.ArgsAll)
+    llvm::stable_sort(Out, [&](const Capture &A, const Capture &B) {
+      auto Rank = [&](const Capture &C) {
+        return C.Flags & ArgInArgs
+                   ? size_t(find(Spec.Args, C.Param->getName()) -
+                            Spec.Args.begin())
+                   : Spec.Args.size();
+      };
+      return Rank(A) < Rank(B);
+    });
   return true;
 }
 
 ValueDecl *Instrumenter::resolveFrameNumber(FunctionDecl *FD,
                                             const ProbeSpec &Spec,
                                             SourceLocation AttrLoc) {
+  ValueDecl *Found = nullptr;
   for (ParmVarDecl *P : FD->parameters())
     if (P->getIdentifier() && P->getName() == Spec.FrameNumber)
-      return P;
-  if (auto *MD = dyn_cast<CXXMethodDecl>(FD)) {
-    IdentifierInfo &Name = CI.getASTContext().Idents.get(Spec.FrameNumber);
-    for (NamedDecl *ND : MD->getParent()->lookup(&Name)) {
+      Found = P;
+  if (auto *MD = dyn_cast<CXXMethodDecl>(FD); MD && !Found) {
+    // Members of the class and of its bases, as the body would find them.
+    LookupResult R(*SemaRef, &CI.getASTContext().Idents.get(Spec.FrameNumber),
+                   AttrLoc, Sema::LookupMemberName);
+    SemaRef->LookupQualifiedName(R, MD->getParent());
+    R.suppressDiagnostics(); // the function's body may use private members
+    if (R.isSingleResult()) {
+      NamedDecl *ND = R.getFoundDecl();
       if (isa<FieldDecl>(ND) && MD->isInstance())
-        return cast<FieldDecl>(ND);
-      if (auto *Var = dyn_cast<VarDecl>(ND))
-        return Var;
+        Found = cast<FieldDecl>(ND);
+      else if (auto *Var = dyn_cast<VarDecl>(ND))
+        Found = Var;
     }
   }
-  report(CI.getDiagnostics(), AttrLoc, Diag::FrameNumberUnknown)
-      << Spec.FrameNumber << FD;
-  return nullptr;
+  if (!Found) {
+    report(CI.getDiagnostics(), AttrLoc, Diag::FrameNumberUnknown)
+        << Spec.FrameNumber << FD;
+    return nullptr;
+  }
+  // An integer (or anything that converts to one implicitly, e.g. an atomic).
+  QualType T = Found->getType().getNonReferenceType();
+  bool Integer = T->isIntegralOrEnumerationType() && !T->isBooleanType();
+  if (!Integer && T->isRecordType() && !T->isDependentType()) {
+    ASTContext &Ctx = CI.getASTContext();
+    Sema::SFINAETrap Trap(*SemaRef, /*AccessCheckingSFINAE=*/true);
+    Expr *From = new (Ctx) OpaqueValueExpr(AttrLoc, T, VK_LValue);
+    ImplicitConversionSequence ICS = SemaRef->TryImplicitConversion(
+        From, Ctx.UnsignedLongLongTy, /*SuppressUserConversions=*/false,
+        Sema::AllowedExplicit::None, /*InOverloadResolution=*/false,
+        /*CStyle=*/false, /*AllowObjCWritebackConversion=*/false);
+    Integer = !ICS.isBad() && !Trap.hasErrorOccurred() &&
+              ICS.isUserDefined() &&
+              ICS.UserDefined.After.getToType(2)->isIntegralOrEnumerationType();
+  }
+  if (!Integer && !T->isDependentType()) {
+    report(CI.getDiagnostics(), AttrLoc, Diag::FrameNumberNotInteger)
+        << Spec.FrameNumber << T;
+    return nullptr;
+  }
+  return Found;
 }
 
 Expr *Instrumenter::frameNumberExpr(FunctionDecl *FD, ValueDecl *Number,
@@ -514,7 +637,8 @@ VarDecl *Instrumenter::buildArgs(FunctionDecl *FD, ArrayRef<Capture> Captures,
   SmallVector<Expr *, 8> Elems;
   for (const Capture &C : Captures) {
     Expr *Fields[] = {stringLit(C.Param->getName(), Loc),
-                      uintLit(C.Flags, Loc)};
+                      uintLit(C.Flags, Loc),
+                      uintLit(C.Param->getFunctionScopeIndex(), Loc)};
     Elems.push_back(S.ActOnInitList(Loc, Fields, Loc).get());
   }
   S.AddInitializerToDecl(Args, S.ActOnInitList(Loc, Elems, Loc).get(),
@@ -660,7 +784,7 @@ Stmt *Instrumenter::buildReentry(FunctionDecl *FD, VarDecl *Site,
 
 void Instrumenter::insertProbe(FunctionDecl *FD, const ProbeSpec &Spec,
                                ArrayRef<Capture> Captures,
-                               ValueDecl *FrameNumber) {
+                               ValueDecl *FrameNumber, LambdaExpr *Lambda) {
   ASTContext &Ctx = CI.getASTContext();
   SourceManager &SM = Ctx.getSourceManager();
   Stmt *Body = FD->getBody();
@@ -672,7 +796,7 @@ void Instrumenter::insertProbe(FunctionDecl *FD, const ProbeSpec &Spec,
   SemaRef->PushFunctionScope();
   EnterExpressionEvaluationContext EvalContext(
       *SemaRef, Sema::ExpressionEvaluationContext::PotentiallyEvaluated);
-  bool Reentry = canReenter(FD, Spec, Captures, Ctx);
+  bool Reentry = canReenter(*SemaRef, FD, Spec, Captures, Loc);
   VarDecl *Args = buildArgs(FD, Captures, Loc);
   VarDecl *Site = buildSite(FD, Spec, Args, Captures, Reentry, Where, Loc);
   // Should building the reentry fail (not expected after canReenter()), the
@@ -692,7 +816,15 @@ void Instrumenter::insertProbe(FunctionDecl *FD, const ProbeSpec &Spec,
   }
   if (Reenter)
     Prefix.push_back(Reenter);
-  FD->setBody(wrapBody(FD, Body, Prefix));
+  Stmt *Probed = wrapBody(FD, Body, Prefix);
+  FD->setBody(Probed);
+  // A lambda expression keeps its own pointer to the body (taken from the
+  // call operator when first asked for), and a template instantiates the
+  // lambda from it: point it at the probed body too.
+  if (Lambda)
+    for (Stmt *&Child : Lambda->children())
+      if (Child == Body)
+        Child = Probed;
   if (Options.List)
     printSite(FD, Spec, Where, Captures, Reenter != nullptr);
 }

@@ -2,7 +2,7 @@
 // For every function definition carrying the attribute handler's marker it
 // prepends, built with Sema, and then removes the marker:
 //
-//   static constexpr ::yams::arg_desc __yams_args[] = {{"dt", 1u}, ...};
+//   static constexpr ::yams::arg_desc __yams_args[] = {{"dt", 1u, 0u}, ...};
 //   static constexpr ::yams::site __yams_site = {label, module, func, file,
 //                                                line, flags, __yams_args, n,
 //                                                captured_parameter_mask};

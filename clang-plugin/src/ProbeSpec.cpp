@@ -88,21 +88,71 @@ void parsePlaceholders(StringRef Label, SmallVectorImpl<Placeholder> &Out) {
   }
 }
 
+static bool isStdRecord(const CXXRecordDecl *RD, StringRef Name) {
+  return RD && RD->isInStdNamespace() && RD->getIdentifier() &&
+         RD->getName() == Name;
+}
+
+static bool isPlainChar(QualType T) {
+  return T->isSpecificBuiltinType(BuiltinType::Char_S) ||
+         T->isSpecificBuiltinType(BuiltinType::Char_U);
+}
+
+// std::basic_string<char, std::char_traits<char>, any allocator> (std::string,
+// std::pmr::string, ...) and std::basic_string_view<char, std::char_traits<char>>.
 static bool isStdCharString(const CXXRecordDecl *RD) {
-  if (!RD || !RD->isInStdNamespace() || !RD->getIdentifier())
-    return false;
-  StringRef Name = RD->getName();
-  if (Name != "basic_string" && Name != "basic_string_view")
+  if (!isStdRecord(RD, "basic_string") && !isStdRecord(RD, "basic_string_view"))
     return false;
   const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD);
-  if (!Spec || Spec->getTemplateArgs().size() < 1)
+  if (!Spec || Spec->getTemplateArgs().size() < 2)
     return false;
-  const TemplateArgument &Arg = Spec->getTemplateArgs()[0];
-  if (Arg.getKind() != TemplateArgument::Type)
+  const TemplateArgument &Char = Spec->getTemplateArgs()[0];
+  const TemplateArgument &Traits = Spec->getTemplateArgs()[1];
+  if (Char.getKind() != TemplateArgument::Type ||
+      Traits.getKind() != TemplateArgument::Type ||
+      !isPlainChar(Char.getAsType()))
     return false;
-  QualType Char = Arg.getAsType();
-  return Char->isSpecificBuiltinType(BuiltinType::Char_S) ||
-         Char->isSpecificBuiltinType(BuiltinType::Char_U);
+  const auto *TraitsRD = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+      Traits.getAsType()->getAsCXXRecordDecl());
+  return isStdRecord(TraitsRD, "char_traits") &&
+         TraitsRD->getTemplateArgs().size() == 1 &&
+         TraitsRD->getTemplateArgs()[0].getKind() == TemplateArgument::Type &&
+         isPlainChar(TraitsRD->getTemplateArgs()[0].getAsType());
+}
+
+// The standard arithmetic types the runtime stores in 64 bits: not __int128,
+// _Float16, __bf16, __float128 or _BitInt, which std::is_arithmetic_v does not
+// take in every language mode.
+static bool isStandardArithmetic(QualType T) {
+  const auto *BT = T->getAs<BuiltinType>();
+  if (!BT)
+    return false;
+  switch (BT->getKind()) {
+  case BuiltinType::Bool:
+  case BuiltinType::Char_S:
+  case BuiltinType::Char_U:
+  case BuiltinType::SChar:
+  case BuiltinType::UChar:
+  case BuiltinType::WChar_S:
+  case BuiltinType::WChar_U:
+  case BuiltinType::Char8:
+  case BuiltinType::Char16:
+  case BuiltinType::Char32:
+  case BuiltinType::Short:
+  case BuiltinType::UShort:
+  case BuiltinType::Int:
+  case BuiltinType::UInt:
+  case BuiltinType::Long:
+  case BuiltinType::ULong:
+  case BuiltinType::LongLong:
+  case BuiltinType::ULongLong:
+  case BuiltinType::Float:
+  case BuiltinType::Double:
+  case BuiltinType::LongDouble:
+    return true;
+  default:
+    return false;
+  }
 }
 
 // yams::script_source (<yams/probe.hpp>): a call's script file and line.
@@ -119,18 +169,18 @@ bool isCapturable(QualType T) {
   if (T.isNull() || T->isDependentType())
     return false;
   T = T.getNonReferenceType().getCanonicalType().getUnqualifiedType();
-  if (T->isArithmeticType() || T->isEnumeralType())
+  if (isStandardArithmetic(T) || T->isEnumeralType())
     return true;
   if (const auto *PT = T->getAs<PointerType>()) {
-    QualType Pointee = PT->getPointeeType().getUnqualifiedType();
-    return Pointee->isSpecificBuiltinType(BuiltinType::Char_S) ||
-           Pointee->isSpecificBuiltinType(BuiltinType::Char_U) ||
-           isScriptSource(Pointee);
+    QualType Pointee = PT->getPointeeType();
+    if (Pointee.isVolatileQualified())
+      return false;
+    Pointee = Pointee.getUnqualifiedType();
+    return isPlainChar(Pointee) || isScriptSource(Pointee);
   }
   if (const auto *AT = dyn_cast<ConstantArrayType>(T.getTypePtr())) {
-    QualType Elem = AT->getElementType().getUnqualifiedType();
-    return Elem->isSpecificBuiltinType(BuiltinType::Char_S) ||
-           Elem->isSpecificBuiltinType(BuiltinType::Char_U);
+    QualType Elem = AT->getElementType();
+    return !Elem.isVolatileQualified() && isPlainChar(Elem.getUnqualifiedType());
   }
   return isStdCharString(T->getAsCXXRecordDecl());
 }

@@ -10,7 +10,7 @@
 
 namespace yams_bench {
 
-inline constexpr yams::arg_desc set_vy_args[] = {{"entity_id", yams::arg_in_args}, {"vy", yams::arg_in_args}};
+inline constexpr yams::arg_desc set_vy_args[] = {{"entity_id", yams::arg_in_args, 0}, {"vy", yams::arg_in_args, 1}};
 
 inline double g_sink = 0;
 

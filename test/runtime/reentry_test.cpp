@@ -18,7 +18,7 @@ namespace reentry_runtime {
 
 std::atomic<long> body_runs{0};
 
-constexpr yams::arg_desc depth_args[] = {{"depth", yams::arg_in_args}};
+constexpr yams::arg_desc depth_args[] = {{"depth", yams::arg_in_args, 0}};
 
 // Captures its first parameter only (bit 0), recurses, and throws at depth 0 when asked.
 int descend(int depth, std::string_view name, bool throw_at_bottom) {
@@ -34,7 +34,7 @@ int descend(int depth, std::string_view name, bool throw_at_bottom) {
   return 1 + descend(depth - 1, name, throw_at_bottom);
 }
 
-constexpr yams::arg_desc amount_args[] = {{"amount", yams::arg_in_args}, {"tag", yams::arg_in_args}};
+constexpr yams::arg_desc amount_args[] = {{"amount", yams::arg_in_args, 0}, {"tag", yams::arg_in_args, 2}};
 
 class Counter {
  public:

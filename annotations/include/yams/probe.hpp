@@ -30,11 +30,13 @@ enum arg_flag : std::uint32_t {
   arg_entity_id = 1u << 1,  ///< the value fills the call's `entity_id`
 };
 
-/// One captured argument of a site: its name (the parameter's) and what it is used for.
+/// One captured argument of a site: its name (the parameter's), what it is used for and which of
+/// the function's parameters it is (a reentry probe picks its values by that index).
 /// Values named by a `{name}` placeholder in the label are captured even without `arg_in_args`.
 struct arg_desc {
   const char* name;
   std::uint32_t flags;
+  std::uint32_t param = 0;
 };
 
 /// The static descriptor of one call site. Always `static constexpr`; the runtime identifies sites by
@@ -48,8 +50,8 @@ struct alignas(8) site {
   std::uint32_t flags;    ///< `site_flag`s
   const arg_desc* args;   ///< descriptors of the values a zone captures, in the order it passes them
   std::uint32_t arg_count;
-  /// For a reentry probe (see `detail::reenter_function`): bit i set when parameter i is captured.
-  /// The captured parameters, in order, are the `args`. 0 for zones, which pass their values.
+  /// For a reentry probe (see `detail::reenter_function`): bit i set when parameter i is captured
+  /// (`args[k].param` says which is the k-th value). 0 for zones, which pass their values.
   std::uint32_t params = 0;
 };
 
@@ -81,10 +83,14 @@ class zone {
   /// Captures `values` (one per `s->args` entry, in order) together with entering the site.
   template <class... A>
   constexpr zone(const site* s, const A&... values) noexcept {
+    // In a template the plugin checks dependent parameters here, per instantiation.
     static_assert((capturable_v<A> && ...),
-                  "yams::zone: a captured value must be a number, bool, enum, string or const "
-                  "yams::script_source*; leave the parameter out of the attribute's args list");
-    if (!std::is_constant_evaluated()) active_ = detail::enter_args(s, values...);
+                  "yams: a captured parameter (in args=, entity_id= or a {placeholder} of the label) "
+                  "must be a number, bool, enum, string or const yams::script_source*, and this "
+                  "instantiation gives it another type (see 'in instantiation of' below)");
+    if constexpr ((capturable_v<A> && ...)) {
+      if (!std::is_constant_evaluated()) active_ = detail::enter_args(s, values...);
+    }
   }
   constexpr ~zone() {
     if (!std::is_constant_evaluated()) {
@@ -153,8 +159,8 @@ namespace detail {
 // (the collector behind), the entry test counts the zone as lost and runs the body at once. The
 // plugin uses it where the function can be called again with the same arguments without changing
 // what the program does: not for constructors, destructors, lambdas, virtual functions, templates,
-// variadic functions, or parameters passed by value that are not trivially copyable; those keep
-// the zone.
+// variadic functions, or parameters passed by value whose copies are not plain byte copies; those
+// keep the zone.
 // If recording stops between reenter_method's mark and the function's entry test (another thread
 // ending the frame), the body runs, and the mark is cleared when reenter_method returns.
 
@@ -190,23 +196,27 @@ class reentry_scope {
   bool active_;
 };
 
-/// Enters site `S` capturing the parameters its `params` mask selects (bit i: parameter i), in
-/// order, through the same out-of-line recording path as a zone's enter_args() (a leaf), without
-/// testing `g_recording` again: reentry_wanted() just did. Selects them with pack indexing (a C++26
-/// feature clang 19 offers as an extension): a std::tuple per instrumented function cost the
-/// compiler 2% more instructions on the same file.
+/// Enters site `S` capturing the parameters its `args` name (`args[k].param`: the parameter of the
+/// k-th value), in that order, through the same out-of-line recording path as a zone's enter_args()
+/// (a leaf), without testing `g_recording` again: reentry_wanted() just did. Selects them with pack
+/// indexing (a C++26 feature clang 19 offers as an extension): a std::tuple per instrumented
+/// function cost the compiler 2% more instructions on the same file.
 template <const site* S, class... P>
 [[gnu::always_inline]] inline bool enter_selected(const P&... params) noexcept {
-  constexpr std::uint32_t mask = S->params;
-  constexpr std::size_t count = static_cast<std::size_t>(std::popcount(mask));
+  constexpr std::size_t count = S->arg_count;
   constexpr auto picked = [] {
     std::array<std::size_t, count> at{};
-    std::size_t k = 0;
-    for (std::size_t i = 0; i < sizeof...(P); ++i)
-      if ((mask >> i & 1u) != 0) at[k++] = i;
+    for (std::size_t k = 0; k < count; ++k) at[k] = S->args[k].param;
     return at;
   }();
-  static_assert(count == 0 || picked[count - 1] < sizeof...(P), "yams: site params names no parameter");
+  static_assert([&] {
+    std::uint32_t seen = 0;
+    for (std::size_t i : picked) {
+      if (i >= sizeof...(P) || i >= 32 || (seen >> i & 1u) != 0) return false;
+      seen |= 1u << i;
+    }
+    return seen == S->params;
+  }(), "yams: a reentry site's args[k].param must name each parameter of its params mask once");
 #pragma clang diagnostic push
 #pragma clang diagnostic ignored "-Wc++26-extensions"
   return [&]<std::size_t... K>(std::index_sequence<K...>) {

@@ -7,6 +7,7 @@
 
 //--- bad.cpp
 #include <yams/yams.hpp>
+#include <string>
 #include <vector>
 struct Entity {};
 [[yams::profile("x", "args=v")]] void vec(std::vector<int> v); // expected-error {{parameter 'v' of type 'std::vector<int>' cannot be captured by 'yams::profile'}} \
@@ -22,15 +23,31 @@ namespace other { struct script_source {}; }
                                                                       // expected-note {{parameter 's' declared here}}
 [[yams::profile("x", "args=ghost")]] void ghost(int g); // expected-error {{args= names 'ghost', which is no parameter of 'ghost'}}
 [[yams::profile("x", "entity_id=who")]] void nobody(int g); // expected-error {{entity_id= names 'who', which is no parameter of 'nobody'}}
+// Types the runtime does not store: 128-bit and extended arithmetic types, volatile strings, strings
+// with other character traits.
+struct traits : std::char_traits<char> {};
+[[yams::profile("x", "args=h")]] void wide(unsigned __int128 h); // expected-error {{parameter 'h' of type 'unsigned __int128' cannot be captured}} \
+                                                                 // expected-note {{parameter 'h' declared here}}
+[[yams::profile("x", "args=h")]] void half(_Float16 h); // expected-error {{parameter 'h' of type '_Float16' cannot be captured}} \
+                                                        // expected-note {{parameter 'h' declared here}}
+[[yams::profile("x", "args=s")]] void vol(volatile char *s); // expected-error {{parameter 's' of type 'volatile char *' cannot be captured}} \
+                                                             // expected-note {{parameter 's' declared here}}
+[[yams::profile("x", "args=s")]] void traited(const std::basic_string<char, traits> &s); // expected-error {{cannot be captured}} \
+                                                                                        // expected-note {{parameter 's' declared here}}
 
 //--- good.cpp
 // expected-no-diagnostics
 #include <yams/yams.hpp>
 #include <string>
+#include <memory_resource>
 #include <string_view>
 #include <vector>
 enum Color { red };
 [[yams::profile("x")]] void skipped(std::vector<int> v, int n) {}
+// Left out by the default "all" (not an error): types the runtime does not store.
+[[yams::profile("x")]] void skipped_wide(unsigned __int128 h, _Float16 f, volatile char *s) {}
+// Any allocator.
+[[yams::profile("x {s}", "args=s")]] void pmr(const std::pmr::string &s) {}
 [[yams::profile("x", "args=a,b,c,d,e,f,g,h")]]
 void every_kind(long a, float b, bool c, Color d, const std::string &e, std::string_view f,
                 const char *g, const yams::script_source *h) {}

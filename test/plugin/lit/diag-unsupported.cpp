@@ -25,3 +25,13 @@ namespace yams::user {
 [[yams::profile("x")]] void inside() {} // expected-error {{'yams::profile' cannot instrument functions in namespace 'yams'}}
 }
 [[yams::profile("a")]] [[yams::frame("b")]] void twice() {} // expected-error {{'twice' already has a YAMS attribute}}
+// On a declaration and its definition: the same attribute twice is one; two different are an error.
+struct Ai {
+  [[yams::profile("plan")]] void plan(int id);
+  [[yams::profile("decl label")]] void think(int id); // expected-note {{the other YAMS attribute is here}}
+};
+[[yams::profile("plan")]] void Ai::plan(int id) {}
+[[yams::profile("def label")]] void Ai::think(int id) {} // expected-error {{'think' has a different YAMS attribute on another declaration; write it once, or the same on each}}
+// Clang refuses to combine target_clones multiversioning with the plugin's marker.
+[[gnu::target_clones("avx2", "default")]] [[yams::profile("blend")]] int blend(int v) { return v * 3; } // expected-error {{'yams::profile' cannot instrument a target_clones function}}
+

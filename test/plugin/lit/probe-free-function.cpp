@@ -21,7 +21,9 @@
 // CHECK-NEXT:     VarDecl {{.*}} implicit used __yams_args 'const yams::arg_desc[2]' static constexpr cinit
 // CHECK:              StringLiteral {{.*}} "n"
 // CHECK-NEXT:         IntegerLiteral {{.*}} 'unsigned int' 1
+// CHECK-NEXT:         IntegerLiteral {{.*}} 'unsigned int' 0
 // CHECK:              StringLiteral {{.*}} "dt"
+// CHECK-NEXT:         IntegerLiteral {{.*}} 'unsigned int' 1
 // CHECK-NEXT:         IntegerLiteral {{.*}} 'unsigned int' 1
 // CHECK-NEXT:   DeclStmt
 // CHECK-NEXT:     VarDecl {{.*}} implicit used __yams_site 'const yams::site' static constexpr cinit

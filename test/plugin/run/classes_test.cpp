@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
 
 namespace game {
@@ -46,6 +47,37 @@ int run_lambdas(int v) {
   auto plain = [] [[yams::profile("plain lambda")]] (int x) { return x + 1; };
   auto generic = [] [[yams::profile("generic lambda", "args=x")]] (auto x) { return x + 1; };
   return plain(v) + generic(v) + static_cast<int>(generic(0.5));
+}
+
+// Lambdas written inside templates: each instantiation of the template instantiates the lambda.
+template <class T> int run_jobs(T n) {
+  auto job = [] [[yams::profile("job {i}")]] (int i) { return i; };
+  return job(static_cast<int>(n));
+}
+
+template <class T> struct Scheduler {
+  int run(int v) {
+    auto task = [this] [[yams::profile("task {v}")]] (int v) { return v + offset; };
+    auto nested = [] [[yams::profile("outer task")]] (int v) {
+      auto inner = [] [[yams::profile("inner task")]] (int w) { return w * 2; };
+      return inner(v);
+    };
+    auto generic = [] [[yams::profile("generic task", "args=x")]] (auto x) { return x; };
+    return task(v) + nested(v) + generic(v) + callback(v);
+  }
+  int offset = 1;
+  std::function<int(int)> callback = [] [[yams::profile("member callback")]] (int v) { return v; };
+};
+
+template <class T> [[yams::profile("batch")]] int batch(T n) {
+  auto each = [] [[yams::profile("each")]] (int v) { return v; };
+  return each(static_cast<int>(n)) + each(1);
+}
+
+// A pack of a generic lambda is dependent: its elements are not captured, whatever their types.
+int emit_all() {
+  auto emit = [] [[yams::profile("emit")]] (int first, auto... rest) { return first + sizeof...(rest); };
+  return static_cast<int>(emit(1, 20, 30));
 }
 
 }  // namespace game
@@ -118,3 +150,28 @@ TEST_F(PluginClasses, LambdasAndGenericLambdas) {
 }
 
 }  // namespace
+
+TEST_F(PluginClasses, LambdasInsideTemplatesRecord) {
+  auto frame = record_frame([] {
+    game::run_jobs(3);
+    game::run_jobs(4.0);
+    game::Scheduler<char>{}.run(5);
+    game::batch(2);
+  });
+  EXPECT_EQ(calls_named(frame, "job 3").size(), 1u);
+  EXPECT_EQ(calls_named(frame, "job 4").size(), 1u);
+  EXPECT_EQ(arg(only_call(frame, "task 5"), "v"), yams::arg_value(std::int64_t{5}));
+  const auto& outer = only_call(frame, "outer task");
+  EXPECT_EQ(only_call(frame, "inner task").parent_id, outer.id);
+  EXPECT_EQ(arg(only_call(frame, "generic task"), "x"), yams::arg_value(std::int64_t{5}));
+  EXPECT_EQ(calls_named(frame, "member callback").size(), 1u);
+  const auto& batch = only_call(frame, "batch");
+  auto each = calls_named(frame, "each");
+  ASSERT_EQ(each.size(), 2u);
+  EXPECT_EQ(each[0]->parent_id, batch.id);
+}
+
+TEST_F(PluginClasses, AParameterPackIsNotCaptured) {
+  auto frame = record_frame([] { EXPECT_EQ(game::emit_all(), 3); });
+  EXPECT_EQ(arg_names(only_call(frame, "emit")), (std::vector<std::string>{"first"}));
+}

@@ -23,6 +23,14 @@ struct GameEngine {
 
 [[yams::frame("Replay", "number=n", "args=")]] void replay(std::uint64_t n) {}
 
+// number= finds a member of a base class, as the body would.
+struct App {
+  std::uint64_t frame_no = 500;
+};
+struct Game : App {
+  [[yams::frame("Game Frame", "number=frame_no", "args=")]] void tick() { ++frame_no; }
+};
+
 }  // namespace game
 
 namespace {
@@ -72,3 +80,10 @@ TEST_F(PluginFrame, NumberFromMemberOrParameter) {
 }
 
 }  // namespace
+
+TEST_F(PluginFrame, NumberMayNameAMemberOfABaseClass) {
+  game::Game g;
+  g.tick();
+  EXPECT_EQ(last_frame().frame, 500u);
+  EXPECT_EQ(last_frame().calls.at(0).label, "Game Frame");
+}

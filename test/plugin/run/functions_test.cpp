@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <stdexcept>
+#include <memory_resource>
 #include <string>
 
 namespace physics {
@@ -60,6 +61,15 @@ void on_entity_update(const std::string& entity_id) { lua_api::set_vy(entity_id,
 const yams::script_source duck_script{"/game/scripts/behaviours/duck.lua", 12};
 [[yams::profile("Lua → behaviour({entity_id})", "module=lifecycle", "lua_code")]]
 int run_behaviour(const std::string& entity_id, const yams::script_source* script, int ticks) { return ticks + 1; }
+
+// Strings of any allocator are captured (std::pmr::string here).
+[[yams::profile("spawn {name}")]] std::size_t spawn_named(const std::pmr::string& name) { return name.size(); }
+
+// A header-style declaration without parameter names; the definition names them.
+struct Ai {
+  [[yams::profile("think {id}", "args=id")]] int think(int, double);
+};
+int Ai::think(int id, double weight) { return id + static_cast<int>(weight); }
 
 namespace {
 
@@ -189,3 +199,13 @@ TEST_F(PluginRun, NothingIsRecordedWhileDisabled) {
 }
 
 }  // namespace
+
+TEST_F(PluginRun, StringsWithAnotherAllocatorAreCaptured) {
+  auto frame = record_frame([] { spawn_named(std::pmr::string("duck_12")); });
+  EXPECT_EQ(arg(only_call(frame, "spawn duck_12"), "name"), yams::arg_value(std::string("duck_12")));
+}
+
+TEST_F(PluginRun, ADeclarationWithoutParameterNamesTakesTheDefinitions) {
+  auto frame = record_frame([] { Ai{}.think(7, 2.0); });
+  EXPECT_EQ(arg_names(only_call(frame, "think 7")), (std::vector<std::string>{"id"}));
+}

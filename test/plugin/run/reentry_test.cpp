@@ -93,6 +93,38 @@ std::atomic<long> worker_runs{0};
   return s.size();
 }
 
+// Trivially copyable, but copying it from a non-const lvalue or an rvalue picks the constructor
+// template (user code, counted): calling the function again would copy it observably. Keeps a zone.
+int handle_conversions = 0;
+struct Handle {
+  int id;
+  explicit Handle(int i) : id(i) {}
+  Handle(const Handle&) = default;
+  template <class T>
+  Handle(T&& other) : id(other.id) {  // NOLINT: the point of the test
+    ++handle_conversions;
+  }
+};
+[[yams::profile("use handle {id}", "args=id")]] int use_handle(Handle h, int id) {
+  ++body_runs;
+  return h.id + id;
+}
+
+// Copyable but not movable: a second call could not pass it on. Keeps a zone.
+struct Color {
+  unsigned char r, g, b, a;
+  Color(unsigned char r, unsigned char g, unsigned char b, unsigned char a) : r(r), g(g), b(b), a(a) {}
+  Color(const Color&) = default;
+  Color(Color&&) = delete;
+};
+[[yams::profile("tint")]] int tint(Color c) {
+  ++body_runs;
+  return c.r + c.a;
+}
+
+// args= names its parameters in the order their values go into args, against the parameter order.
+[[yams::profile("set_vy", "args=vy,entity_id")]] void set_vy(int entity_id, double vy) { ++body_runs; }
+
 }  // namespace reentry
 
 namespace {
@@ -254,3 +286,32 @@ TEST_F(Reentry, ANonTriviallyCopyableValueKeepsAZoneAndRecords) {
 }
 
 }  // namespace
+
+TEST_F(Reentry, ACopyThatRunsUserCodeIsNotMadeAgain) {
+  reentry::Handle h(40);
+  reentry::handle_conversions = 0;
+  EXPECT_EQ(reentry::use_handle(h, 2), 42);  // not recording
+  const int unrecorded = reentry::handle_conversions;
+  reentry::handle_conversions = 0;
+  auto frame = record_frame([&] { EXPECT_EQ(reentry::use_handle(h, 2), 42); });
+  EXPECT_EQ(reentry::handle_conversions, unrecorded) << "recording copied the argument again";
+  EXPECT_EQ(reentry::body_runs, 2);
+  EXPECT_EQ(arg(only_call(frame, "use handle 2"), "id"), yams::arg_value(std::int64_t{2}));
+}
+
+TEST_F(Reentry, AnArgumentThatCannotBeMovedIsPassedOnce) {
+  const reentry::Color c(1, 2, 3, 4);
+  int result = 0;
+  auto frame = record_frame([&] { result = reentry::tint(c); });
+  EXPECT_EQ(result, 5);
+  EXPECT_EQ(reentry::body_runs, 1);
+  EXPECT_EQ(calls_named(frame, "tint").size(), 1u);
+}
+
+TEST_F(Reentry, ArgsAreRecordedInTheOrderArgsNamesThem) {
+  auto frame = record_frame([] { reentry::set_vy(7, 533.5); });
+  const auto& c = only_call(frame, "set_vy");
+  EXPECT_EQ(arg_names(c), (std::vector<std::string>{"vy", "entity_id"}));
+  EXPECT_EQ(arg(c, "vy"), yams::arg_value(533.5));
+  EXPECT_EQ(arg(c, "entity_id"), yams::arg_value(std::int64_t{7}));
+}

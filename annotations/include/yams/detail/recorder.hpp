@@ -164,8 +164,8 @@ template <class T, class = void>
 struct capturable : std::false_type {};
 template <class T>
 struct capturable<T, std::enable_if_t<std::is_arithmetic_v<T> || std::is_enum_v<T>>> : std::true_type {};
-template <>
-struct capturable<std::string> : std::true_type {};
+template <class Alloc>  // std::string, std::pmr::string, any allocator
+struct capturable<std::basic_string<char, std::char_traits<char>, Alloc>> : std::true_type {};
 template <>
 struct capturable<std::string_view> : std::true_type {};
 template <>
