@@ -142,7 +142,19 @@ TEST(HttpRoutes, HostsAndTokens) {
   EXPECT_FALSE(token_matches("s3cretx", "s3cret"));
   EXPECT_FALSE(token_matches("", ""));
   EXPECT_TRUE(is_loopback_address("127.0.0.1"));
+  EXPECT_TRUE(is_loopback_address("127.0.0.2"));
+  EXPECT_TRUE(is_loopback_address("::1"));
   EXPECT_FALSE(is_loopback_address("0.0.0.0"));
+}
+
+// A DNS-rebinding page's name may start like a loopback address: only addresses written as
+// addresses (and localhost) are the server's own.
+TEST(HttpRoutes, NamesThatLookLikeLoopbackAddressesAreNot) {
+  for (const char* name : {"127.attacker.example", "127.0.0.1.nip.io", "127.evil.com", "127.0.0.1evil",
+                           "127.0.0.1.", "localhost.evil.com"}) {
+    EXPECT_FALSE(is_loopback_address(name)) << name;
+    EXPECT_FALSE(host_allowed(std::string(name) + ":8765", "127.0.0.1", 8765, {})) << name;
+  }
 }
 
 }  // namespace

@@ -6,9 +6,20 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <nlohmann/json.hpp>
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <array>
 #include <functional>
+#include <string>
 #include <system_error>
+#include <thread>
+#include <vector>
 
 namespace yams::test {
 namespace {
@@ -115,6 +126,11 @@ TEST_F(ServerTest, SourceEndpointServesOnlyUnderTheRoots) {
   EXPECT_EQ(http_get(port, "/api/source?path=src/missing.cpp").result(), http::status::not_found);
   EXPECT_EQ(http_get(port, "/api/source").result(), http::status::bad_request);
   EXPECT_EQ(http_get(port, "/api/source?path=%zz").result(), http::status::bad_request);
+  for (const char* bad : {"50%.lua", "a%00b.lua", "%zz"}) {
+    res = http_get(port, std::string("/api/source?path=") + bad);
+    EXPECT_EQ(res.result(), http::status::bad_request) << bad;
+    EXPECT_NE(res.body().find("malformed %-escape"), std::string::npos) << bad << ": " << res.body();
+  }
 }
 
 TEST_F(ServerTest, ForeignHostNamesAreRefused) {
@@ -123,6 +139,9 @@ TEST_F(ServerTest, ForeignHostNamesAreRefused) {
             http::status::forbidden);
   EXPECT_EQ(http_get(port, "/api/info", {{"Host", "localhost:" + std::to_string(port)}}).result(),
             http::status::ok);
+  // A rebinding page's name that starts like a loopback address.
+  EXPECT_EQ(http_get(port, "/api/info", {{"Host", "127.attacker.example:" + std::to_string(port)}}).result(),
+            http::status::forbidden);
 }
 
 TEST_F(ServerTest, BindFailuresNameTheAddress) {
@@ -172,6 +191,64 @@ TEST_F(ServerTest, MalformedRequestsGet400AndTheServerCarriesOn) {
   EXPECT_TRUE(raw_exchange(port, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 99999\r\n\r\n")
                   .starts_with("HTTP/1.1 413"));
   EXPECT_EQ(http_get(port, "/api/info").result(), http::status::ok);
+}
+
+TEST_F(ServerTest, ARequestWithTwoHostHeadersGets400) {
+  const auto port = start();
+  const auto answer = raw_exchange(port, "GET /api/info HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n");
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 400")) << answer;
+  EXPECT_NE(answer.find("expected exactly one Host header"), std::string::npos) << answer;
+  const auto upgrade = raw_exchange(port,
+                                    "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\n"
+                                    "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+                                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+  EXPECT_TRUE(upgrade.starts_with("HTTP/1.1 400")) << upgrade;
+}
+
+// Out of file descriptors, the accept loop waits and says so once, instead of failing again at once
+// in a loop (a core busy, stderr flooded: 108 MB in 10 s was seen); it accepts again when
+// descriptors are free.
+TEST_F(ServerTest, AcceptFailuresAreReportedOnceAndRetried) {
+  const auto port = start();
+  ::testing::internal::CaptureStderr();  // opens a file: before the table is full
+  rlimit old{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &old), 0);
+  rlimit low = old;
+  low.rlim_cur = std::min<rlim_t>(old.rlim_cur, 1024);
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+  const int null_fd = ::open("/dev/null", O_RDONLY);
+  ASSERT_GE(null_fd, 0);
+  std::vector<int> fillers;
+  for (int fd; (fd = ::dup(null_fd)) >= 0;) fillers.push_back(fd);
+  // Room for the clients' sockets only: none is left for the server to accept them with.
+  constexpr int clients = 3;
+  for (int i = 0; i < clients && !fillers.empty(); ++i) {
+    ::close(fillers.back());
+    fillers.pop_back();
+  }
+  std::vector<int> sockets;
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(port);
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  for (int i = 0; i < clients; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) continue;
+    sockets.push_back(fd);
+    EXPECT_EQ(::connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof to), 0);  // into the backlog
+  }
+  std::this_thread::sleep_for(1s);  // ~10 retries
+  for (int fd : fillers) ::close(fd);
+  ::close(null_fd);
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &old), 0);
+  const auto err = ::testing::internal::GetCapturedStderr();
+  std::size_t reports = 0;
+  for (auto at = err.find("yams server: accept"); at != std::string::npos; at = err.find("yams server: accept", at + 1))
+    ++reports;
+  EXPECT_EQ(reports, 1u) << err;
+  EXPECT_NE(err.find("retrying every 100 ms"), std::string::npos) << err;
+  EXPECT_EQ(http_get(port, "/api/info").result(), http::status::ok);  // accepting again
+  for (int fd : sockets) ::close(fd);
 }
 
 TEST_F(ServerTest, BindingBeyondLoopbackWarns) {

@@ -10,6 +10,7 @@
 
 #include <cstdlib>
 #include <future>
+#include <thread>
 #include <memory>
 #include <string_view>
 
@@ -180,6 +181,66 @@ TEST_F(ServerTest, StalledClientDoesNotDelayAFastOneAndItsDropsAreCounted) {
   EXPECT_TRUE(std::is_sorted(received.begin(), received.end()));
   ASSERT_FALSE(received.empty());
   EXPECT_EQ(received.back(), sent.back());  // the newest frames survive, the oldest were dropped
+}
+
+// A client that stopped reading holds everything queued for it: after client_stall_seconds without
+// progress on a write it is disconnected, and the others go on.
+TEST_F(ServerTest, AClientThatReadsNothingIsDisconnected) {
+  serve_options o;
+  o.client_stall_seconds = 1;
+  const auto port = start(o);
+  ws_client stalled(port, "/ws", {}, 4096);
+  ASSERT_TRUE(stalled.ok());
+  ws_client fast(port);
+  read_greeting(fast);
+  ::testing::internal::CaptureStderr();
+  for (int i = 0; i < 60; ++i) {  // far more than the socket buffers hold: a write stays in flight
+    const auto n = record_frame(2000).frame;
+    ASSERT_EQ(frame_number_of(fast.read()), n);
+  }
+  std::this_thread::sleep_for(2500ms);
+  const auto err = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("a WebSocket client read nothing for 1 s; disconnecting it"), std::string::npos) << err;
+  const auto end = stalled.read_until_closed(5000ms);
+  EXPECT_NE(end, boost::beast::error::timeout) << "the stalled connection was not closed";
+  const auto n = record_frame(10).frame;
+  EXPECT_EQ(frame_number_of(fast.read()), n);  // the reading client carries on
+}
+
+// Asking for the history faster than it reads holds one waiting reply at a time, the newest.
+TEST_F(ServerTest, RepeatedHistoryRequestsWaitAsOne) {
+  const auto port = start();
+  for (int i = 0; i < 5; ++i) record_frame(10);
+  ws_client slow(port, "/ws", {}, 4096);
+  ASSERT_TRUE(slow.ok());
+  for (int i = 0; i < 30; ++i) record_frame(2000);  // fills the socket: the next writes wait
+  for (int i = 0; i < 10; ++i) slow.write(R"({"command":"get_history"})");
+  std::this_thread::sleep_for(300ms);  // all ten handled while the writes wait
+  slow.write(R"({"command":"get_status"})");  // its reply marks the end of what to read
+  int histories = 0;
+  for (;;) {
+    const auto msg = json::parse(slow.read());
+    if (msg["type"] == "history") ++histories;
+    if (msg["type"] == "status") break;
+  }
+  EXPECT_GE(histories, 2);  // the greeting's and at least one reply
+  EXPECT_LE(histories, 3);  // the greeting's, one being written, one waiting: not eleven
+}
+
+TEST_F(ServerTest, ClientsBeyondTheMostAreRefused) {
+  serve_options o;
+  o.max_clients = 2;
+  const auto port = start(o);
+  ws_client a(port);
+  ws_client b(port);
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE(b.ok());
+  read_greeting(a);
+  read_greeting(b);
+  ws_client c(port);
+  EXPECT_FALSE(c.ok());
+  EXPECT_EQ(c.status(), 503u);
+  EXPECT_NE(c.body().find("2 WebSocket clients are connected"), std::string::npos) << c.body();
 }
 
 TEST_F(ServerTest, TwentyClientsEachGetEveryFrame) {

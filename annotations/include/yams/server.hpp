@@ -22,6 +22,10 @@ struct serve_options {
   std::string token;                       ///< when set, required as ?token= or X-Yams-Token
   std::vector<std::string> allowed_origins;  ///< besides the server's own origin
   std::size_t client_queue_frames = 120;   ///< per-client send queue; oldest frames dropped beyond it
+  std::size_t max_clients = 32;            ///< WebSocket clients at once; more are refused (503)
+  /// A client that reads nothing of a message for this long is disconnected (it holds the memory of
+  /// everything queued for it; a browser tab reads continuously, also in the background).
+  std::uint32_t client_stall_seconds = 10;
   std::shared_ptr<const Session> replay;   ///< serve this saved session instead of live frames
 };
 

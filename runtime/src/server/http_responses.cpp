@@ -95,8 +95,14 @@ bool host_ok(const shared_state& state, const http_request& req) {
 
 http::message_generator respond_source(const shared_state& state, const http_request& req,
                                        std::string_view query) {
-  const auto path = query_value(query, "path");
-  if (!path) return make_error(req, http::status::bad_request, "expected /api/source?path=<source file>");
+  const auto raw = query_raw(query, "path");
+  if (!raw) return make_error(req, http::status::bad_request, "expected /api/source?path=<source file>");
+  const auto path = percent_decode(*raw, true);
+  if (!path) {
+    return make_error(req, http::status::bad_request,
+                      "?path= holds a malformed %-escape (% must be followed by two hex digits) or an "
+                      "encoded NUL byte");
+  }
   const auto found = resolve_source(*path, state.source_roots());
   if (found.status != file_status::ok) return make_error(req, status_of(found.status), found.reason);
   return make_file(req, found, "text/plain; charset=utf-8", false);
@@ -120,6 +126,9 @@ http::message_generator respond_static(const shared_state& state, const http_req
 }  // namespace
 
 http::message_generator respond(const shared_state& state, http_request&& req) {
+  if (req.count(http::field::host) != 1) {
+    return make_error(req, http::status::bad_request, "expected exactly one Host header");
+  }
   if (!host_ok(state, req)) {
     return make_error(req, http::status::forbidden, "unexpected Host header for this server");
   }
@@ -149,6 +158,9 @@ std::optional<http::response<http::string_body>> refuse_upgrade(const shared_sta
   if (split_target(req.target()).path != "/ws") {
     return make_error(req, http::status::not_found, "WebSocket connections are accepted at /ws only");
   }
+  if (req.count(http::field::host) != 1) {
+    return make_error(req, http::status::bad_request, "expected exactly one Host header");
+  }
   if (!host_ok(state, req)) {
     return make_error(req, http::status::forbidden, "unexpected Host header for this server");
   }
@@ -163,6 +175,11 @@ std::optional<http::response<http::string_body>> refuse_upgrade(const shared_sta
   if (!token_ok(state, req)) {
     return make_error(req, http::status::unauthorized,
                       "this server requires a token: add ?token=<token> or an X-Yams-Token header");
+  }
+  if (const auto most = std::max<std::size_t>(1, o.max_clients); state.session_count() >= most) {
+    return make_error(req, http::status::service_unavailable,
+                      std::to_string(most) + " WebSocket clients are connected, the most this server takes "
+                      "(serve_options::max_clients); close a panel and reconnect");
   }
   if (const auto e = query_value(split_target(req.target()).query, "encoding"); e && !encoding_from_name(*e)) {
     return make_error(req, http::status::bad_request,

@@ -1,6 +1,8 @@
 // Request targets to files and the cross-site checks; see http_routes.hpp.
 #include "server/http_routes.hpp"
 
+#include <boost/asio/ip/address.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -94,19 +96,22 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
   return out;
 }
 
-std::optional<std::string> query_value(std::string_view query, std::string_view key) {
+std::optional<std::string_view> query_raw(std::string_view query, std::string_view key) noexcept {
   while (!query.empty()) {
     const auto amp = query.find('&');
     const auto pair = query.substr(0, amp);
     const auto eq = pair.find('=');
     const auto name = pair.substr(0, eq);
-    if (name == key) {
-      return percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
-    }
+    if (name == key) return eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
     if (amp == std::string_view::npos) break;
     query.remove_prefix(amp + 1);
   }
   return std::nullopt;
+}
+
+std::optional<std::string> query_value(std::string_view query, std::string_view key) {
+  const auto raw = query_raw(query, key);
+  return raw ? percent_decode(*raw, true) : std::nullopt;
 }
 
 bool is_within(const fs::path& path, const fs::path& root) {
@@ -232,7 +237,12 @@ bool token_matches(std::string_view presented, std::string_view expected) noexce
 }
 
 bool is_loopback_address(std::string_view address) noexcept {
-  return address.starts_with("127.") || address == "::1" || iequals(address, "localhost");
+  if (iequals(address, "localhost")) return true;
+  // An IP address, written as one: a DNS name such as 127.attacker.example is not (it may resolve
+  // anywhere, which is what a DNS-rebinding page relies on).
+  boost::system::error_code ec;
+  const auto ip = boost::asio::ip::make_address(std::string(address), ec);
+  return !ec && ip.is_loopback();
 }
 
 }  // namespace yams::detail

@@ -27,6 +27,8 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
 
 /// The decoded value of `key` in a query string ("a=1&path=x"), nullopt when absent or malformed.
 std::optional<std::string> query_value(std::string_view query, std::string_view key);
+/// The still-encoded value of `key` in `query`, or nullopt when absent. Any thread.
+std::optional<std::string_view> query_raw(std::string_view query, std::string_view key) noexcept;
 
 enum class file_status { ok, bad_request, forbidden, not_found };
 

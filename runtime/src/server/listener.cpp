@@ -7,6 +7,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 
+#include <chrono>
 #include <string>
 #include <system_error>
 
@@ -28,7 +29,7 @@ void throw_if(beast::error_code ec, const char* step, const tcp::endpoint& endpo
 }  // namespace
 
 listener::listener(net::io_context& ioc, const tcp::endpoint& endpoint, std::shared_ptr<shared_state> state)
-    : ioc_(ioc), acceptor_(net::make_strand(ioc)), state_(std::move(state)) {
+    : ioc_(ioc), acceptor_(net::make_strand(ioc)), retry_(acceptor_.get_executor()), state_(std::move(state)) {
   beast::error_code ec;
   acceptor_.open(endpoint.protocol(), ec);
   throw_if(ec, "open a socket for", endpoint);
@@ -51,6 +52,7 @@ void listener::stop() {
   net::post(acceptor_.get_executor(), [self = shared_from_this()] {
     beast::error_code ec;
     self->acceptor_.close(ec);
+    self->retry_.cancel();
   });
 }
 
@@ -62,11 +64,19 @@ void listener::do_accept() {
 void listener::on_accept(beast::error_code ec, tcp::socket socket) {
   if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
   if (ec) {
-    fail(ec, "accept");
-  } else {
-    socket.set_option(tcp::no_delay(true), ec);  // frames go out at once, not after a delayed ACK
-    std::make_shared<http_session>(std::move(socket), state_)->run();
+    // Out of file descriptors, say: accepting again at once would fail again at once, in a loop that
+    // burns a core and floods stderr. Wait, and report only the first failure of a run.
+    if (!accept_failing_) fail(ec, "accept (retrying every 100 ms, quietly until a connection is accepted)");
+    accept_failing_ = true;
+    retry_.expires_after(std::chrono::milliseconds(100));
+    retry_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+      if (!wait_ec) self->do_accept();
+    });
+    return;
   }
+  accept_failing_ = false;
+  socket.set_option(tcp::no_delay(true), ec);  // frames go out at once, not after a delayed ACK
+  std::make_shared<http_session>(std::move(socket), state_)->run();
   do_accept();
 }
 

@@ -5,6 +5,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
 
 #include <memory>
@@ -29,6 +30,9 @@ class listener : public std::enable_shared_from_this<listener> {
 
   boost::asio::io_context& ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  /// Waits before accepting again after a failed accept (on the acceptor's strand, like it).
+  boost::asio::steady_timer retry_;
+  bool accept_failing_ = false;
   std::shared_ptr<shared_state> state_;
 };
 

@@ -50,7 +50,7 @@ frame_needs shared_state::needs() {
           sessions_by_encoding_[static_cast<int>(frame_encoding::compact)] != 0};
 }
 
-std::size_t shared_state::session_count() {
+std::size_t shared_state::session_count() const {
   std::lock_guard lock(sessions_mutex_);
   return sessions_.size();
 }

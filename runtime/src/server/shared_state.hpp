@@ -53,7 +53,7 @@ class shared_state {
   /// The encodings some joined session uses (asked by the frame bus before each frame). Any thread.
   frame_needs needs();
   /// Number of joined sessions. Any thread.
-  std::size_t session_count();
+  std::size_t session_count() const;
   /// Hands `frame` to every joined session without waiting for any of them. Any thread.
   void broadcast(const published_frame& frame);
   /// Has every session but `origin` send a fresh status (profiling was switched). Any thread.
@@ -72,7 +72,7 @@ class shared_state {
   std::vector<std::filesystem::path> source_roots_;
   std::uint16_t port_ = 0;
 
-  std::mutex sessions_mutex_;
+  mutable std::mutex sessions_mutex_;
   std::unordered_set<websocket_session*> sessions_;
   std::size_t sessions_by_encoding_[2] = {0, 0};  ///< indexed by frame_encoding
 

@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <iterator>
 
 namespace yams::detail {
 
@@ -24,7 +26,7 @@ constexpr std::size_t max_pending_replies = 16;
 }  // namespace
 
 websocket_session::websocket_session(net::ip::tcp::socket&& socket, std::shared_ptr<shared_state> state)
-    : ws_(std::move(socket)), state_(std::move(state)) {}
+    : ws_(std::move(socket)), stall_timer_(ws_.get_executor()), state_(std::move(state)) {}
 
 websocket_session::~websocket_session() {
   if (joined_) state_->leave(this, encoding_);
@@ -74,8 +76,28 @@ void websocket_session::on_accept(beast::error_code ec) {
   in_history_.insert(history.frames.begin(), history.frames.end());
   queue_control(std::make_shared<const std::string>(
       hello_message(state_->session(), state_->enabled(), history.frame_count, state_->replay(), encoding_)));
-  queue_control(std::move(history.message));
+  queue_control(std::move(history.message));  // not replaced by a requested one (in_history_ is its)
   do_read();
+  watch_for_stall();
+}
+
+void websocket_session::watch_for_stall() {
+  if (closing_) return;
+  stall_timer_.expires_after(std::chrono::seconds(1));
+  stall_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || self->closing_) return;
+    const auto limit = std::chrono::seconds(std::max<std::uint32_t>(1, self->state_->options().client_stall_seconds));
+    if (self->writing_ && std::chrono::steady_clock::now() - self->write_started_ >= limit) {
+      // Everything queued for it is held until it reads: a client that stopped reading goes.
+      std::fprintf(stderr, "yams server: a WebSocket client read nothing for %u s; disconnecting it\n",
+                   static_cast<unsigned>(limit.count()));
+      self->closing_ = true;
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->ws_).socket().close(ignored);
+      return;
+    }
+    self->watch_for_stall();
+  });
 }
 
 void websocket_session::do_read() {
@@ -125,7 +147,7 @@ void websocket_session::handle_message() {
       state_->notify_status(this);  // every other panel shows the new state too
       break;
     case command_kind::get_history:
-      queue_control(state_->history(encoding_).message);
+      queue_history();
       break;
     case command_kind::set_encoding:
       set_encoding(command.encoding);
@@ -189,6 +211,22 @@ void websocket_session::queue_control(std::shared_ptr<const std::string> text) {
   if (!writing_) do_write();
 }
 
+void websocket_session::queue_history() {
+  if (closing_) return;
+  auto message = state_->history(encoding_).message;
+  // One requested history waiting at most: a newer request replaces it (a client asking faster than
+  // it reads would otherwise hold one large message per request).
+  const auto first = writing_ ? std::next(queue_.begin()) : queue_.begin();
+  const auto waiting = std::find_if(first, queue_.end(), [](const entry& e) { return e.kind == entry_kind::history; });
+  if (waiting != queue_.end()) {
+    waiting->text = std::move(message);
+    return;
+  }
+  queue_.push_back({entry_kind::history, std::move(message)});
+  ++controls_queued_;
+  if (!writing_) do_write();
+}
+
 void websocket_session::queue_status() {
   if (closing_ || status_queued_) return;  // one pending status reports the latest count when written
   status_queued_ = true;
@@ -199,6 +237,7 @@ void websocket_session::queue_status() {
 
 void websocket_session::do_write() {
   writing_ = true;
+  write_started_ = std::chrono::steady_clock::now();
   auto& next = queue_.front();
   if (next.kind == entry_kind::status) {
     next.text = std::make_shared<const std::string>(status_message(state_->enabled(), dropped_));
@@ -231,6 +270,7 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
 void websocket_session::do_close() {
   if (closing_) return;
   closing_ = true;
+  stall_timer_.cancel();
   if (!accepted_) {
     beast::get_lowest_layer(ws_).close();  // the pending handshake fails and the session ends
     return;

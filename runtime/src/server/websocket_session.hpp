@@ -10,6 +10,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -33,7 +36,8 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void close();
 
  private:
-  enum class entry_kind { frame, control, status };
+  /// `history`: a reply to get_history (replaced by a newer one while waiting).
+  enum class entry_kind { frame, control, status, history };
   struct entry {
     entry_kind kind;
     std::shared_ptr<const std::string> text;  ///< filled at write time for `status`
@@ -47,14 +51,18 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void queue_control(std::string text);
   void queue_control(std::shared_ptr<const std::string> text);
   void queue_status();
+  void queue_history();
   void set_encoding(frame_encoding encoding);
   bool drop_oldest_frame();
   void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
   void do_close();
+  void watch_for_stall();
 
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   boost::beast::flat_buffer buffer_;
+  boost::asio::steady_timer stall_timer_;  ///< checks that a write in flight makes progress
+  std::chrono::steady_clock::time_point write_started_;
   std::shared_ptr<shared_state> state_;
   frame_encoding encoding_ = frame_encoding::json;  ///< of the frames and history queued from now on
   std::deque<entry> queue_;  ///< the front is being written while writing_
