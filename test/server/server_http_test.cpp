@@ -209,6 +209,13 @@ TEST_F(ServerTest, ARequestWithTwoHostHeadersGets400) {
 // in a loop (a core busy, stderr flooded: 108 MB in 10 s was seen); it accepts again when
 // descriptors are free.
 TEST_F(ServerTest, AcceptFailuresAreReportedOnceAndRetried) {
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  // The asan preset also runs UBSan, whose vptr check opens a pipe on a type-cache miss: with the
+  // descriptor table full it reports a false error and aborts. This test runs in the other builds.
+  GTEST_SKIP() << "needs free file descriptors under UBSan's vptr check";
+#endif
+#endif
   const auto port = start();
   ::testing::internal::CaptureStderr();  // opens a file: before the table is full
   rlimit old{};
