@@ -70,6 +70,35 @@ want="duckhunt: script error in on_update(duck_2) at frame 0: $tmp/failing/behav
 [ "$(grep -cF "$want" <<<"$out")" = 1 ] || fail "failing behaviour: expected exactly one '$want'; output: $out"
 [ "$(grep -c 'script error in' <<<"$out")" = 1 ] || fail "failing behaviour: reported more than once; output: $out"
 
+# A round that cannot start: one clear error, exit 1, no rounds counted (the recording closed first).
+cp -r "$scripts" "$tmp/no_round"
+sed -i 's/^function game.on_round_start(round, ducks)$/&\n  error("start fails")/' "$tmp/no_round/game.lua"
+line=$(grep -n 'error("start fails")' "$tmp/no_round/game.lua" | cut -d: -f1)
+expect round-start 1 \
+  "yams-duckhunt-noplugin: error: script error in on_round_start(1): $tmp/no_round/game.lua:$line: start fails (the game cannot go on without its round)" -- \
+  "$plain" --scripts "$tmp/no_round" --frames 180 --unpaced
+out=$("$plain" --scripts "$tmp/no_round" --frames 180 --unpaced 2>&1)
+[ "$(wc -l <<<"$out")" = 1 ] || fail "round-start: more than the one error line; output: $out"
+sed -i 's/^  error("start fails")$/  if round == 2 then error("start fails") end/; s/^game.round_seconds = 30$/game.round_seconds = 0.5/' \
+  "$tmp/no_round/game.lua"
+out=$("$plain" --scripts "$tmp/no_round" --frames 180 --unpaced --hash 2>&1)
+rc=$?
+[ "$rc" = 1 ] || fail "round 2 fails to start: exit code $rc; output: $out"
+grep -qF "error: script error in on_round_start(2): " <<<"$out" || fail "round 2 fails to start: no error; output: $out"
+grep -qF "rounds won 0, lost 1;" <<<"$out" || fail "round 2 fails to start: rounds counted wrong; output: $out"
+if grep -q '^hash: ' <<<"$out"; then fail "round 2 fails to start: a hash printed for a game that stopped; output: $out"; fi
+
+# A recording that fails (files limited to 100 KB, SIGXFSZ ignored, so writes fail with EFBIG): the
+# game plays on, then exits 1 saying what failed and how much the file holds.
+if [ "$with_plugin" = 1 ]; then
+  out=$(bash -c 'trap "" XFSZ; ulimit -f 100; exec "$@"' _ "$plugin" --record "$tmp/limited.jsonl" --frames 600 --unpaced 2>&1)
+  rc=$?
+  [ "$rc" = 1 ] || fail "failed recording: exit code $rc, expected 1; output: $out"
+  grep -qE "^yams-duckhunt: error: recording failed: $tmp/limited.jsonl: cannot write: File too large; the file holds [0-9]+ complete frames and no end line$" <<<"$out" ||
+    fail "failed recording: no error naming the file; output: $out"
+  grep -qF "600 frames in" <<<"$out" || fail "failed recording: the game did not play on; output: $out"
+fi
+
 if [ "$failures" -gt 0 ]; then
   echo "$failures check(s) failed"
   exit 1

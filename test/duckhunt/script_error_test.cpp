@@ -1,5 +1,6 @@
-// Script problems: errors at load time stop the game with the file and line; errors while playing
-// are reported once (per entity, or per action) with the file and line, and the game goes on.
+// Script problems: errors at load time, and a round that cannot start, stop the game with the file and
+// line; other errors while playing are reported once (per entity, or per action) with the file and
+// line, and the game goes on.
 #include "game_engine.hpp"
 #include "script_dir.hpp"
 
@@ -56,6 +57,56 @@ TEST(DuckhuntScripts, FailingBehaviourIsReportedOnceWithFileAndLineAndTheGameGoe
   EXPECT_GE(g.lua().failures(), 30u);
   EXPECT_EQ(w.state.frame, 30u);
   EXPECT_NE(w.find("duck_4")->x, x4);
+}
+
+// error() with a table (or any value that is not a string): Lua adds no position, the message handler
+// does.
+TEST(DuckhuntScripts, NonStringErrorValueIsReportedWithFileAndLine) {
+  script_dir dir("error_table");
+  dir.edit("behaviours/duck.lua", "function duck.on_update(id, dt)\n",
+           "function duck.on_update(id, dt)\n  if id == \"duck_3\" then error({code = 1}) end\n"
+           "  if id == \"duck_4\" then error(42) end\n");
+  const int line = dir.line_of("behaviours/duck.lua", "error({code = 1})");
+  collected out;
+  GameEngine g(config(dir.path()), out.sink());
+  g.update(g.dt());
+  ASSERT_EQ(out.lines.size(), 2u);
+  EXPECT_EQ(out.lines[0], "duckhunt: script error in on_update(duck_3) at frame 0: " +
+                              dir.file("behaviours/duck.lua") + ":" + std::to_string(line) +
+                              ": error object is a table (reported once; the game goes on)");
+  EXPECT_EQ(out.lines[1], "duckhunt: script error in on_update(duck_4) at frame 0: " +
+                              dir.file("behaviours/duck.lua") + ":" + std::to_string(line + 1) +
+                              ": error object is a number (42) (reported once; the game goes on)");
+}
+
+// A round that cannot start stops the game: at load time (round 1) and later (here round 2, when the
+// first is lost after a tenth of a second), never an endless run of empty rounds counted as won.
+TEST(DuckhuntScripts, FailingRoundStartStopsTheGame) {
+  script_dir dir("round_start");
+  dir.edit("game.lua", "function game.on_round_start(round, ducks)\n",
+           "function game.on_round_start(round, ducks)\n  if round == 2 then error(\"start fails\") end\n");
+  dir.edit("game.lua", "game.round_seconds = 30", "game.round_seconds = 0.1");
+  const int line = dir.line_of("game.lua", "error(\"start fails\")");
+  collected out;
+  GameEngine g(config(dir.path()), out.sink());
+  std::string error;
+  int frames = 0;
+  try {
+    for (; frames < 100; ++frames) g.update(g.dt());
+  } catch (const script_error& e) {
+    error = e.what();
+  }
+  EXPECT_EQ(error, "script error in on_round_start(2): " + dir.file("game.lua") + ":" + std::to_string(line) +
+                       ": start fails (the game cannot go on without its round)");
+  EXPECT_GT(frames, 0);  // the frame that ends round 1 (after 0.1 s) fails to start round 2
+  EXPECT_LT(frames, 10);
+  EXPECT_EQ(g.world().state.rounds_won, 0u);
+  EXPECT_EQ(g.world().state.rounds_lost, 1u);
+  EXPECT_TRUE(out.lines.empty());
+
+  dir.edit("game.lua", "if round == 2 then", "if round == 1 then");
+  EXPECT_EQ(load_error(dir.path()), "script error in on_round_start(1): " + dir.file("game.lua") + ":" +
+                                        std::to_string(line) + ": start fails (the game cannot go on without its round)");
 }
 
 TEST(DuckhuntScripts, ApiMisuseNamesTheCallingLine) {
@@ -130,10 +181,8 @@ TEST(DuckhuntScripts, ScriptsCannotReachTheClockOrFiles) {
   script_dir dir("sandbox");
   dir.edit("game.lua", "function game.on_round_start(round, ducks)\n",
            "function game.on_round_start(round, ducks)\n  local t = os.time()\n");
-  collected out;
-  GameEngine g(config(dir.path()), out.sink());
-  ASSERT_EQ(out.lines.size(), 1u);
-  EXPECT_NE(out.lines[0].find("attempt to index a nil value (global 'os')"), std::string::npos) << out.lines[0];
+  const std::string msg = load_error(dir.path());
+  EXPECT_NE(msg.find("attempt to index a nil value (global 'os')"), std::string::npos) << msg;
 }
 
 // Ducks of kind `duck` alive in `w` whose vy is `vy`, and all of them.

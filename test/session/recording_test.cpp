@@ -7,6 +7,14 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <stdexcept>
+#include <string>
+
 namespace yams::test {
 namespace {
 
@@ -49,6 +57,32 @@ TEST(recording, writes_every_finished_frame_and_stops) {
     EXPECT_EQ(f.calls[1].entity_id, "duck_7");
   }
   EXPECT_EQ(stop_recording(), 0u);
+}
+
+// A write error on the collector thread stops the recording; stop_recording() throws it. The file is a
+// FIFO whose reader goes away after the header (SIGPIPE ignored: the write fails with EPIPE).
+TEST(recording, a_write_error_stops_the_recording_and_stop_recording_throws_it) {
+  const std::string path = temp_path("recording.fifo");
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  const auto old_handler = std::signal(SIGPIPE, SIG_IGN);
+  const int reader = ::open(path.c_str(), O_RDONLY | O_NONBLOCK);
+  ASSERT_GE(reader, 0);
+  enable();
+  start_recording(path);
+  ::close(reader);
+  run_frame(201);
+  (void)history();
+  std::string error;
+  try {
+    stop_recording();
+  } catch (const std::runtime_error& e) {
+    error = e.what();
+  }
+  disable();
+  std::signal(SIGPIPE, old_handler);
+  EXPECT_EQ(error, "recording failed: " + path + ": cannot write: Broken pipe; the file holds 0 complete frames and "
+                   "no end line");
+  EXPECT_EQ(stop_recording(), 0u) << "the failed recording is over";
 }
 
 TEST(recording, an_unwritable_path_throws_naming_it) {

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 namespace yams::test {
 namespace {
 
@@ -177,6 +179,12 @@ TEST(read_session, empty_missing_and_non_json_files_are_errors) {
   const std::string text = temp_path("text.jsonl");
   write_text(text, "\n\nhello");
   EXPECT_EQ(error_of(text), text + ":3:1: expected '{' starting a session object");
+}
+
+TEST(read_session, a_directory_is_named_as_one) {
+  const std::string dir = temp_path("sessions");
+  std::filesystem::create_directory(dir);
+  EXPECT_EQ(error_of(dir), dir + ": is a directory, expected a session file");
 }
 
 }  // namespace

@@ -6,6 +6,12 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <csignal>
+#include <filesystem>
+#include <future>
 #include <sstream>
 
 namespace yams::test {
@@ -95,6 +101,49 @@ TEST(write_session_document, writes_the_design_document_form) {
   const Session out = read_session(path);
   EXPECT_EQ(out.info, in.info);
   EXPECT_EQ(out.frames, in.frames);
+}
+
+// A symlink keeps pointing at its target, which gets the document; a FIFO gets it written in place.
+TEST(write_session_document, replaces_a_symlinks_target_and_writes_a_fifo_in_place) {
+  const Session in{info, {sample_frame(1, false)}, {}};
+  const std::string target = temp_path("target.json"), link = temp_path("link.json");
+  write_text(target, "old");
+  std::filesystem::create_symlink(std::filesystem::path(target).filename(), link);
+  write_session_document(link, in);
+  EXPECT_TRUE(std::filesystem::is_symlink(link));
+  EXPECT_EQ(read_session(target).frames, in.frames);
+
+  const std::string fifo = temp_path("doc.fifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::future<std::string> got = std::async(std::launch::async, [&] { return read_text(fifo); });
+  write_session_document(fifo, in);
+  EXPECT_EQ(nlohmann::json::parse(got.get())["frames"].size(), 1u);
+  EXPECT_TRUE(std::filesystem::is_fifo(fifo));
+}
+
+// A write that fails (the file-size limit, SIGXFSZ ignored) leaves the old file as it was.
+TEST(write_session_document, a_failed_write_keeps_the_old_file) {
+  const std::string path = temp_path("limited.json");
+  write_text(path, "old");
+  Session big{info, {}, {}};
+  for (std::uint64_t n = 1; n <= 200; ++n) big.frames.push_back(sample_frame(n, n % 2 == 0));
+  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit old_limit{};
+  ::getrlimit(RLIMIT_FSIZE, &old_limit);
+  rlimit limit = old_limit;
+  limit.rlim_cur = 16 * 1024;
+  ::setrlimit(RLIMIT_FSIZE, &limit);
+  std::string error;
+  try {
+    write_session_document(path, big);
+  } catch (const std::runtime_error& e) {
+    error = e.what();
+  }
+  ::setrlimit(RLIMIT_FSIZE, &old_limit);
+  std::signal(SIGXFSZ, old_handler);
+  EXPECT_EQ(error, path + ": cannot write: File too large");
+  EXPECT_EQ(read_text(path), "old");
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
 }
 
 TEST(write_session_document, an_empty_session_round_trips) {

@@ -1,5 +1,5 @@
-"""Bad input to every subcommand: missing, corrupt, truncated and non-JSON files give one line naming
-the file, the position and what was expected, with exit status 1; usage mistakes give status 2; a
+"""Bad input to every subcommand: missing, corrupt, truncated and non-JSON files and directories give one
+line naming the file, the position and what was expected, with exit status 1; usage mistakes give status 2; a
 truncated streaming file still yields its complete frames with a warning; the document form written by
 `convert --to document` reports exactly like the streaming file it came from."""
 import json
@@ -43,9 +43,12 @@ corrupt = write("corrupt.jsonl", "\n".join(bad))
 missing = os.path.join(work, "does-not-exist.jsonl")
 garbage = write("garbage.jsonl", "\x00\x01not json")
 cut_doc = write("cut.json", '{"session_id":"x","start_time":1,"frames":[{"frame":1,')
+directory = os.path.join(work, "a-directory")
+os.makedirs(directory, exist_ok=True)
 for sub in (["report"], ["convert", "--to", "chrome", "-o", os.path.join(work, "x.json")], ["serve", "--port", "0"]):
     expect_error([*sub, corrupt], 1, f"yams: {corrupt}:4:10: expected")
     expect_error([*sub, missing], 1, f"yams: {missing}: cannot open")
+    expect_error([*sub, directory], 1, f"yams: {directory}: is a directory, expected a session file")
     expect_error([*sub, garbage], 1, f"yams: {garbage}:1:1: expected")
     expect_error([*sub, cut_doc], 1, f"yams: {cut_doc}:1:", "expected")
 
@@ -84,6 +87,13 @@ expect_error(["convert", session, "--to", "xml", "-o", "x"], 2, "yams convert: u
 expect_error(["convert", session, "--to", "chrome"], 2, "yams convert: missing -o OUT")
 expect_error(["record", "http://127.0.0.1:1", "-o", "x"], 2, "yams record: expected a ws://HOST:PORT")
 expect_error(["report", session, "--bogus"], 2, "yams report: unknown option '--bogus'")
+# --seconds must be a positive, finite number (0 or a negative one used to mean "no limit").
+for seconds in ("0", "-1", "-0.5"):
+    expect_error(["record", "ws://127.0.0.1:1", "-o", "x", "--seconds", seconds], 2,
+                 f"yams record: --seconds expects a positive number of seconds, got '{seconds}'")
+for seconds in ("inf", "nan", "1e400"):
+    expect_error(["record", "ws://127.0.0.1:1", "-o", "x", "--seconds", seconds], 2,
+                 f"yams record: --seconds expects a number, got '{seconds}'")
 expect_error(["convert", session, "--to", "chrome", "-o", "/nonexistent-dir/out.json"], 1,
              "yams: /nonexistent-dir/out.json: cannot")
 # Nothing listens on port 1: a clear connection error, no file.

@@ -21,7 +21,7 @@ children = []
 def fresh(name):
     """A path in the work directory with no file from an earlier run."""
     p = os.path.join(work, name)
-    if os.path.exists(p):
+    if os.path.lexists(p):
         os.remove(p)
     return p
 
@@ -69,6 +69,26 @@ try:
             failures.append(f"replay record: {len(rframes)} frames differ from the {len(frames)} served")
         if f"{len(frames)} frames written" not in r.stderr or "dropped by the server" not in r.stderr:
             failures.append(f"replay record: no summary line: {r.stderr!r}")
+    # A time limit beyond what the timer holds (1e10 s) is no limit: --frames ends this one.
+    out = fresh("long.jsonl")
+    r = subprocess.run([tool, "record", f"ws://127.0.0.1:{port}", "-o", out, "--frames", str(len(frames)),
+                        "--seconds", "1e10"], capture_output=True, text=True, timeout=30)
+    if r.returncode != 0 or "frame limit reached" not in r.stderr or len(read_session(out)[1]) != len(frames):
+        failures.append(f"record --seconds 1e10: exit {r.returncode}: {r.stderr!r}")
+    # -o a symlink: the frames go to its target, the link stays.
+    target, link = fresh("link-target.jsonl"), fresh("link.jsonl")
+    os.symlink(os.path.basename(target), link)
+    r = subprocess.run([tool, "record", f"ws://127.0.0.1:{port}", "-o", link, "--frames", "3"],
+                       capture_output=True, text=True, timeout=30)
+    if r.returncode != 0 or not os.path.islink(link) or len(read_session(target)[1]) != 3:
+        failures.append(f"record -o a symlink: exit {r.returncode}: {r.stderr!r}")
+    # A URL asking for the compact encoding: the recorder takes it out (and says so) and records JSON.
+    out = fresh("encoding.jsonl")
+    r = subprocess.run([tool, "record", f"ws://127.0.0.1:{port}/ws?encoding=compact", "-o", out, "--frames", "3"],
+                       capture_output=True, text=True, timeout=30)
+    if r.returncode != 0 or "ignoring encoding=compact in the URL" not in r.stderr or \
+            read_session(out)[1] != frames[:3]:
+        failures.append(f"record ?encoding=compact from yams serve: exit {r.returncode}: {r.stderr!r}")
     # --seconds: the replay sends everything at once, then the time limit ends the recording.
     out = fresh("timed.jsonl")
     r = subprocess.run([tool, "record", f"ws://127.0.0.1:{port}", "-o", out, "--seconds", "0.5"],
@@ -85,8 +105,17 @@ try:
     out = fresh("token.jsonl")
     r = subprocess.run([tool, "record", f"ws://127.0.0.1:{port}", "-o", out, "--frames", "1"],
                        capture_output=True, text=True, timeout=30)
-    if r.returncode != 1 or "cannot connect" not in r.stderr or os.path.exists(out):
+    want = (f"yams: record: cannot connect to ws://127.0.0.1:{port}: the server refused the connection: "
+            "401 Unauthorized: this server requires a token")
+    if r.returncode != 1 or not r.stderr.startswith(want) or os.path.exists(out):
         failures.append(f"record without the token: exit {r.returncode}: {r.stderr!r}")
+    # The wrong path: the server's 404 and its reason.
+    r = subprocess.run([tool, "record", f"ws://127.0.0.1:{port}/live", "-o", out, "--frames", "1", "--token", "s3cret"],
+                       capture_output=True, text=True, timeout=30)
+    want = (f"yams: record: cannot connect to ws://127.0.0.1:{port}/live: the server refused the connection: "
+            "404 Not Found: WebSocket connections are accepted at /ws only\n")
+    if r.returncode != 1 or r.stderr != want or os.path.exists(out):
+        failures.append(f"record at the wrong path: exit {r.returncode}: {r.stderr!r}")
     r = subprocess.run([tool, "record", f"ws://127.0.0.1:{port}", "-o", out, "--frames", "1", "--token", "s3cret"],
                        capture_output=True, text=True, timeout=30)
     if r.returncode != 0 or len(read_session(out)[1]) < 1:
@@ -146,6 +175,17 @@ try:
         dframes = read_session(out)[1] if r.returncode == 0 else []
         if len(dframes) != 30 or not any(c["lua_code"] for f in dframes for c in f["calls"]):
             failures.append(f"demo record: exit {r.returncode}, {len(dframes)} frames: {r.stderr!r}")
+        # The panel's URL, asking for the compact encoding: the recorder still gets and writes JSON frames.
+        game = start([demo, "--serve", "--port", "0"])
+        port = first_line(game, "yams-duckhunt").split(" at ")[1].split()[0].rsplit(":", 1)[1].strip("/")
+        out = fresh("demo-compact.jsonl")
+        r = subprocess.run([tool, "record", f"ws://127.0.0.1:{port}/ws?encoding=compact", "-o", out, "--frames", "5"],
+                           capture_output=True, text=True, timeout=60)
+        game.send_signal(signal.SIGINT)
+        game.wait(timeout=10)
+        dframes = read_session(out)[1] if r.returncode == 0 else []
+        if len(dframes) != 5 or "malformed" in r.stderr or "ignoring encoding=compact in the URL" not in r.stderr:
+            failures.append(f"demo record ?encoding=compact: exit {r.returncode}, {len(dframes)} frames: {r.stderr!r}")
 finally:
     for p in children:
         if p.poll() is None:

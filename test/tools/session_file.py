@@ -31,3 +31,25 @@ def children_of(frame):
 
 def close(a, b, tol=1e-6):
     return abs(a - b) <= tol * max(1.0, abs(a), abs(b))
+
+
+def make_call(call_id, parent_id, label, start, duration, entity_id=None, line=1):
+    """A call object of the frame format (docs/frame-format.md) with the given identity and times."""
+    return {"id": call_id, "parent_id": parent_id, "label": label, "module": "test", "func": "f", "start": start,
+            "duration": duration, "args": {}, "entity_id": entity_id, "lua_code": False, "lua_callback": False,
+            "file": "test.cpp", "line": line, "thread": 1}
+
+
+def write_session(path, session_id, frames):
+    """Writes a closed streaming session file holding `frames` (frame objects, calls included)."""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(json.dumps({"yams_session": 1, "format_version": 1, "session_id": session_id,
+                            "start_time": 1000.0}) + "\n")
+        for frame in frames:
+            f.write(json.dumps(frame, separators=(",", ":")) + "\n")
+        f.write(json.dumps({"yams_session_end": 1, "frames": len(frames)}) + "\n")
+
+
+def make_frame(number, duration_ms, calls):
+    return {"frame": number, "timestamp": 1000.0 + number / 60, "duration_ms": duration_ms, "calls": calls,
+            "rollback": None, "overflow": 0}

@@ -2,34 +2,14 @@
 #include "convert.hpp"
 
 #include "cli.hpp"
+#include "printable.hpp"
+#include "output_file.hpp"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <functional>
+#include <cmath>
 #include <iostream>
-#include <stdexcept>
 
 namespace yams::tool {
-namespace {
-
-// Writes `path` through a temporary file that `write` fills, so `path` is complete or untouched.
-void write_file(const std::string& path, const std::function<void(std::ostream&)>& write) {
-  const std::string tmp = path + ".tmp";
-  std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-  if (!f) throw std::runtime_error(path + ": cannot open for writing: " + std::strerror(errno));
-  write(f);
-  f.close();
-  if (!f || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string err = std::strerror(errno);
-    std::remove(tmp.c_str());
-    throw std::runtime_error(path + ": cannot write: " + err);
-  }
-}
-
-}  // namespace
 
 frame_timeline::frame_timeline(const Session& s) {
   double o = s.info.start_time > 0 ? s.info.start_time : 0;
@@ -70,13 +50,13 @@ int run_convert(const std::vector<std::string>& args) {
   const std::string out = a.get("-o", a.get("--output"));
   if (out.empty()) throw usage_error("missing -o OUT");
   const Session s = read_session(a.positional[0]);
-  for (const auto& w : s.warnings) std::cerr << "yams: warning: " << w << '\n';
+  for (const auto& w : s.warnings) std::cerr << "yams: warning: " << printable(w) << '\n';
   if (to == "document")
     write_session_document(out, s);
   else if (to == "chrome")
-    write_file(out, [&](std::ostream& o) { write_chrome_trace(s, o); });
+    write_output(out, [&](std::ostream& o) { write_chrome_trace(s, o); });
   else
-    write_file(out, [&](std::ostream& o) { o << to_speedscope(s).dump(); });
+    write_output(out, [&](std::ostream& o) { o << to_speedscope(s).dump(); });
   std::cerr << "yams: wrote " << s.frames.size() << " frames to " << out << " (" << to << ")\n";
   return 0;
 }

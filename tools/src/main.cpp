@@ -1,7 +1,9 @@
 // The `yams` command: record, report, convert and serve session files. Errors are reported here, once,
-// on one line: usage errors exit with status 2, everything else (bad files, I/O) with status 1.
+// on one line (control characters escaped): usage errors exit with status 2, everything else (bad
+// files, I/O) with status 1.
 #include "cli.hpp"
 #include "convert.hpp"
+#include "printable.hpp"
 #include "record.hpp"
 #include "report.hpp"
 #include "serve.hpp"
@@ -58,10 +60,11 @@ int main(int argc, char** argv) {
   try {
     return it->second.run(args);
   } catch (const yams::tool::usage_error& e) {
-    std::cerr << "yams " << it->first << ": " << e.what() << "\nusage: " << it->second.usage << '\n';
+    std::cerr << "yams " << it->first << ": " << yams::tool::printable(e.what()) << "\nusage: " << it->second.usage
+              << '\n';
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "yams: " << e.what() << '\n';
+    std::cerr << "yams: " << yams::tool::printable(e.what()) << '\n';  // may quote the file or the server
     return 1;
   }
 }

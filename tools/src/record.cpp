@@ -5,6 +5,7 @@
 #include "record.hpp"
 
 #include "cli.hpp"
+#include "printable.hpp"
 
 #include <yams/session.hpp>
 
@@ -13,12 +14,15 @@
 #include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <deque>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <set>
+#include <stdexcept>
 
 namespace yams::tool {
 namespace {
@@ -31,16 +35,40 @@ using nlohmann::json;
 
 struct ws_url {
   std::string host, port, target;
+  std::string dropped_encoding;  ///< the value of an `encoding` query parameter taken out of the target
 };
+
+// `target` without its `encoding` query parameters: the recorder writes the frame JSON, so it never asks
+// for another encoding (see docs/protocol.md). `dropped` gets the value of the last one taken out.
+std::string without_encoding(const std::string& target, std::string& dropped) {
+  const auto q = target.find('?');
+  if (q == std::string::npos) return target;
+  std::string kept;
+  std::size_t begin = q + 1;
+  while (begin <= target.size()) {
+    const std::size_t end = std::min(target.find('&', begin), target.size());
+    const std::string param = target.substr(begin, end - begin);
+    const std::string name = param.substr(0, param.find('='));
+    if (name == "encoding") {
+      dropped = param.size() > name.size() ? param.substr(name.size() + 1) : std::string();
+    } else if (!param.empty()) {
+      kept += (kept.empty() ? "" : "&") + param;
+    }
+    begin = end + 1;
+  }
+  return target.substr(0, q) + (kept.empty() ? "" : "?" + kept);
+}
 
 ws_url parse_ws_url(const std::string& url) {
   const std::string scheme = "ws://";
   if (!url.starts_with(scheme)) throw usage_error("expected a ws://HOST:PORT[/ws] URL, got '" + url + "'");
   std::string rest = url.substr(scheme.size());
   ws_url u;
-  const auto slash = rest.find('/');
+  const auto slash = rest.find_first_of("/?");
   u.target = slash == std::string::npos ? "/ws" : rest.substr(slash);
   if (u.target == "/") u.target = "/ws";
+  if (u.target.starts_with('?')) u.target = "/ws" + u.target;
+  u.target = without_encoding(u.target, u.dropped_encoding);
   rest = rest.substr(0, slash);
   const auto colon = rest.rfind(':');
   if (colon == std::string::npos || colon + 1 == rest.size() || colon == 0)
@@ -50,6 +78,20 @@ ws_url parse_ws_url(const std::string& url) {
   return u;
 }
 
+/// The server answered the WebSocket upgrade with an HTTP error; what() gives its status and reason.
+class refused_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// "401 Unauthorized: <the body's first 300 bytes>" of a response refusing the upgrade.
+std::string refusal(const websocket::response_type& res) {
+  std::string body = res.body().substr(0, 300);
+  while (!body.empty() && std::isspace(static_cast<unsigned char>(body.back()))) body.pop_back();
+  std::string what = std::to_string(res.result_int()) + " " + std::string(res.reason());
+  return body.empty() ? what : what + ": " + body;
+}
+
 struct record_options {
   ws_url url;
   std::string out, token;
@@ -57,6 +99,10 @@ struct record_options {
   std::size_t max_frames = 0;  // 0: until interrupted or closed
   double seconds = 0;          // 0: no time limit
 };
+
+// The longest --seconds: a billion seconds (31 years); a longer limit is taken as this one, which keeps
+// the timer's nanoseconds far from overflowing.
+constexpr double max_seconds = 1e9;
 
 class recorder {
  public:
@@ -73,7 +119,12 @@ class recorder {
       req.set(beast::http::field::user_agent, "yams-record");
       if (!opt_.token.empty()) req.set("X-Yams-Token", opt_.token);
     }));
-    ws_.handshake(opt_.url.host + ":" + opt_.url.port, opt_.url.target);
+    websocket::response_type res;
+    beast::error_code ec;
+    ws_.handshake(res, opt_.url.host + ":" + opt_.url.port, opt_.url.target, ec);
+    if (ec == websocket::error::upgrade_declined)
+      throw refused_error("the server refused the connection: " + refusal(res));
+    if (ec) throw boost::system::system_error(ec);
     // After the upgrade: a close handshake the server never answers gives up after 5 s.
     websocket::stream_base::timeout limits{};
     limits.handshake_timeout = std::chrono::seconds(5);
@@ -112,7 +163,7 @@ class recorder {
     try {
       handle(text);
     } catch (const nlohmann::json::exception& e) {
-      std::cerr << "yams: record: ignoring a malformed message: " << e.what() << '\n';
+      std::cerr << "yams: record: ignoring a malformed message: " << printable(e.what()) << '\n';
     }
     do_read();
   }
@@ -128,7 +179,7 @@ class recorder {
     else if (type == "history") for (const auto& f : m.value("frames", json::array())) on_frame(f);
     else if (type == "profile_frame") on_frame(m["data"]);
     else if (type == "status") on_status(m);
-    else if (type == "error") std::cerr << "yams: record: server error: " << m.value("message", "") << '\n';
+    else if (type == "error") std::cerr << "yams: record: server error: " << printable(m.value("message", "")) << '\n';
   }
 
   void on_hello(const json& m) {
@@ -138,7 +189,7 @@ class recorder {
     info.start_time = m.value("start_time", 0.0);
     writer_.emplace(opt_.out, info);
     const bool replay = m.value("replay", false);
-    std::cerr << "yams: recording session " << info.session_id << " to " << opt_.out
+    std::cerr << "yams: recording session " << printable(info.session_id) << " to " << opt_.out
               << (replay ? " (a replayed session)" : "") << '\n';
     if (replay) return;  // every frame arrives as history; profiling commands are refused
     if (opt_.enable) send(R"({"command":"enable_profiling"})");
@@ -151,7 +202,7 @@ class recorder {
     try {
       f = frame_from_json(data.dump());
     } catch (const format_error& e) {
-      std::cerr << "yams: record: skipping a malformed frame: " << e.what() << '\n';
+      std::cerr << "yams: record: skipping a malformed frame: " << printable(e.what()) << '\n';
       return;
     }
     if (!seen_.insert({f.frame, f.timestamp}).second) return;  // history and live frames may overlap
@@ -233,11 +284,21 @@ int run_record(const std::vector<std::string>& args) {
   o.token = a.get("--token");
   o.enable = a.has("--enable");
   o.max_frames = a.get_count("--frames", 0);
-  o.seconds = a.get_number("--seconds", 0);
+  if (a.has("--seconds")) {
+    o.seconds = a.get_number("--seconds", 0);
+    if (!(o.seconds > 0))
+      throw usage_error("--seconds expects a positive number of seconds, got '" + a.get("--seconds") + "'");
+    o.seconds = std::min(o.seconds, max_seconds);
+  }
+  if (!o.url.dropped_encoding.empty() && o.url.dropped_encoding != "json")
+    std::cerr << "yams: record: ignoring encoding=" << printable(o.url.dropped_encoding)
+              << " in the URL: the recorder always receives and writes the frame JSON\n";
   try {
     return recorder(std::move(o)).run();
   } catch (const boost::system::system_error& e) {
     throw std::runtime_error("record: cannot connect to " + a.positional[0] + ": " + e.code().message());
+  } catch (const refused_error& e) {
+    throw std::runtime_error("record: cannot connect to " + a.positional[0] + ": " + e.what());
   }
 }
 

@@ -38,20 +38,29 @@ std::string site_key(const CallNode& c) {
   return c.module + '\x1f' + c.func + '\x1f' + c.file + '\x1f' + std::to_string(c.line);
 }
 
-// Whether an ancestor of call `i` has the same value of `same` (so `i`'s time is already counted).
-template <class Same>
-bool nested_in_same(const call_tree& t, std::size_t i, Same same) {
-  for (std::size_t p = t.parent[i]; p != no_parent; p = t.parent[p])
-    if (same(p)) return true;
-  return false;
-}
-
+// Adds one frame's calls to the site and entity figures, walking the call tree depth first so that a
+// call's total time is counted only when no open ancestor has its site (or its entity): linear in the
+// number of calls however deep the tree.
 void add_frame(const FrameProfile& f, std::unordered_map<std::string, site_stats>& sites,
                std::map<std::string, entity_stats>& entities) {
   const call_tree t = build_call_tree(f);
   std::vector<std::string> keys(f.calls.size());
-  for (std::size_t i = 0; i < f.calls.size(); ++i) {
+  std::unordered_map<std::string, std::size_t> open_sites, open_entities;  // calls open above the current one
+  struct visit {
+    std::size_t call;
+    bool leaving;
+  };
+  std::vector<visit> stack;
+  for (auto it = t.roots.rbegin(); it != t.roots.rend(); ++it) stack.push_back({*it, false});
+  while (!stack.empty()) {
+    const auto [i, leaving] = stack.back();
+    stack.pop_back();
     const CallNode& c = f.calls[i];
+    if (leaving) {
+      --open_sites[keys[i]];
+      if (c.entity_id) --open_entities[*c.entity_id];
+      continue;
+    }
     keys[i] = site_key(c);
     site_stats& s = sites[keys[i]];
     if (s.calls == 0) {
@@ -61,13 +70,14 @@ void add_frame(const FrameProfile& f, std::unordered_map<std::string, site_stats
     }
     ++s.calls;
     s.self_ms += t.self_ms[i];
-    if (!nested_in_same(t, i, [&](std::size_t p) { return keys[p] == keys[i]; })) s.total_ms += c.duration;
+    if (open_sites[keys[i]]++ == 0) s.total_ms += c.duration;
     if (c.entity_id) {
       entity_stats& e = entities[*c.entity_id];
       ++e.calls;
-      if (!nested_in_same(t, i, [&](std::size_t p) { return f.calls[p].entity_id == c.entity_id; }))
-        e.total_ms += c.duration;
+      if (open_entities[*c.entity_id]++ == 0) e.total_ms += c.duration;
     }
+    stack.push_back({i, true});
+    for (auto ch = t.children[i].rbegin(); ch != t.children[i].rend(); ++ch) stack.push_back({*ch, false});
   }
 }
 

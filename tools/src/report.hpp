@@ -6,7 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <ostream>
 #include <string>
+#include <vector>
 
 namespace yams::tool {
 
@@ -18,8 +20,10 @@ struct report_options {
 
 /// The report as JSON (the `--json` output; docs/tools.md lists its keys). Any thread.
 nlohmann::ordered_json make_report(const Session& session, const std::string& file, const report_options& opt);
-/// The report as plain text for a terminal. Any thread.
-std::string render_report_text(const nlohmann::ordered_json& report);
+/// Writes the report as plain text for a terminal to `out`, as it goes: text from the file with its
+/// control characters escaped, heaviest paths indented at most 16 levels and cut to their first and
+/// last 20 steps. Any thread.
+void render_report_text(const nlohmann::ordered_json& report, std::ostream& out);
 
 /// The `yams report FILE [--json] [--budget MS] [--top N] [--worst N]` subcommand; returns the exit status.
 int run_report(const std::vector<std::string>& args);

@@ -2,15 +2,23 @@
 #include "report.hpp"
 
 #include "cli.hpp"
+#include "printable.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
-#include <sstream>
+#include <stdexcept>
+#include <string>
 
 namespace yams::tool {
 namespace {
 
 using nlohmann::ordered_json;
+
+// The text report's heaviest paths: indented one step per level down to this depth, and a path longer
+// than twice path_end_steps shows only its first and last path_end_steps steps.
+constexpr std::size_t path_indent_levels = 16;
+constexpr std::size_t path_end_steps = 20;
 
 std::string fmt(const char* format, auto... values) {
   char buf[512];
@@ -18,20 +26,48 @@ std::string fmt(const char* format, auto... values) {
   return buf;
 }
 
+// A string of the report (from the file: labels, ids, paths) safe to print.
+std::string text(const ordered_json& value) { return printable(value.get<std::string>()); }
+
 void render_sites(std::ostream& out, const char* title, const ordered_json& sites) {
   out << '\n' << title << '\n' << fmt("  %10s %10s %8s  %s\n", "self ms", "total ms", "calls", "site");
   for (const auto& s : sites)
-    out << fmt("  %10.3f %10.3f %8zu  %s", s["self_ms"].get<double>(), s["total_ms"].get<double>(),
-               s["calls"].get<std::size_t>(), s["site"].get<std::string>().c_str())
-        << fmt("  (%s:%u)\n", s["file"].get<std::string>().c_str(), s["line"].get<unsigned>());
+    out << fmt("  %10.3f %10.3f %8zu  ", s["self_ms"].get<double>(), s["total_ms"].get<double>(),
+               s["calls"].get<std::size_t>())
+        << text(s["site"]) << "  (" << text(s["file"]) << ':' << s["line"].get<unsigned>() << ")\n";
+}
+
+// One step of a heaviest path, `depth` levels below the frame (1: the root call). Indented one step per
+// level down to path_indent_levels; deeper steps keep that indentation and say their depth.
+void render_step(std::ostream& out, const ordered_json& step, std::size_t depth) {
+  out << std::string(2 + 2 * std::min(depth, path_indent_levels), ' ');
+  if (depth > path_indent_levels) out << "[depth " << depth << "] ";
+  out << fmt("%.3f ms (self %.3f)  ", step["duration_ms"].get<double>(), step["self_ms"].get<double>())
+      << text(step["label"]) << '\n';
+}
+
+// A frame's heaviest path: every step, or for a path longer than 2 * path_end_steps + 1 its first and
+// last path_end_steps steps around one line saying how many were left out.
+void render_path(std::ostream& out, const ordered_json& path) {
+  const std::size_t n = path.size();
+  const bool elide = n > 2 * path_end_steps + 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (elide && i == path_end_steps) {
+      const std::size_t hidden = n - 2 * path_end_steps;
+      out << std::string(2 + 2 * std::min(i + 1, path_indent_levels), ' ') << "... " << hidden
+          << " levels not shown (depth " << i + 1 << " to " << i + hidden << "; --json has them all) ...\n";
+      i += hidden - 1;
+      continue;
+    }
+    render_step(out, path[i], i + 1);
+  }
 }
 
 }  // namespace
 
-std::string render_report_text(const ordered_json& r) {
-  std::ostringstream out;
+void render_report_text(const ordered_json& r, std::ostream& out) {
   const auto& t = r["frame_time_ms"];
-  out << "session " << r["session_id"].get<std::string>() << " (" << r["file"].get<std::string>() << "): "
+  out << "session " << text(r["session_id"]) << " (" << text(r["file"]) << "): "
       << r["frames"].get<std::size_t>() << " frames, " << r["calls"].get<std::size_t>() << " calls";
   if (r["calls_not_recorded"].get<std::uint64_t>() > 0)
     out << ", " << r["calls_not_recorded"].get<std::uint64_t>() << " calls not recorded (overflow)";
@@ -47,8 +83,8 @@ std::string render_report_text(const ordered_json& r) {
   out << "\ntop entities by total time:\n";
   if (r["top_entities"].empty()) out << "  (no call has an entity_id)\n";
   for (const auto& e : r["top_entities"])
-    out << fmt("  %10.3f ms %8zu calls  %s\n", e["total_ms"].get<double>(), e["calls"].get<std::size_t>(),
-               e["entity_id"].get<std::string>().c_str());
+    out << fmt("  %10.3f ms %8zu calls  ", e["total_ms"].get<double>(), e["calls"].get<std::size_t>())
+        << text(e["entity_id"]) << '\n';
   const auto& rb = r["rollback"];
   out << "\nrollbacks: " << rb["count"].get<std::size_t>();
   if (rb["count"].get<std::size_t>() > 0)
@@ -60,14 +96,8 @@ std::string render_report_text(const ordered_json& r) {
   for (const auto& f : r["worst_frames"]) {
     out << fmt("  frame %llu: %.3f ms%s\n", f["frame"].get<unsigned long long>(), f["duration_ms"].get<double>(),
                f["rollback"].get<bool>() ? " (rollback)" : "");
-    std::string indent = "    ";
-    for (const auto& step : f["path"]) {
-      out << indent << fmt("%.3f ms (self %.3f)  ", step["duration_ms"].get<double>(), step["self_ms"].get<double>())
-          << step["label"].get<std::string>() << '\n';
-      indent += "  ";
-    }
+    render_path(out, f["path"]);
   }
-  return out.str();
 }
 
 int run_report(const std::vector<std::string>& args) {
@@ -79,12 +109,14 @@ int run_report(const std::vector<std::string>& args) {
   opt.worst = a.get_count("--worst", opt.worst);
   const std::string& file = a.positional[0];
   const Session s = read_session(file);
-  for (const auto& w : s.warnings) std::cerr << "yams: warning: " << w << '\n';
+  for (const auto& w : s.warnings) std::cerr << "yams: warning: " << printable(w) << '\n';
   const ordered_json r = make_report(s, file, opt);
   if (a.has("--json"))
-    std::cout << r.dump(2) << '\n';
+    std::cout << printable_json(r.dump(2, ' ', false, ordered_json::error_handler_t::replace)) << '\n';
   else
-    std::cout << render_report_text(r);
+    render_report_text(r, std::cout);
+  std::cout.flush();
+  if (!std::cout) throw std::runtime_error("report: cannot write the report to stdout");
   return 0;
 }
 

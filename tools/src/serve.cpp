@@ -4,6 +4,7 @@
 #include "serve.hpp"
 
 #include "cli.hpp"
+#include "printable.hpp"
 
 #include <yams/session.hpp>
 #if YAMS_TOOL_HAS_SERVER
@@ -25,7 +26,7 @@ int run_serve(const std::vector<std::string>& args) {
   if (port > 65535) throw usage_error("--port expects 0..65535, got " + std::to_string(port));
 #if YAMS_TOOL_HAS_SERVER
   auto session = std::make_shared<Session>(read_session(a.positional[0]));
-  for (const auto& w : session->warnings) std::cerr << "yams: warning: " << w << '\n';
+  for (const auto& w : session->warnings) std::cerr << "yams: warning: " << printable(w) << '\n';
   serve_options o;
   o.address = a.get("--address", o.address);
   o.port = static_cast<std::uint16_t>(port);
@@ -41,8 +42,8 @@ int run_serve(const std::vector<std::string>& args) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   const server_info info = serve(o);
   // stdout: scripts read the URL from here.
-  std::cout << "serving " << a.positional[0] << " (" << session->frames.size() << " frames, session "
-            << session->info.session_id << ") at " << info.url << std::endl;
+  std::cout << "serving " << printable(a.positional[0]) << " (" << session->frames.size() << " frames, session "
+            << printable(session->info.session_id) << ") at " << info.url << std::endl;
   int sig = 0;
   sigwait(&stop_signals, &sig);
   stop_serving();

@@ -72,7 +72,10 @@ namespace yams {
 /// Throws std::runtime_error naming the file if it cannot be opened. Any thread.
 void start_recording(const std::string& path);
 /// Waits for the frames already ended to be written, then stops recording and closes the file; returns
-/// the number of frames written (0 if not recording). Any thread but the collector's (not from a callback).
+/// the number of frames written (0 if not recording). When a write error had stopped the recording
+/// (disk full, say: reported on stderr when it happened), throws std::runtime_error naming the file,
+/// the error and the complete frames it holds (it then has no end line). Any thread but the
+/// collector's (not from a callback).
 std::size_t stop_recording();
 
 }  // namespace yams

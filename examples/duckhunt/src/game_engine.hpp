@@ -58,12 +58,14 @@ double wall_clock_epoch() noexcept;
 
 class GameEngine {
  public:
-  /// Loads the scripts and starts round 1. Throws script_error on a script that cannot load.
+  /// Loads the scripts and starts round 1. Throws script_error on a script that cannot load or a round
+  /// start (game.lua's on_round_start) that fails.
   GameEngine(Config config, report_sink report);
 
-  /// One frame: late hits (with rollback), input actions, the snapshot, the simulation step. Game thread.
+  /// One frame: late hits (with rollback), input actions, the snapshot, the simulation step. Throws
+  /// script_error when a new round cannot start (the game cannot go on). Game thread.
   void update(double dt);
-  /// One simulation step; also what re-simulation re-runs. Game thread.
+  /// One simulation step; also what re-simulation re-runs. Throws like update(). Game thread.
   void do_frame_update(double dt);
   /// A hit aimed at (x, y) by a shot fired at simulated time `timestamp`: applied at once when it
   /// belongs to the current frame, else through a rollback. Game thread.

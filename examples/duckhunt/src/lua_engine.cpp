@@ -19,6 +19,35 @@ namespace duckhunt {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// The message handler of every protected call: a string error (Lua has put "file:line: " before it) is
+// kept; any other error value (error({code = 1}), error(42)) becomes "file:line: error object is a
+// table" (or its __tostring), located at the innermost script line on the stack, so the report can say
+// where it came from.
+int error_handler(lua_State* L) {
+  if (lua_type(L, 1) == LUA_TSTRING) return 1;
+  std::string what;
+  if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) {
+    what = lua_tostring(L, -1);
+  } else {
+    what = std::string("error object is a ") + luaL_typename(L, 1);
+    if (lua_type(L, 1) == LUA_TNUMBER || lua_type(L, 1) == LUA_TBOOLEAN)
+      what = what + " (" + luaL_tolstring(L, 1, nullptr) + ")";
+  }
+  lua_Debug ar{};
+  for (int level = 1; lua_getstack(L, level, &ar) != 0; ++level) {
+    if (lua_getinfo(L, "Sl", &ar) != 0 && ar.currentline > 0) {
+      what = std::string(ar.short_src) + ":" + std::to_string(ar.currentline) + ": " + what;
+      break;
+    }
+  }
+  lua_pushlstring(L, what.data(), what.size());
+  return 1;
+}
+
+}  // namespace
+
 LuaEngine::LuaEngine(World& world, std::string scripts_dir, report_sink report)
     : world_(world), dir_(std::move(scripts_dir)), report_(std::move(report)), lifecycle_(*this) {
   L_ = luaL_newstate();
@@ -59,12 +88,8 @@ void LuaEngine::run_file(const std::string& rel) {
   if (std::find(chunks_.begin(), chunks_.end(), rel) == chunks_.end()) chunks_.push_back(rel);
   const std::string chunk = "@" + rel;
   int rc = luaL_loadbufferx(L_, code.data(), code.size(), chunk.c_str(), "t");
-  if (rc == LUA_OK) rc = lua_pcall(L_, 0, 1, 0);
-  if (rc != LUA_OK) {
-    std::string msg = lua_isstring(L_, -1) ? lua_tostring(L_, -1) : "(error object is not a string)";
-    lua_pop(L_, 1);
-    throw script_error(locate(std::move(msg)));
-  }
+  if (rc == LUA_OK) rc = call(0, 1);
+  if (rc != LUA_OK) throw script_error(locate(pop_error()));
 }
 
 void LuaEngine::load_behaviours() {
@@ -269,11 +294,25 @@ std::string LuaEngine::locate(std::string message) const {
   return message;
 }
 
-bool LuaEngine::protected_call(int nargs, std::string_view what, std::string_view subject) {
-  if (lua_pcall(L_, nargs, 0, 0) == LUA_OK) return true;
-  ++failures_;
-  std::string msg = lua_isstring(L_, -1) ? lua_tostring(L_, -1) : "(error object is not a string)";
+int LuaEngine::call(int nargs, int nresults) {
+  const int handler = lua_gettop(L_) - nargs;  // where the function is: the handler goes below it
+  lua_pushcfunction(L_, error_handler);
+  lua_insert(L_, handler);
+  const int rc = lua_pcall(L_, nargs, nresults, handler);
+  lua_remove(L_, handler);
+  return rc;
+}
+
+std::string LuaEngine::pop_error() {
+  std::string msg = lua_type(L_, -1) == LUA_TSTRING ? lua_tostring(L_, -1) : "(error object is not a string)";
   lua_pop(L_, 1);
+  return msg;
+}
+
+bool LuaEngine::protected_call(int nargs, std::string_view what, std::string_view subject) {
+  if (call(nargs, 0) == LUA_OK) return true;
+  ++failures_;
+  std::string msg = pop_error();
   std::string key;
   key.append(what).append(1, '(').append(subject).append(1, ')');
   if (reported_.insert(key).second && report_) {
@@ -350,13 +389,16 @@ bool LuaEngine::execute_input_action(const std::string& action, double x, double
   return protected_call(2, "input", action);
 }
 
-bool LuaEngine::start_round(std::uint32_t round, int ducks) {
+void LuaEngine::start_round(std::uint32_t round, int ducks) {
   lua_rawgeti(L_, LUA_REGISTRYINDEX, game_);
   lua_getfield(L_, -1, "on_round_start");
   lua_remove(L_, -2);
   lua_pushinteger(L_, round);
   lua_pushinteger(L_, ducks);
-  return protected_call(2, "on_round_start", std::to_string(round));
+  if (call(2, 0) == LUA_OK) return;
+  ++failures_;
+  throw script_error("script error in on_round_start(" + std::to_string(round) + "): " + locate(pop_error()) +
+                     " (the game cannot go on without its round)");
 }
 
 }  // namespace duckhunt

@@ -85,8 +85,10 @@ class LuaEngine {
                                 const std::string& entity_b);
   /// Runs game.lua's input[action](x, y). Returns false if the script failed (reported). Game thread.
   bool execute_input_action(const std::string& action, double x, double y);
-  /// Runs game.lua's on_round_start(round, ducks), which spawns the round's entities. Game thread.
-  bool start_round(std::uint32_t round, int ducks);
+  /// Runs game.lua's on_round_start(round, ducks), which spawns the round's entities. Throws
+  /// script_error ("script error in on_round_start(N): FILE:LINE: ...") if it fails: the game cannot
+  /// go on without its round. Game thread.
+  void start_round(std::uint32_t round, int ducks);
 
   /// Reloads every behaviour script whose file changed since it was loaded: its new on_update runs from
   /// the next call on, its radius and source follow. A script that no longer loads is reported
@@ -134,6 +136,11 @@ class LuaEngine {
   /// Pushes game.lua's table `section`[`name`] (a function), or nothing and returns false.
   bool push_game_function(const char* section, std::string_view name);
   std::string locate(std::string message) const;
+  /// lua_pcall of the function below the `nargs` arguments on the stack, with a message handler that
+  /// gives every error (a table too) the script's file and line. Returns lua_pcall's status.
+  int call(int nargs, int nresults);
+  /// Pops the error message a failed call() left on the stack.
+  std::string pop_error();
 
   World& world_;
   std::string dir_;

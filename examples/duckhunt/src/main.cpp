@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <string>
 #include <thread>
 
 namespace {
@@ -67,19 +68,30 @@ bool start_profiling(const duckhunt::Options& o, const std::string& scripts_dir)
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: error: %s\n", program_name(), e.what());
-    yams::stop_recording();  // leaves a complete (empty) session file, if one was opened
+    try {
+      yams::stop_recording();  // leaves a complete (empty) session file, if one was opened
+    } catch (const std::exception&) {
+      // The error above is the one to report.
+    }
     return false;
   }
   return true;
 }
 
-void stop_profiling(const duckhunt::Options& o) {
+/// Stops serving and closes the recording; returns false after printing an error when a write error
+/// stopped the recording (the file then lacks its last frames and its end line).
+bool stop_profiling(const duckhunt::Options& o) {
 #if DUCKHUNT_WITH_SERVER
   if (o.serve) yams::stop_serving();
 #endif
-  if (!o.record.empty()) {
+  if (o.record.empty()) return true;
+  try {
     const std::size_t n = yams::stop_recording();
     std::printf("%s: recorded %zu frames to %s\n", program_name(), n, o.record.c_str());
+    return true;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: error: %s\n", program_name(), e.what());
+    return false;
   }
 }
 #endif
@@ -107,19 +119,25 @@ void print_summary(const duckhunt::GameEngine& engine, std::uint64_t frames, dou
 struct run_result {
   std::uint64_t frames = 0;
   double seconds = 0, cpu = 0;
+  std::string error;  ///< the script error that stopped the game (a round that cannot start), if any
 };
 
-/// Runs frames until --frames or a signal, paced at one per `dt` of wall-clock time unless --unpaced.
+/// Runs frames until --frames, a signal or a script error that stops the game, paced at one per `dt`
+/// of wall-clock time unless --unpaced.
 run_result run_frames(duckhunt::GameEngine& engine, const duckhunt::Options& o, double dt) {
   using clock = std::chrono::steady_clock;
   const auto frame_time = std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(dt));
   const auto t0 = clock::now();
   const double cpu0 = thread_cpu_seconds();
   run_result r;
-  while ((o.frames == 0 || r.frames < o.frames) && g_signal.load(std::memory_order_relaxed) == 0) {
-    engine.update(dt);
-    ++r.frames;
-    if (!o.unpaced) std::this_thread::sleep_until(t0 + frame_time * static_cast<clock::rep>(r.frames));
+  try {
+    while ((o.frames == 0 || r.frames < o.frames) && g_signal.load(std::memory_order_relaxed) == 0) {
+      engine.update(dt);
+      ++r.frames;
+      if (!o.unpaced) std::this_thread::sleep_until(t0 + frame_time * static_cast<clock::rep>(r.frames));
+    }
+  } catch (const duckhunt::script_error& e) {
+    r.error = e.what();
   }
   r.seconds = std::chrono::duration<double>(clock::now() - t0).count();
   r.cpu = thread_cpu_seconds() - cpu0;
@@ -166,18 +184,22 @@ int main(int argc, char** argv) {
     if (!start_profiling(o, cfg.scripts_dir)) return 1;
 #endif
     const run_result r = run_frames(engine, o, cfg.dt);
-    if (const int sig = g_signal.load()) {
+    int status = 0;
+    if (!r.error.empty()) {
+      std::fprintf(stderr, "%s: error: %s\n", program_name(), r.error.c_str());
+      status = 1;
+    } else if (const int sig = g_signal.load()) {
       std::printf("%s: stopped by %s after %llu frames\n", program_name(), sig == SIGINT ? "SIGINT" : "SIGTERM",
                   static_cast<unsigned long long>(r.frames));
     }
 #if DUCKHUNT_WITH_YAMS
-    stop_profiling(o);
+    if (!stop_profiling(o)) status = 1;
 #endif
     print_summary(engine, r.frames, r.seconds, r.cpu);
-    if (o.hash) std::printf("hash: %016llx\n", static_cast<unsigned long long>(engine.hash()));
+    if (o.hash && status == 0) std::printf("hash: %016llx\n", static_cast<unsigned long long>(engine.hash()));
+    return status;
   } catch (const duckhunt::script_error& e) {
     std::fprintf(stderr, "%s: error: %s\n", program_name(), e.what());
     return 1;
   }
-  return 0;
 }

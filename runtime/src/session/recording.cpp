@@ -1,5 +1,6 @@
 // start_recording / stop_recording: a frame listener on the collector thread appending each finished
-// frame's already serialised JSON to a streaming session file, one flushed line per frame.
+// frame's already serialised JSON to a streaming session file, one flushed line per frame. A write
+// error stops the recording; stop_recording() then throws it.
 #include <yams/session.hpp>
 #include <yams/yams.hpp>
 
@@ -9,13 +10,24 @@
 #include <cstdio>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
+#include <string>
 #include <string_view>
+#include <utility>
 
 namespace yams {
 namespace {
 
+// Set by the listener on the collector thread when a write fails (the recording then stops); read by
+// stop_recording once the listener is removed.
+struct recording_failure {
+  bool failed = false;
+  std::string what;
+};
+
 struct recording {
   std::shared_ptr<session_writer> writer;
+  std::shared_ptr<recording_failure> failure;
   std::uint64_t listener = 0;
 };
 
@@ -42,27 +54,9 @@ void write_frame(session_writer& w, const detail::published_frame& f) {
   }
 }
 
-}  // namespace
-
-void start_recording(const std::string& path) {
-  stop_recording();
-  auto writer = std::make_shared<session_writer>(path, session());
-  auto failed = std::make_shared<bool>(false);
-  const std::uint64_t id = detail::add_frame_listener([writer, failed](const detail::published_frame& f) {
-    if (*failed) return;
-    try {
-      write_frame(*writer, f);
-    } catch (const std::exception& e) {
-      // The collector thread cannot throw: report once and stop writing this file.
-      *failed = true;
-      std::fprintf(stderr, "yams: recording stopped: %s\n", e.what());
-    }
-  });
-  std::lock_guard lock(g_mutex);
-  g_recording_state = recording{std::move(writer), id};
-}
-
-std::size_t stop_recording() {
+// Stops the current recording, if any: waits for the frames already ended, closes the file. Returns
+// the frames written and, when a write error had stopped the recording, what failed.
+std::size_t stop(std::string& failed) {
   // Frames already ended belong in the file: wait until the collector has assembled and published them.
   (void)history();
   recording r;
@@ -71,10 +65,51 @@ std::size_t stop_recording() {
     r = std::exchange(g_recording_state, recording{});
   }
   if (!r.writer) return 0;
-  detail::remove_frame_listener(r.listener);
+  detail::remove_frame_listener(r.listener);  // the listener is never called again: `failure` is ours
   r.writer->set_frames_lost_at_end(detail::frames_lost_pending());
-  r.writer->close();
+  if (!r.failure->failed) {
+    r.writer->close();
+    return r.writer->frames_written();
+  }
+  failed = r.failure->what;
+  try {
+    r.writer->close();  // no end line after a failed write
+  } catch (const std::exception&) {
+    // The failure that stopped the recording is the one to report.
+  }
   return r.writer->frames_written();
+}
+
+}  // namespace
+
+void start_recording(const std::string& path) {
+  std::string ignored;  // the previous recording's failure was reported when it happened
+  stop(ignored);
+  auto writer = std::make_shared<session_writer>(path, session());
+  auto failure = std::make_shared<recording_failure>();
+  const std::uint64_t id = detail::add_frame_listener([writer, failure](const detail::published_frame& f) {
+    if (failure->failed) return;
+    try {
+      write_frame(*writer, f);
+    } catch (const std::exception& e) {
+      // The collector thread cannot throw: report once and stop writing this file; stop_recording()
+      // throws it to the recording's owner.
+      failure->failed = true;
+      failure->what = e.what();
+      std::fprintf(stderr, "yams: recording stopped: %s\n", e.what());
+    }
+  });
+  std::lock_guard lock(g_mutex);
+  g_recording_state = recording{std::move(writer), std::move(failure), id};
+}
+
+std::size_t stop_recording() {
+  std::string failed;
+  const std::size_t n = stop(failed);
+  if (!failed.empty())
+    throw std::runtime_error("recording failed: " + failed + "; the file holds " + std::to_string(n) +
+                             " complete frames and no end line");
+  return n;
 }
 
 }  // namespace yams

@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -27,6 +28,8 @@ struct source {
 };
 
 std::string read_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw format_error(path + ": is a directory, expected a session file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw format_error(path + ": cannot open: " + std::strerror(errno));
   std::ostringstream ss;

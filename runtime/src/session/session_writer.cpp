@@ -1,17 +1,27 @@
 // Writers of session files: the streaming form line by line (flushed per frame, so a killed process
-// leaves every complete frame on disk) and the section 4 document form (written whole, then renamed).
+// leaves every complete frame on disk) and the section 4 document form (written whole, then renamed
+// over a regular file; written in place to a FIFO or a device).
 #include <yams/session.hpp>
 
 #include "json_write.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
 namespace yams {
 namespace {
+
+namespace fs = std::filesystem;
 
 std::runtime_error file_error(const std::string& path, const char* what) {
   return std::runtime_error(path + ": " + what + ": " + std::strerror(errno));
@@ -26,6 +36,52 @@ void append_info_fields(std::string& out, const SessionInfo& info) {
 
 void write_all(std::FILE* f, const std::string& path, std::string_view text) {
   if (std::fwrite(text.data(), 1, text.size(), f) != text.size()) throw file_error(path, "cannot write");
+}
+
+// Whether the name `p` lives in /proc, like /proc/self/fd/1: a process's open file, to be written
+// through, never replaced.
+bool names_an_open_file(const std::string& p) {
+  fs::path dir = fs::path(p).parent_path();
+  if (dir.empty()) dir = ".";
+  std::unique_ptr<char, decltype(&std::free)> real(::realpath(dir.c_str(), nullptr), &std::free);
+  return real && (std::strcmp(real.get(), "/proc") == 0 || std::strncmp(real.get(), "/proc/", 6) == 0);
+}
+
+// The regular file that writing the document to `path` replaces: `path` itself when it is absent or a
+// regular file, the target of a symlink (chain) to a regular file; nothing when `path` is written in
+// place (a FIFO, a device, /dev/stdout, a dangling link). The `yams` tool's outputs follow the same rule.
+std::optional<std::string> file_to_replace(const std::string& path) {
+  std::string p = path;
+  for (int hops = 0; hops < 40; ++hops) {  // the kernel's own limit on a chain of links
+    if (names_an_open_file(p)) return std::nullopt;
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) != 0) return errno == ENOENT && p == path ? std::optional(p) : std::nullopt;
+    if (S_ISREG(st.st_mode)) return p;
+    if (!S_ISLNK(st.st_mode)) return std::nullopt;
+    std::string target(static_cast<std::size_t>(st.st_size > 0 ? st.st_size : 4096) + 1, '\0');
+    const ssize_t n = ::readlink(p.c_str(), target.data(), target.size());
+    if (n < 0 || static_cast<std::size_t>(n) >= target.size()) return std::nullopt;
+    target.resize(static_cast<std::size_t>(n));
+    p = target.starts_with('/') ? target : (fs::path(p).parent_path() / target).string();
+  }
+  return std::nullopt;
+}
+
+// The document form, one frame per line inside `frames`, written in pieces of about a megabyte.
+void write_document(std::FILE* f, const std::string& path, const Session& session) {
+  std::string out = "{";
+  append_info_fields(out, session.info);
+  out += ",\"frames\":[";
+  for (std::size_t i = 0; i < session.frames.size(); ++i) {
+    out += i == 0 ? "\n" : ",\n";
+    append_json(out, session.frames[i]);
+    if (out.size() > (1u << 20)) {
+      write_all(f, path, out);
+      out.clear();
+    }
+  }
+  out += "\n]}\n";
+  write_all(f, path, out);
 }
 
 }  // namespace
@@ -84,36 +140,29 @@ void session_writer::close() {
 }
 
 void write_session_document(const std::string& path, const Session& session) {
-  // Written to a temporary file and renamed, so `path` is either the old file or the complete new one.
-  const std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) throw file_error(tmp, "cannot open for writing");
+  // A regular file is written to a temporary file and renamed over, so it is either the old file or the
+  // complete new one; anything else (a FIFO, a device, /dev/stdout) is written in place.
+  const std::optional<std::string> file = file_to_replace(path);
+  const std::string tmp = file ? *file + ".tmp" : std::string();
+  if (file) std::remove(tmp.c_str());  // a stale one, or a link there: never written through
+  std::FILE* f = std::fopen(file ? tmp.c_str() : path.c_str(), file ? "wbx" : "ab");
+  if (f == nullptr) throw file_error(path, "cannot open for writing");
   try {
-    std::string out = "{";
-    append_info_fields(out, session.info);
-    out += ",\"frames\":[";
-    for (std::size_t i = 0; i < session.frames.size(); ++i) {
-      out += i == 0 ? "\n" : ",\n";
-      append_json(out, session.frames[i]);
-      if (out.size() > (1u << 20)) {
-        write_all(f, tmp, out);
-        out.clear();
-      }
-    }
-    out += "\n]}\n";
-    write_all(f, tmp, out);
+    write_document(f, path, session);
   } catch (...) {
     std::fclose(f);
-    std::remove(tmp.c_str());
+    if (file) std::remove(tmp.c_str());
     throw;
   }
   if (std::fclose(f) != 0) {
-    std::remove(tmp.c_str());
-    throw file_error(tmp, "cannot write");
+    const std::runtime_error e = file_error(path, "cannot write");
+    if (file) std::remove(tmp.c_str());
+    throw e;
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+  if (file && std::rename(tmp.c_str(), file->c_str()) != 0) {
+    const std::runtime_error e = file_error(path, "cannot replace");
     std::remove(tmp.c_str());
-    throw file_error(path, "cannot replace");
+    throw e;
   }
 }
 
