@@ -1,10 +1,13 @@
 // End-to-end: the real built panel in Debian's Chromium against the real `yams-duckhunt --serve`.
-// F9 opens the panel; frames arrive; the flame graph draws on_update bars and moves and zooms with the
-// keyboard; a call-tree node shows its source line; pausing holds a frame; a rollback band shows its
-// details; the timeline has a time axis and a legend, and a click on a tick selects its frame; a
-// saved session loads; a made-up session checks site names, the timeline's width, the call tree's
-// scroll and the frame strip's bars; a restarted game is noticed; editing a behaviour script
-// changes the live flame graph. Screenshots go to $YAMS_ARTIFACTS.
+// F9 opens the panel; frames arrive; the flame graph draws on_update bars, its tooltip follows the frame
+// shown, and it moves and zooms with the keyboard; a call-tree node shows its source line; pausing holds
+// a frame; a rollback band shows its details; the timeline has a time axis and a legend, and a click on a
+// tick selects the frame its tooltip names; a saved session loads; a made-up session checks site names,
+// the timeline's width, the call tree's scroll and the frame strip's bars and caption; a session longer
+// than the live window loads whole, long labels keep the controls in view, and a chosen call that leaves
+// the frame is shown alike in the tree and the source pane; a stopped and restarted game is noticed;
+// editing a behaviour script changes the live flame graph and the source view's text. Screenshots go to
+// $YAMS_ARTIFACTS.
 //   YAMS_DUCKHUNT=<exe> YAMS_ARTIFACTS=<dir> node --test e2e.test.mjs
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -124,6 +127,28 @@ test('the flame graph draws labelled on_update bars, with a tooltip', async () =
   await page.fill('[data-testid=search]', '');
 });
 
+test('the flame tooltip names the bar under a resting mouse, also after a step to another frame', async () => {
+  // Resting on the root bar: each frame has one, with ids of its own. The tooltip named the call of the
+  // frame it was opened in (its label and time) while its % was the new frame's.
+  await page.evaluate(() => document.activeElement?.blur());
+  const box = await page.locator(FLAME).boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + 9);
+  const rootOf = async () => JSON.parse(await attr(FLAME, 'data-bars')).find((b) => b.y === 0);
+  const tip = page.locator('[data-testid=tooltip]');
+  await tip.waitFor();
+  assert.equal(await tip.getAttribute('data-call-id'), String((await rootOf()).id));
+  for (const key of ['ArrowLeft', 'ArrowRight']) {
+    const frame = await attr(FLAME, 'data-frame');
+    await page.keyboard.press(key);
+    await page.waitForFunction(([s, f]) => document.querySelector(s).dataset.frame !== f, [FLAME, frame]);
+    const [tipId, bars] = await page.evaluate((s) => [document.querySelector('[data-testid=tooltip]')?.dataset.callId,
+                                                      document.querySelector(s).dataset.bars], FLAME);
+    assert.equal(tipId, String(JSON.parse(bars).find((b) => b.y === 0).id),
+                 `the tooltip names frame ${await attr(FLAME, 'data-frame')}'s root`);
+  }
+  await page.mouse.move(0, 0);
+});
+
 test('the flame graph is usable with the keyboard', async () => {
   const GRAPH = '[data-testid=flame-graph]';
   const CARD = '[data-testid=flame-focus-card]';
@@ -158,15 +183,22 @@ test('the flame graph is usable with the keyboard', async () => {
   await press('ArrowDown', /^Frame Update: /);
   const card = page.locator(CARD);
   assert.match(await card.innerText(), /^Frame Update\n[\s\S]*% of frame/);
-  // The card sits beside the bar: just under its row (or just over it), starting at its left edge.
+  // The card starts at the bar's left edge, under the graph's last row: it covers no bar (the children
+  // Down goes to, the ancestors above), and never the view's tabs.
   const frameUpdate = await focusId();
   const fb = (await bars()).find((b) => String(b.id) === frameUpdate);
   const cv = await page.locator(FLAME).boundingBox();
-  const cb = await card.boundingBox();
-  assert.ok(Math.abs(cb.y - (cv.y + fb.y + 18 + 4)) <= 2 || Math.abs(cb.y + cb.height - (cv.y + fb.y - 4)) <= 2,
-            `card at y ${cb.y}..${cb.y + cb.height}, bar at ${cv.y + fb.y}`);
+  const cardPlace = async () => {
+    const cb = await card.boundingBox();
+    const tabs = await page.locator('[data-testid=tab-flame]').boundingBox();
+    assert.ok(cb.y >= cv.y + cv.height, `card at y ${cb.y}..${cb.y + cb.height}, the bars end at ${cv.y + cv.height}`);
+    assert.ok(cb.y > tabs.y + tabs.height, `card at y ${cb.y}, the tabs end at ${tabs.y + tabs.height}`);
+    return cb;
+  };
+  const cb = await cardPlace();
   assert.ok(Math.abs(cb.x - (cv.x + fb.x + 4)) <= 2 || cb.x + cb.width >= 1280 - 6, `card x ${cb.x}, bar x ${cv.x + fb.x}`);
   await press('ArrowDown', /^Lua Entity Updates: /);
+  await cardPlace();
   const entities = await focusId();
   const update = await press('ArrowDown', /^Lua → on_update\(duck_\w+\): /);
   // Up and back Down return to the same callback; Left and Right walk the callbacks and stop at the ends.
@@ -259,6 +291,10 @@ test('selecting a behaviour call in the call tree shows its Lua script at on_upd
   await page.focus('[data-testid=call-tree]');
   await page.keyboard.press('ArrowUp');
   await page.waitForFunction((id) => document.querySelector('[role=treeitem][aria-selected=true]')?.dataset.callId !== id, first);
+  // End is not the tree's key: it goes back to the newest frame there too, as the keys help says.
+  await page.keyboard.press('End');
+  await page.waitForSelector('[data-testid=pause]');
+  await page.click('[data-testid=pause]');
 });
 
 test('a rollback band appears and shows its details', async () => {
@@ -352,8 +388,9 @@ test('the timeline has a time axis and a legend, and a click on a behaviour tick
     }
     return { y: 0, xs: [] };
   });
-  // Live frames move the ticks every quarter second: hover one, read its frame from the tooltip, click
-  // right there; should the view move in between, go live again and retry.
+  // Live frames move the ticks every quarter second: the click selects the frame the tooltip names when
+  // the button goes down, however long it is held. (Should the window move between the hover and the
+  // press, leaving no tick under the mouse, hover another one.)
   let picked = null;
   let at = null;
   for (let attempt = 1; attempt <= 5 && picked === null; ++attempt) {
@@ -361,13 +398,15 @@ test('the timeline has a time axis and a legend, and a click on a behaviour tick
     assert.ok(xs.length > 0, 'a lane has ticks in the older half');
     at = { x: box.x + xs[(Math.floor(xs.length / 2) + attempt) % xs.length] + 0.5, y: box.y + y };
     await page.mouse.move(at.x, at.y);
-    const frame = await page.locator('[data-testid=timeline-tip]').getAttribute('data-frame', { timeout: 1000 }).catch(() => null);
-    if (frame === null) continue;
+    if (await page.locator('[data-testid=timeline-tip]').waitFor({ timeout: 1000 }).then(() => false, () => true)) continue;
     await page.mouse.down();
+    const frame = await page.locator('[data-testid=timeline-tip]').getAttribute('data-frame', { timeout: 1000 }).catch(() => null);
+    await page.waitForTimeout(400);  // the live window would have moved by now
     await page.mouse.up();
     const paused = await page.waitForSelector('[data-testid=resume]', { timeout: 2000 }).then(() => true, () => false);
-    if (paused && (await attr(STRIP, 'data-selected-frame')) === frame) picked = frame;
-    else if (paused) await page.click('[data-testid=resume]');
+    if (!paused) continue;
+    assert.equal(await attr(STRIP, 'data-selected-frame'), frame, 'the frame the tooltip named is selected');
+    picked = frame;
   }
   assert.ok(picked !== null, 'a click on a tick selects the frame its tooltip names (and pauses)');
   assert.ok(Number(picked) < Number(await attr(STRIP, 'data-newest-frame')), 'an older frame than the newest');
@@ -393,6 +432,21 @@ test('the aggregate view lists the top sites and the frame-time histogram', asyn
   assert.doesNotMatch(sites, /on_update\(/);
   assert.ok(await page.locator('[data-testid=histogram] .bin').count() > 0);
   await shot('05-aggregate');
+  // In a small window every column stays in view: no horizontal scroll hides "% self".
+  await page.setViewportSize({ width: 1024, height: 600 });
+  try {
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const fit = await page.$eval('[data-testid=top-sites]', (t) => {
+      const section = t.parentElement;
+      const last = t.querySelector('th:last-child').getBoundingClientRect();
+      return { scroll: section.scrollWidth, client: section.clientWidth, lastRight: last.right,
+               right: section.getBoundingClientRect().right };
+    });
+    assert.ok(fit.scroll <= fit.client && fit.lastRight <= fit.right + 0.5, `the sites table fits: ${JSON.stringify(fit)}`);
+    await shot('05b-aggregate-1024');
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 720 });
+  }
 });
 
 test('a saved session loads; a malformed one gives a clear message', async () => {
@@ -405,6 +459,9 @@ test('a saved session loads; a malformed one gives a clear message', async () =>
   assert.equal(Number(await attr(STRIP, 'data-selected-frame')), session.frames.at(-1).frame);
   await page.click('[data-testid=tab-flame]');
   assert.equal(Number(await attr(FLAME, 'data-frame')), session.frames.at(-1).frame);
+  // The frames are the file's, not received from the game.
+  assert.match(await page.locator('[data-testid=stats]').innerText(),
+               new RegExp(`showing ${session.frames.length} frames from saved-session\\.json, not the game's`));
   await shot('06-loaded-session');
   const dropped = await page.evaluateHandle(() => {
     const dt = new DataTransfer();
@@ -415,6 +472,7 @@ test('a saved session loads; a malformed one gives a clear message', async () =>
   const problem = await page.waitForSelector('[data-testid=problem]');
   assert.match(await problem.innerText(), /broken\.json\.frames\[0\]\.calls\[0\]\.label: missing string/);
   await page.click('[data-testid=back-to-live]');
+  assert.equal(await page.locator('[data-testid=problem]').count(), 0, 'the file\'s problem leaves with it');
 });
 
 test('a session recorded by the game (streaming form) loads', async () => {
@@ -473,6 +531,10 @@ test('a made-up session loads; a site whose calls have different labels is named
   writeFileSync(file, JSON.stringify(madeUpSession()));
   await loadFile(file, 240, 1240);
   assert.equal(Number(await attr(STRIP, 'data-selected-frame')), 1240);
+  // The strip's caption says what the rollback record holds, and the scale (under the strip, not over its bars).
+  assert.equal(await page.locator('[data-testid=strip-rollback]').innerText(),
+               'rollback: 6 frames resimulated · snapshot 100 ms old');
+  assert.match(await page.locator('[data-testid=strip-scale]').innerText(), /^all under the 16\.7 ms budget · scale 0–0\.1\d ms$/);
 
   // Aggregate: the 40 labels of one site give the row the site's module.func, with their count.
   await page.click('[data-testid=tab-aggregate]');
@@ -573,6 +635,99 @@ test('the frame strip draws every buffered frame, so the selected one is always 
   }
 });
 
+/**
+ * A made-up session of 300 frames (1 to 300), longer than the live window: Frame > Updates > the
+ * on_update of duck_1 to duck_5 and of an entity with a 280-character name; duck_3 is gone from frame 300.
+ */
+function longSession() {
+  const long = 'very_long_entity_name_'.repeat(12) + 'end';
+  // Sites in the demo's real sources, which the game's server shows.
+  const src = (name) => join(sourceRoot, 'examples/duckhunt/src', name);
+  const call = (id, parent_id, label, start, duration, extra = {}) =>
+    ({ id, parent_id, label, module: 'lifecycle', func: 'on_entity_update', start, duration, file: src('lifecycle.cpp'),
+       line: 14, ...extra });
+  const engine = { module: 'game_engine', file: src('game_engine.cpp') };
+  const frames = [];
+  for (let n = 1; n <= 300; ++n) {
+    const calls = [call(1, null, 'Frame', 0, 1, { ...engine, func: 'update', line: 70 }),
+                   call(2, 1, 'Updates', 0, 0.9, { ...engine, func: 'updates', line: 82 })];
+    for (let e = 1; e <= 5; ++e)
+      if (e !== 3 || n < 300)
+        calls.push(call(2 + e, 2, `Lua → on_update(duck_${e})`, (e - 1) * 0.1, 0.09, { entity_id: `duck_${e}` }));
+    calls.push(call(8, 2, `Lua → on_update(${long})`, 0.6, 0.3, { entity_id: long }));
+    frames.push({ frame: n, timestamp: 1000 + n / 60, duration_ms: 1, calls, rollback: null });
+  }
+  return { session_id: 'long', start_time: 1000, frames };
+}
+
+test('a session longer than the live window loads whole; long labels keep the controls in view', async () => {
+  const file = join(artifacts, 'long-session.json');
+  writeFileSync(file, JSON.stringify(longSession()));
+  await page.click('[data-testid=tab-flame]');
+  await loadFile(file, 300, 300);
+  assert.equal(await page.locator('[data-testid=file-notice]').count(), 0, 'nothing was left out');
+  // The strip's left edge is the file's first frame.
+  const strip = await page.locator(STRIP).boundingBox();
+  await page.mouse.click(strip.x + 1, strip.y + strip.height / 2);
+  await page.waitForFunction((s) => document.querySelector(s).dataset.selectedFrame === '1', STRIP);
+
+  // A click beside the bars drops the selection, not the zoom: zoomed into Updates (0 to 0.9 ms), the
+  // gap in its row of children from 0.49 to 0.6 ms.
+  const fbox = await page.locator(FLAME).boundingBox();
+  const updates = JSON.parse(await attr(FLAME, 'data-bars')).find((b) => b.label === 'Updates');
+  await page.mouse.click(fbox.x + updates.x + 5, fbox.y + updates.y + 5);
+  await page.waitForFunction((s) => document.querySelector(s).dataset.zoomId === '2', FLAME);
+  await page.mouse.click(fbox.x + fbox.width * (0.545 / 0.9), fbox.y + 2 * 18 + 9);
+  await page.waitForFunction((s) => document.querySelector(s).dataset.focusId === '', FLAME);
+  assert.equal(await attr(FLAME, 'data-zoom-id'), '2', 'still zoomed into Updates');
+  // The chosen call's line under the flame graph cuts a 280-character label; Show source stays in view.
+  const bar = JSON.parse(await attr(FLAME, 'data-bars')).find((b) => b.label.startsWith('Lua → on_update(very_long'));
+  await page.mouse.click(fbox.x + bar.x + bar.w / 2, fbox.y + bar.y + 5);
+  const button = await page.locator('[data-testid=show-source]').boundingBox();
+  assert.ok(button && button.x + button.width <= 1280, `Show source at ${JSON.stringify(button)}`);
+  const fits = (sel) => page.$eval(sel, (el) => el.scrollWidth <= el.clientWidth + 1);
+  assert.ok(await fits('[data-testid=picked]'), 'the chosen call\'s line fits');
+  await shot('13-long-label-flame');
+  await page.click('[data-testid=show-source]');
+  await page.locator('[data-testid=source-call]').waitFor();
+  assert.ok(await fits('[data-testid=source-call]'), 'the source pane\'s call line fits');
+  const link = await page.locator('[data-testid=open-in-editor]').boundingBox();
+  assert.ok(link.x + link.width <= 1280, `Open in editor at ${JSON.stringify(link)}`);
+  await shot('14-long-label-source');
+  await page.mouse.move(0, 0);
+  await page.click('[data-testid=back-to-live]');
+});
+
+test('when the chosen call leaves the frame, the call tree and the source pane agree', async () => {
+  const showsDuck3 = () => /^Lua → on_update\(duck_3\)/.test(document.querySelector('[data-testid=source-call]')?.innerText);
+  const file = join(artifacts, 'long-session.json');
+  await page.click('[data-testid=tab-tree]');
+  await loadFile(file, 300, 300);
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction((s) => document.querySelector(s).dataset.selectedFrame === '299', STRIP);
+  await page.locator('[role=treeitem]', { hasText: 'Lua → on_update(duck_3)' }).click();
+  await page.waitForFunction(showsDuck3);
+  // Frame 300 has no duck_3: the tree falls back to Frame, and so does the source pane, saying why.
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction((s) => document.querySelector(s).dataset.selectedFrame === '300', STRIP);
+  const selectedRow = page.locator('[data-testid=call-tree] [role=treeitem][aria-selected=true]');
+  assert.match(await selectedRow.innerText(), /^[▾▸\s]*Frame\n/);
+  assert.match(await page.locator('[data-testid=source-call]').innerText(), /^Frame\s/);
+  assert.match(await page.locator('[data-testid=source-missing]').innerText(),
+               /^Lua → on_update\(duck_3\) is not in frame 300: showing Frame/);
+  assert.equal(await attr('[data-testid=source-path]', 'data-line'), '70');
+  await shot('15-chosen-call-gone');
+  // Back in a frame that has it, both show it again.
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(showsDuck3);
+  assert.match(await selectedRow.innerText(), /^[▾▸\s]*Lua → on_update\(duck_3\)\n/);
+  assert.equal(await page.locator('[data-testid=source-missing]').count(), 0);
+  await page.click('[data-testid=back-to-live]');
+  await page.click('[data-testid=tab-flame]');
+});
+
 test('the panel turns profiling off and on in the game', async () => {
   const received = () => attr('[data-testid=stats]', 'data-received').then(Number);
   await page.click('[data-testid=profiling-toggle]');
@@ -593,9 +748,22 @@ test('a restarted game is reconnected to and named as a different session', asyn
   const before = await page.locator('[data-testid=session-id]').innerText();
   await stopGame(game);
   await page.waitForSelector('[data-testid=connection]:not([data-state=open])');
+  // Nothing says the game is live or profiling any more.
+  await page.waitForFunction(() => /^disconnected/i.test(document.querySelector('[data-testid=mode]').innerText));
+  assert.equal(await page.locator('[data-testid=profiling-toggle]').innerText(), 'Profiling: no game');
+  await shot('11-game-stopped');
   game = await startGame(game.port, ['--scripts', scripts, '--reload-scripts']);
   const notice = await page.waitForSelector('[data-testid=notice]', { timeout: 20_000 });
   assert.match(await notice.innerText(), /The game restarted: now showing session/);
+  // The notice is in the open panel: it pushes none of the page's text under the panel.
+  for (const sel of ['[data-testid=notice]', '[data-testid=stats]']) {
+    const seen = await page.$eval(sel, (el) => {
+      const r = el.getBoundingClientRect();
+      return el.contains(document.elementFromPoint(r.left + 5, r.top + r.height / 2));
+    });
+    assert.ok(seen, `${sel} is not covered`);
+  }
+  await shot('12-game-restarted');
   assert.notEqual(await page.locator('[data-testid=session-id]').innerText(), before);
   await page.waitForSelector('[data-testid=connection][data-state=open]');
   assert.deepEqual(browser.errors, []);
@@ -640,5 +808,53 @@ test('editing a behaviour script changes the live flame graph', async () => {
                              null, { timeout: 10_000 });
   await shot('10-edited-behaviour');
   await page.fill('[data-testid=search]', '');
+  assert.deepEqual(browser.errors, []);
+});
+
+// The design's "adjust the behaviour, see it" journey in the source view: the script gains three lines at
+// the top; once the game has reloaded it, a newly chosen call of it opens the new text at its new line.
+test('after a script edit, the source view shows the new text at the call\'s new line', async () => {
+  const duck = join(scripts, 'behaviours/duck.lua');
+  const SITE = '[data-testid=source-path]';
+  await page.click('[data-testid=tab-tree]');
+  /** Pauses and chooses a duck's on_update that runs duck.lua (not a shot duck's falling.lua); its line. */
+  const choose = async () => {
+    await page.click('[data-testid=pause]');
+    const rows = page.locator('[role=treeitem]', { hasText: 'Lua → on_update(duck_' });
+    for (let i = 0; i < await rows.count(); ++i) {
+      await rows.nth(i).click();
+      await page.waitForFunction((s) => document.querySelector(s)?.dataset.line, SITE);
+      if ((await page.locator(SITE).innerText()).startsWith(`${duck}:`)) return Number(await attr(SITE, 'data-line'));
+    }
+    assert.fail('no duck runs duck.lua');
+  };
+  /** The text the editor shows on line `n`, once it highlights that line (the call's site). */
+  const highlighted = (n) => page.waitForFunction((want) => {
+    const topOf = (el) => el.style.top || el.parentElement.style.top;  // a line's own, or its row's
+    const at = (sel, top) =>
+      [...document.querySelectorAll(`[data-testid=source-editor] ${sel}`)].find((el) => topOf(el) === top);
+    const mark = document.querySelector('[data-testid=source-editor] .yams-site-line');
+    const top = mark && topOf(mark);
+    if (!top || at('.line-numbers', top)?.textContent.trim() !== String(want)) return null;
+    return at('.view-line', top)?.textContent.replace(/\u00a0/g, ' ').trim() ?? null;
+  }, n).then((h) => h.jsonValue());
+  await page.waitForFunction((s) => Number(document.querySelector(s)?.dataset.count) > 5, STRIP);
+  const before = await choose();
+  const text = readFileSync(duck, 'utf8');
+  assert.match(text.split('\n')[before - 1], /^function duck\.on_update\(/);
+  assert.match(await highlighted(before), /^function duck\.on_update\(/);
+  await page.click('[data-testid=resume]');
+  writeFileSync(duck, `-- edited by the panel's end-to-end test\n--\n--\n${text}`);
+  // The game looks for changed scripts every 30 frames.
+  let line = before;
+  for (let i = 0; i < 20 && line === before; ++i) {
+    await page.waitForTimeout(250);
+    line = await choose();
+    if (line === before) await page.click('[data-testid=resume]');
+  }
+  assert.equal(line, before + 3, 'the reloaded script\'s call is three lines lower');
+  assert.match(await highlighted(line), /^function duck\.on_update\(/);
+  await shot('16-edited-script-source');
+  await page.click('[data-testid=resume]');
   assert.deepEqual(browser.errors, []);
 });

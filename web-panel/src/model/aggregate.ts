@@ -273,17 +273,20 @@ export interface StripScale {
 }
 
 /**
- * The frame strip's vertical scale for frames of `durations` ms: the slowest frame, but no more than 5 times
- * the 90th percentile, so one spike (a reload, a page fault) does not flatten every other bar; frames above
- * are clipped. When the frames come within a quarter of the budget, the scale reaches past the budget line.
+ * The frame strip's vertical scale for frames of `durations` ms. Normal frames must be readable and spikes
+ * visible: the scale is the slowest frame but no more than 3 times the 90th percentile (the typical frame),
+ * and frames above it are clipped (and counted, so that the strip can mark them). The budget line is shown
+ * only when the typical frame reaches a quarter of the budget: the scale then reaches past the budget, and
+ * typical bars still fill a fifth of the strip. Frames far under budget keep a scale of their own, whatever
+ * their spikes.
  */
 export function stripScale(durations: readonly number[], budget = FRAME_BUDGET_MS): StripScale {
   if (durations.length === 0) return { top: 1e-3, clipped: 0, budgetShown: false };
   const sorted = [...durations].sort((a, b) => a - b);
   const slowest = sorted[sorted.length - 1];
   const p90 = sorted[Math.min(sorted.length - 1, Math.ceil(0.9 * sorted.length) - 1)];
-  const ref = Math.min(slowest, Math.max(p90 * 5, 1e-3));
-  const budgetShown = ref > budget / 4;
+  const ref = Math.min(slowest, Math.max(p90 * 3, 1e-3));
+  const budgetShown = p90 >= budget / 4;
   const top = budgetShown ? Math.max(ref * 1.1, budget * 1.25) : Math.max(ref * 1.15, 1e-3);
   return { top, clipped: durations.filter((d) => d > top).length, budgetShown };
 }

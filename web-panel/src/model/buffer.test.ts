@@ -49,4 +49,19 @@ describe('FrameBuffer', () => {
     expect(b.selected?.frame).toBe(2);
     expect(b.toSession()).toEqual({ session_id: 's', start_time: 7, frames: [fr(1), fr(2)] });
   });
+
+  it('keeps all of a loaded file longer than the live window, up to its own cap, and says what it left out', () => {
+    const b = new FrameBuffer(240, 1000);
+    const file = Array.from({ length: 300 }, (_, i) => fr(i + 1));
+    expect(b.reset('s', 0, file, 'file')).toBe(0);
+    expect(b.shown).toHaveLength(300);
+    b.select(0);
+    expect(b.selected?.frame).toBe(1);
+    const huge = Array.from({ length: 1500 }, (_, i) => fr(i + 1));
+    expect(b.reset('s', 0, huge, 'file')).toBe(500);
+    expect(b.shown.map((f) => f.frame).slice(0, 1)).toEqual([501]);
+    // Live history still fills only the live window.
+    expect(b.reset('s', 0, file, 'live')).toBe(60);
+    expect(b.frames).toHaveLength(240);
+  });
 });

@@ -5,7 +5,10 @@ import type { FrameProfile, Session } from './format';
 export type Source = 'live' | 'file';
 
 export class FrameBuffer {
+  /** live frames kept */
   readonly capacity: number;
+  /** frames kept of a loaded file: all of a file but a huge one (it is finite, and was parsed whole anyway) */
+  readonly fileCapacity: number;
   /** the live window, newest last (keeps filling while paused) */
   frames: FrameProfile[] = [];
   /** what the views show while paused: the window as it was when the view paused, or a loaded file */
@@ -22,8 +25,9 @@ export class FrameBuffer {
   /** frames received since the view paused */
   sincePause = 0;
 
-  constructor(capacity = 240) {
+  constructor(capacity = 240, fileCapacity = 10_000) {
     this.capacity = capacity;
+    this.fileCapacity = Math.max(capacity, fileCapacity);
   }
 
   /** Appends a frame, dropping the oldest beyond capacity; a paused view keeps showing what it showed. */
@@ -40,17 +44,20 @@ export class FrameBuffer {
     this.version += 1;
   }
 
-  /** Replaces the contents (new session, history message, or a loaded file, which shows paused). */
-  reset(session_id: string, start_time: number, frames: FrameProfile[], source: Source): void {
+  /** Replaces the contents (new session, history message, or a loaded file, which shows paused), keeping
+   *  the newest `capacity` frames (`fileCapacity` of a file). Returns how many older frames were left out. */
+  reset(session_id: string, start_time: number, frames: FrameProfile[], source: Source): number {
     this.session_id = session_id;
     this.start_time = start_time;
-    this.frames = frames.slice(-this.capacity);
+    const kept = source === 'file' ? this.fileCapacity : this.capacity;
+    this.frames = frames.slice(-kept);
     this.source = source;
     this.frozen = source === 'file' ? this.frames : null;
     this.pinned = this.frozen?.length ? this.frozen[this.frozen.length - 1].frame : null;
     this.received = this.frames.length;
     this.sincePause = 0;
     this.version += 1;
+    return frames.length - this.frames.length;
   }
 
   /** The frames the views show: the frozen ones while paused, else the live window. */

@@ -7,12 +7,14 @@ export function pageToken(): string | null {
   return new URLSearchParams(location.search).get('token');
 }
 
-/** Asks the server that served the panel for `path`; a failure says why (not under the roots, missing, offline). */
+/** Asks the server that served the panel for `path`'s current text; a failure says why (not under the roots,
+ *  missing, offline). */
 export async function fetchSource(path: string): Promise<SourceResult> {
   const token = pageToken();
   const url = `api/source?path=${encodeURIComponent(path)}`;
   try {
-    const res = await fetch(url, token ? { headers: { 'X-Yams-Token': token } } : undefined);
+    // Never from the browser's cache: a script edited since the last look must show its new text.
+    const res = await fetch(url, { cache: 'no-store', headers: token ? { 'X-Yams-Token': token } : {} });
     if (res.ok) return { ok: true, text: await res.text() };
     const why = res.status === 403 ? 'outside the source roots the server may show'
       : res.status === 404 ? 'not found on the server' : `HTTP ${res.status}`;

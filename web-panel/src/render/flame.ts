@@ -43,17 +43,12 @@ function fit(label: string, px: number): string {
   return n > 1 ? `${label.slice(0, n - 1)}…` : '';
 }
 
-/** Draws the tree into `ctx` (CSS pixels; `width` wide). Returns the bars drawn, in draw order. */
-export function drawFlame(ctx: CanvasRenderingContext2D, tree: FrameTree, width: number, view: FlameView): FlameResult {
-  const height = Math.max(1, tree.rows) * ROW_HEIGHT;
-  ctx.clearRect(0, 0, width, height);
+/** The bars of the tree at `view`'s range, `width` px wide, in draw order, without drawing them: what is
+ *  under the pointer (`hitTest`) is known before the canvas is drawn, from the same layout. */
+export function layoutFlame(tree: FrameTree, width: number, view: Pick<FlameView, 'x0' | 'x1' | 'selectedId'>): DrawnBar[] {
   const span = Math.max(1e-9, view.x1 - view.x0);
   const scale = width / span;
   const bars: DrawnBar[] = [];
-  const labels: DrawnBar[] = [];
-  let matches = 0;
-  ctx.font = '11px system-ui, sans-serif';
-  ctx.textBaseline = 'middle';
   for (const node of tree.nodes) {
     const c = node.call;
     const end = c.start + c.duration;
@@ -61,13 +56,28 @@ export function drawFlame(ctx: CanvasRenderingContext2D, tree: FrameTree, width:
     const x = Math.max(0, (c.start - view.x0) * scale);
     const w = Math.min(width, (end - view.x0) * scale) - x;
     if (w < MIN_BAR_PX && c.id !== view.selectedId) continue; // the selected bar stays findable
-    const y = node.row * ROW_HEIGHT;
+    bars.push({ node, x, y: node.row * ROW_HEIGHT, w, labelled: w >= MIN_LABEL_PX });
+  }
+  return bars;
+}
+
+/** Draws the tree into `ctx` (CSS pixels; `width` wide), laid out as `bars` (by default, `layoutFlame`'s).
+ *  Returns the bars drawn, in draw order. */
+export function drawFlame(ctx: CanvasRenderingContext2D, tree: FrameTree, width: number, view: FlameView,
+                          bars: DrawnBar[] = layoutFlame(tree, width, view)): FlameResult {
+  const height = Math.max(1, tree.rows) * ROW_HEIGHT;
+  ctx.clearRect(0, 0, width, height);
+  const labels: DrawnBar[] = [];
+  let matches = 0;
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.textBaseline = 'middle';
+  for (const bar of bars) {
+    const c = bar.node.call;
     const match = view.search !== '' && c.label.toLowerCase().includes(view.search);
     if (match) ++matches;
     ctx.fillStyle = view.search !== '' && !match ? PALETTE.dim : callColor(c);
-    ctx.fillRect(x, y, Math.max(w - 0.5, MIN_BAR_PX), ROW_HEIGHT - 1);
-    const bar: DrawnBar = { node, x, y, w, labelled: w >= MIN_LABEL_PX };
-    bars.push(bar);
+    ctx.fillRect(bar.x, bar.y, Math.max(bar.w - 0.5, MIN_BAR_PX), ROW_HEIGHT - 1);
+    bar.labelled = bar.w >= MIN_LABEL_PX;
     if (bar.labelled) labels.push(bar);
   }
   for (const bar of labels) {
