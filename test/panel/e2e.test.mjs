@@ -262,6 +262,36 @@ test('the focused flame bar follows its call into new frames', async () => {
   await page.click('[data-testid=pause]');
 });
 
+test('Enter in the search box goes from one matching call to the next, and holds the frame', async () => {
+  await page.click('[data-testid=tab-tree]');
+  await page.fill('[data-testid=search]', 'on_update(duck_');
+  const count = '[data-testid=search-count]';
+  await page.waitForFunction((s) => /^\d+ match/.test(document.querySelector(s)?.innerText ?? ''), count);
+  await page.focus('[data-testid=search]');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-testid=resume]');  // the frame is held
+  await page.waitForFunction((s) => /^1 of \d+$/.test(document.querySelector(s).innerText), count);
+  const total = Number((await page.locator(count).innerText()).split(' of ')[1]);
+  assert.ok(total > 1, `${total} matching calls`);
+  const selectedRow = '[data-testid=call-tree] [role=treeitem][aria-selected=true]';
+  const first = await page.locator(selectedRow).innerText();
+  assert.match(first, /Lua → on_update\(duck_/);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((s) => /^2 of /.test(document.querySelector(s).innerText), count);
+  const second = await page.locator(selectedRow).innerText();
+  assert.match(second, /Lua → on_update\(duck_/);
+  assert.notEqual(second, first);
+  await page.keyboard.press('Shift+Enter');
+  await page.waitForFunction((s) => /^1 of /.test(document.querySelector(s).innerText), count);
+  assert.equal(await page.locator(selectedRow).innerText(), first);
+  await page.keyboard.press('Shift+Enter');  // wraps to the last
+  await page.waitForFunction(([s, t]) => document.querySelector(s).innerText === `${t} of ${t}`, [count, total]);
+  await shot('02c-search-next');
+  await page.fill('[data-testid=search]', '');
+  await page.click('[data-testid=resume]');
+  await page.click('[data-testid=tab-flame]');
+});
+
 test('selecting a behaviour call in the call tree shows its Lua script at on_update', async () => {
   await page.click('[data-testid=tab-tree]');
   const row = page.locator('[role=treeitem]', { hasText: 'Lua → on_update(duck_' }).first();

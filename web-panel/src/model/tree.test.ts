@@ -1,7 +1,7 @@
 // Trees from flat calls: parents by id, self time, thread bands, the collapsible rows.
 import { describe, expect, it } from 'vitest';
 import { parseFrame, type FrameProfile } from './format';
-import { ancestry, buildTree, defaultExpanded, pathOf, percentOfFrame, visibleRows } from './tree';
+import { ancestry, buildTree, defaultExpanded, pathOf, percentOfFrame, searchMatches, stepMatch, visibleRows } from './tree';
 
 function frameOf(calls: [number, number | null, number, number, number?][]): FrameProfile {
   return parseFrame({
@@ -58,5 +58,29 @@ describe('visibleRows', () => {
 
   it('opens the heaviest chain by default, by path so the next frame keeps it', () => {
     expect([...defaultExpanded(tree, 2)]).toEqual(['c1', pathOf(tree.byId.get(3)!)]);
+  });
+});
+
+describe('searchMatches and stepMatch', () => {
+  // c1 > (c2 > c12), c3; labels c1, c2, c3, c12: "c1" matches c1 and c12, in pre-order c1, c12.
+  const tree = buildTree(frameOf([[1, null, 0, 10], [2, 1, 1, 5], [3, 1, 6, 3], [12, 2, 2, 1]]));
+  const matches = searchMatches(tree, 'c1');
+
+  it('finds matching labels in pre-order, case-insensitively from a lower-cased needle', () => {
+    expect(matches.map((n) => n.call.id)).toEqual([1, 12]);
+    expect(searchMatches(tree, '')).toEqual([]);
+    expect(searchMatches(tree, 'zz')).toEqual([]);
+  });
+
+  it('steps forward and back, wrapping, from a match or from any call', () => {
+    expect(stepMatch(tree, matches, null, 1)?.call.id).toBe(1);
+    expect(stepMatch(tree, matches, null, -1)?.call.id).toBe(12);
+    expect(stepMatch(tree, matches, 1, 1)?.call.id).toBe(12);
+    expect(stepMatch(tree, matches, 12, 1)?.call.id).toBe(1);
+    expect(stepMatch(tree, matches, 1, -1)?.call.id).toBe(12);
+    expect(stepMatch(tree, matches, 2, 1)?.call.id).toBe(12);   // c2 is between c1 and c12
+    expect(stepMatch(tree, matches, 3, 1)?.call.id).toBe(1);    // after the last match: wraps
+    expect(stepMatch(tree, matches, 3, -1)?.call.id).toBe(12);
+    expect(stepMatch(tree, [], 1, 1)).toBeNull();
   });
 });

@@ -142,3 +142,26 @@ export function ancestry(node: TreeNode): number[] {
   for (let n: TreeNode | null = node; n; n = n.parent) ids.unshift(n.call.id);
   return ids;
 }
+
+/** The calls whose label contains `needle` (already trimmed and lower-cased), in pre-order (start time). */
+export function searchMatches(tree: FrameTree, needle: string): TreeNode[] {
+  if (!needle) return [];
+  return tree.nodes.filter((n) => n.call.label.toLowerCase().includes(needle));
+}
+
+/**
+ * The match to go to from the call `fromId` (null: none chosen) in direction `dir` (1 next, -1 previous),
+ * wrapping around; from a call that is not a match, the first match after it in pre-order (or the last
+ * before it). Null when there is no match.
+ */
+export function stepMatch(tree: FrameTree, matches: readonly TreeNode[], fromId: number | null,
+                          dir: 1 | -1): TreeNode | null {
+  if (matches.length === 0) return null;
+  const from = fromId === null ? undefined : tree.byId.get(fromId);
+  if (!from) return dir === 1 ? matches[0] : matches[matches.length - 1];
+  const order = new Map(tree.nodes.map((n, i) => [n, i]));
+  const at = order.get(from)!;
+  if (dir === 1) return matches.find((m) => order.get(m)! > at) ?? matches[0];
+  for (let i = matches.length - 1; i >= 0; --i) if (order.get(matches[i])! < at) return matches[i];
+  return matches[matches.length - 1];
+}
