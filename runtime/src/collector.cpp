@@ -331,7 +331,12 @@ void collector::shutdown() noexcept {
   done_cv_.notify_all();
 }
 
+namespace {
+constinit thread_local bool tl_is_collector = false;
+}  // namespace
+
 void collector::main_loop() {
+  tl_is_collector = true;
   auto last_calibration = std::chrono::steady_clock::now();
   bool again = false;
   for (;;) {
@@ -632,6 +637,7 @@ void collector_ensure_started() noexcept {
 }
 void collector_wake() noexcept { the_collector().wake(); }
 void collector_wait_assembled() { the_collector().wait_assembled(); }
+bool on_collector_thread() noexcept { return tl_is_collector; }
 void collector_pause(bool paused) noexcept { the_collector().pause(paused); }
 void set_collector_drain_hook(void (*hook)()) noexcept { g_drain_hook.store(hook, std::memory_order_release); }
 

@@ -17,6 +17,9 @@ void collector_wake() noexcept;
 /// Returns once every frame closed before the call has been assembled (or dropped). Any thread but
 /// the collector's.
 void collector_wait_assembled();
+/// Whether the calling thread is the collector's (where broadcast callbacks and frame listeners run:
+/// functions that wait for the collector would wait for themselves there). Any thread.
+bool on_collector_thread() noexcept;
 /// Test hook: while paused the collector drains nothing, so rings fill up. Any thread.
 void collector_pause(bool paused) noexcept;
 /// Test hook: called by the collector in each pass, after it noted how far each ring was written and

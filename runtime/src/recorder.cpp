@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -467,6 +468,16 @@ finished_frame end_frame() noexcept {
 }
 
 void record_rollback(int frames_resimulated, double target_timestamp, double snapshot_age_ms) noexcept {
+  // JSON has no NaN or infinity (written as null, which no reader takes as a time): record 0, and say so
+  // once, rather than make the frame and the session file holding it unreadable.
+  static std::atomic<bool> warned{false};
+  for (auto [value, name] : {std::pair{&target_timestamp, "target_timestamp"}, std::pair{&snapshot_age_ms, "snapshot_age_ms"}}) {
+    if (std::isfinite(*value)) continue;
+    if (!warned.exchange(true))
+      std::fprintf(stderr, "yams: record_rollback: %s is %f, not a finite number; recorded as 0 (reported once)\n",
+                   name, *value);
+    *value = 0.0;
+  }
   frame_control& fc = frames();
   std::lock_guard lk(fc.mu);
   if (!fc.current || fc.current->discarded) return;

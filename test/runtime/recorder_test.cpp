@@ -10,6 +10,8 @@
 
 #include <malloc.h>
 
+#include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -208,6 +210,37 @@ TEST_F(Recorder, RollbackRecording) {
   EXPECT_EQ(f->rollback->frames_resimulated, 10);
   EXPECT_EQ(f->rollback->target_timestamp, 1000.0);
   EXPECT_EQ(f->rollback->snapshot_age_ms, 50.0);
+}
+
+// NaN or infinity would be written as null, which no reader takes as a time: the frame, and a session
+// file holding it, would not read back.
+TEST_F(Recorder, NonFiniteRollbackTimesAreRecordedAsZeroAndTheFrameReadsBack) {
+  ::testing::internal::CaptureStderr();
+  yams::begin_frame(1);
+  yams::record_rollback(3, std::nan(""), std::numeric_limits<double>::infinity());
+  auto f = yams::end_frame();
+  const auto err = ::testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(f->rollback);
+  EXPECT_EQ(f->rollback->frames_resimulated, 3);
+  EXPECT_EQ(f->rollback->target_timestamp, 0.0);
+  EXPECT_EQ(f->rollback->snapshot_age_ms, 0.0);
+  EXPECT_NE(err.find("record_rollback: target_timestamp is nan, not a finite number; recorded as 0"), std::string::npos)
+      << err;
+  const auto back = yams::frame_from_json(yams::to_json(*f));
+  ASSERT_TRUE(back.rollback);
+  EXPECT_EQ(back.rollback->target_timestamp, 0.0);
+}
+
+// Manual zones are numbered by __COUNTER__: two on one line (a game macro expanding to two) compile.
+TEST_F(Recorder, TwoManualZonesMayShareALine) {
+  yams::begin_frame(1);
+  { YAMS_ZONE("first"); YAMS_ZONE_M("physics", "second"); }
+  auto f = yams::end_frame();
+  ASSERT_EQ(f->calls.size(), 2u);
+  EXPECT_EQ(f->calls[0].label, "first");
+  EXPECT_EQ(f->calls[1].label, "second");
+  EXPECT_EQ(f->calls[1].module, "physics");
+  EXPECT_EQ(f->calls[1].parent_id, f->calls[0].id);
 }
 
 TEST_F(Recorder, RollbackFromAnotherThreadAndOutsideFrame) {

@@ -8,7 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <cstdlib>
+#include <stdexcept>
 #include <future>
 #include <thread>
 #include <memory>
@@ -225,6 +227,32 @@ TEST_F(ServerTest, RepeatedHistoryRequestsWaitAsOne) {
   }
   EXPECT_GE(histories, 2);  // the greeting's and at least one reply
   EXPECT_LE(histories, 3);  // the greeting's, one being written, one waiting: not eleven
+}
+
+// The broadcast callback runs on the collector thread, which stopping (or restarting) the server waits
+// for: it hung the collector. From there both are refused, saying why, and the server runs on.
+TEST_F(ServerTest, TheBroadcastCallbackCannotStopOrRestartTheServer) {
+  const auto port = start();
+  std::atomic<int> refused{0};
+  ::testing::internal::CaptureStderr();
+  yams::set_broadcast_callback([&](std::string_view) {
+    yams::stop_serving();
+    try {
+      (void)yams::serve({});
+    } catch (const std::logic_error&) {
+      ++refused;
+    }
+  });
+  record_frame(1);
+  record_frame(1);  // assembled only if the collector did not hang on the first
+  (void)yams::history();
+  yams::set_broadcast_callback({});
+  const auto err = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("yams::stop_serving: not from the broadcast callback"), std::string::npos) << err;
+  EXPECT_EQ(refused.load(), 2);
+  EXPECT_TRUE(yams::serving());
+  ws_client c(port);
+  EXPECT_TRUE(c.ok());
 }
 
 TEST_F(ServerTest, ClientsBeyondTheMostAreRefused) {

@@ -12,8 +12,11 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace yams::test {
 namespace {
@@ -29,6 +32,38 @@ void run_frame(std::uint64_t n) {
     zone inner(&inner_site, "duck_7");
   }
   end_frame();
+}
+
+// The broadcast callback runs on the collector thread: starting or stopping a recording there would wait
+// for that thread itself (it hung the collector). It is refused with an error saying why.
+TEST(recording, the_broadcast_callback_cannot_start_or_stop_a_recording) {
+  const std::string path = temp_path("from_callback.jsonl");
+  std::mutex mu;
+  std::vector<std::string> errors;
+  set_broadcast_callback([&](std::string_view) {
+    for (const bool start : {true, false}) {
+      try {
+        if (start) {
+          start_recording(path);
+        } else {
+          (void)stop_recording();
+        }
+      } catch (const std::logic_error& e) {
+        std::lock_guard lock(mu);
+        errors.emplace_back(e.what());
+      }
+    }
+  });
+  enable();
+  run_frame(1);
+  run_frame(2);  // assembled only if the collector did not hang on the first
+  (void)history();
+  set_broadcast_callback({});
+  disable();
+  std::lock_guard lock(mu);
+  ASSERT_EQ(errors.size(), 4u);
+  EXPECT_NE(errors[0].find("yams::start_recording: not from the broadcast callback"), std::string::npos) << errors[0];
+  EXPECT_NE(errors[1].find("yams::stop_recording: not from the broadcast callback"), std::string::npos) << errors[1];
 }
 
 TEST(recording, writes_every_finished_frame_and_stops) {

@@ -267,12 +267,14 @@ template <const site* S, auto Fn, class R, class C, class... P>
 #if defined(YAMS_PROFILE_ON) && YAMS_PROFILE_ON
 /// `YAMS_ZONE("label")`: a zone from here to the end of the enclosing scope, module "manual".
 #define YAMS_ZONE(label) YAMS_ZONE_M("manual", label)
-/// `YAMS_ZONE_M("module", "label")`: the same with a module name.
-#define YAMS_ZONE_M(module_name, label)                                                         \
-  static constexpr ::yams::site YAMS_DETAIL_CAT(yams_site_, __LINE__){                        \
+/// `YAMS_ZONE_M("module", "label")`: the same with a module name. Names are numbered by __COUNTER__, so
+/// that two zones may share a line (one macro of the game's expanding to two).
+#define YAMS_ZONE_M(module_name, label) YAMS_DETAIL_ZONE(module_name, label, __COUNTER__)
+#define YAMS_DETAIL_ZONE(module_name, label, n)                                                 \
+  static constexpr ::yams::site YAMS_DETAIL_CAT(yams_site_, n){                               \
       (label), (module_name), __builtin_FUNCTION(), __builtin_FILE(), __builtin_LINE(), 0u,   \
       nullptr, 0u};                                                                            \
-  ::yams::zone YAMS_DETAIL_CAT(yams_zone_, __LINE__) { &YAMS_DETAIL_CAT(yams_site_, __LINE__) }
+  ::yams::zone YAMS_DETAIL_CAT(yams_zone_, n) { &YAMS_DETAIL_CAT(yams_site_, n) }
 #else
 #define YAMS_ZONE(label) static_assert(true, "")
 #define YAMS_ZONE_M(module_name, label) static_assert(true, "")

@@ -36,9 +36,11 @@ struct server_info {
 };
 
 /// Starts the server on its own thread (stopping a running one first). Returns where it listens;
-/// throws std::system_error when it cannot bind. Any thread.
+/// throws std::system_error when it cannot bind. Any thread but the collector's (not from inside the
+/// broadcast callback: std::logic_error). Also before main (a game object's constructor).
 server_info serve(const serve_options& options);
-/// Closes every connection with a close frame and joins the server's threads. Any thread.
+/// Closes every connection with a close frame and joins the server's threads. Called at exit. Any
+/// thread but the collector's (from inside the broadcast callback it says so on stderr and does nothing).
 void stop_serving() noexcept;
 /// Whether a server is running.
 bool serving() noexcept;

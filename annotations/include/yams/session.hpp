@@ -69,13 +69,15 @@ namespace yams {
 
 /// Streams every finished frame to `path` (streaming form) from the collector thread until
 /// stop_recording(); each frame is one flushed line, so a killed process leaves a readable file.
-/// Throws std::runtime_error naming the file if it cannot be opened. Any thread.
+/// Throws std::runtime_error naming the file if it cannot be opened. A recording still open at exit is
+/// closed then (its end line written). Any thread but the collector's (not from inside the broadcast
+/// callback: std::logic_error).
 void start_recording(const std::string& path);
 /// Waits for the frames already ended to be written, then stops recording and closes the file; returns
 /// the number of frames written (0 if not recording). When a write error had stopped the recording
 /// (disk full, say: reported on stderr when it happened), throws std::runtime_error naming the file,
 /// the error and the complete frames it holds (it then has no end line). Any thread but the
-/// collector's (not from a callback).
+/// collector's (not from a callback: std::logic_error).
 std::size_t stop_recording();
 
 }  // namespace yams

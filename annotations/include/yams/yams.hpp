@@ -43,6 +43,9 @@ namespace yams {
 /// YAMS_PROFILE is 1, true or yes (any case).
 void enable() noexcept;
 /// Turns recording off; an open frame is discarded. Any thread.
+/// After fork() only the calling thread exists in the child, the collector not among them: a child that
+/// does more than exec() must not record, call history() or dereference a finished_frame (they would
+/// wait for it forever). Not async-signal-safe, like the rest of this API: not from signal handlers.
 void disable() noexcept;
 /// Whether recording is on. Any thread.
 bool enabled() noexcept;
@@ -80,7 +83,8 @@ class finished_frame {
 /// or an empty result when disabled or when no frame was begun. Call on the frame thread.
 finished_frame end_frame() noexcept;
 
-/// Sets the open frame's rollback record (`triggered` true). Any thread; ignored outside a frame.
+/// Sets the open frame's rollback record (`triggered` true). Any thread; ignored outside a frame. A
+/// non-finite time (NaN, infinity) is recorded as 0, with a warning on stderr (once).
 void record_rollback(int frames_resimulated, double target_timestamp, double snapshot_age_ms) noexcept;
 
 /// Receives `{"type":"profile_frame","data":{...}}` as JSON text for every finished frame.

@@ -1,6 +1,7 @@
 // yams::serve and friends: one running server at a time, its io_context on its own thread, frames from
 // the runtime's frame bus; plus the start from YAMS_PROFILE_PORT and the server's one error reporter.
 #include "server/autostart.hpp"
+#include "collector.hpp"
 #include "server/fail.hpp"
 #include "server/listener.hpp"
 #include "server/shared_state.hpp"
@@ -17,6 +18,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
+#include <stdexcept>
 #include <system_error>
 #include <thread>
 #ifdef __linux__
@@ -42,8 +44,17 @@ struct running_server {
   bool listens_to_frames = false;
 };
 
-std::mutex g_mutex;
-std::unique_ptr<running_server> g_server;
+// Never destroyed: serve() may run before this file's globals are constructed (a game object's
+// constructor, before main) and stop_serving() at exit after they would be destroyed; a destroyed
+// running_server with its thread still running aborted the process at exit.
+struct server_slot {
+  std::mutex mutex;
+  std::unique_ptr<running_server> server;
+};
+server_slot& slot() {
+  static auto* s = new server_slot;
+  return *s;
+}
 std::atomic<bool> g_serving{false};
 
 /// The first candidate holding an index.html: the configured directory alone if one is configured,
@@ -116,8 +127,11 @@ std::string url_host(const net::ip::address& a) {
 }  // namespace
 
 server_info serve(const serve_options& options) {
-  std::lock_guard lock(g_mutex);
-  stop_locked(g_server);
+  if (detail::on_collector_thread())
+    throw std::logic_error("yams::serve: not from the broadcast callback (it runs on the collector thread, which "
+                           "this would wait for)");
+  std::lock_guard lock(slot().mutex);
+  stop_locked(slot().server);
   static std::once_flag at_exit;
   std::call_once(at_exit, [] { std::atexit([] { stop_serving(); }); });
 
@@ -162,14 +176,18 @@ server_info serve(const serve_options& options) {
   info.address = address.to_string();
   info.port = bound.port();
   info.url = "http://" + url_host(address) + ":" + std::to_string(bound.port()) + "/";
-  g_server = std::move(server);
+  slot().server = std::move(server);
   g_serving = true;
   return info;
 }
 
 void stop_serving() noexcept {
-  std::lock_guard lock(g_mutex);
-  stop_locked(g_server);
+  if (detail::on_collector_thread()) {  // it would wait for the collector to remove its frame listener
+    std::fprintf(stderr, "yams::stop_serving: not from the broadcast callback (the collector thread); ignored\n");
+    return;
+  }
+  std::lock_guard lock(slot().mutex);
+  stop_locked(slot().server);
 }
 
 bool serving() noexcept { return g_serving; }

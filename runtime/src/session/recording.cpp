@@ -8,6 +8,7 @@
 #include "frame_bus.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -31,8 +32,24 @@ struct recording {
   std::uint64_t listener = 0;
 };
 
-std::mutex g_mutex;
-recording g_recording_state;  // guarded by g_mutex
+// Never destroyed: a recording started before main (a game object's constructor) is closed at exit,
+// after this file's globals would have been destroyed.
+struct recording_slot {
+  std::mutex mutex;
+  recording state;  // guarded by mutex
+};
+recording_slot& slot() {
+  static auto* s = new recording_slot;
+  return *s;
+}
+
+// From the collector thread (a broadcast callback, a frame listener) stop() would wait for that thread.
+void refuse_on_collector_thread(const char* what) {
+  if (detail::on_collector_thread())
+    throw std::logic_error(std::string("yams::") + what +
+                           ": not from the broadcast callback (it runs on the collector thread, which this "
+                           "would wait for)");
+}
 
 constexpr std::string_view message_prefix = "{\"type\":\"profile_frame\",\"data\":";
 
@@ -61,8 +78,8 @@ std::size_t stop(std::string& failed) {
   (void)history();
   recording r;
   {
-    std::lock_guard lock(g_mutex);
-    r = std::exchange(g_recording_state, recording{});
+    std::lock_guard lock(slot().mutex);
+    r = std::exchange(slot().state, recording{});
   }
   if (!r.writer) return 0;
   detail::remove_frame_listener(r.listener);  // the listener is never called again: `failure` is ours
@@ -83,8 +100,21 @@ std::size_t stop(std::string& failed) {
 }  // namespace
 
 void start_recording(const std::string& path) {
+  refuse_on_collector_thread("start_recording");
   std::string ignored;  // the previous recording's failure was reported when it happened
   stop(ignored);
+  // A recording the game does not stop is closed at exit, with its last frames and its end line.
+  static std::once_flag at_exit;
+  std::call_once(at_exit, [] {
+    std::atexit([] {
+      std::string failed;  // reported on stderr when it happened
+      try {
+        (void)stop(failed);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "yams: closing the recording at exit: %s\n", e.what());
+      }
+    });
+  });
   auto writer = std::make_shared<session_writer>(path, session());
   auto failure = std::make_shared<recording_failure>();
   const std::uint64_t id = detail::add_frame_listener([writer, failure](const detail::published_frame& f) {
@@ -99,11 +129,12 @@ void start_recording(const std::string& path) {
       std::fprintf(stderr, "yams: recording stopped: %s\n", e.what());
     }
   });
-  std::lock_guard lock(g_mutex);
-  g_recording_state = recording{std::move(writer), std::move(failure), id};
+  std::lock_guard lock(slot().mutex);
+  slot().state = recording{std::move(writer), std::move(failure), id};
 }
 
 std::size_t stop_recording() {
+  refuse_on_collector_thread("stop_recording");
   std::string failed;
   const std::size_t n = stop(failed);
   if (!failed.empty())
