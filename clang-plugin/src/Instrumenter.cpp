@@ -13,6 +13,7 @@
 #include "clang/AST/StmtCXX.h"
 #include "clang/Basic/FileManager.h"
 #include "clang/Frontend/CompilerInstance.h"
+#include "clang/Serialization/ASTReader.h"
 #include "clang/Sema/EnterExpressionEvaluationContext.h"
 #include "clang/Sema/Initialization.h"
 #include "clang/Sema/Lookup.h"
@@ -247,10 +248,14 @@ public:
 
 private:
   /// Whether a marker can be on some declaration: an attribute was parsed in
-  /// this compile, or declarations come from a precompiled header or module
-  /// (whose attributes were parsed when it was built).
+  /// this compile, or declarations were read from a precompiled header or a
+  /// module (whose attributes were parsed when it was built). (Not
+  /// LangOpts.Modules, nor merely an ASTReader: C++20 has both in every file.)
   bool mayHaveMarkers() const {
-    return attributeSeen() || CI.getASTContext().getExternalSource();
+    if (attributeSeen())
+      return true;
+    IntrusiveRefCntPtr<ASTReader> Reader = CI.getASTReader();
+    return Reader && Reader->getModuleManager().size() != 0;
   }
   void processFunction(FunctionDecl *FD, LambdaExpr *Lambda = nullptr);
   bool collectCaptures(FunctionDecl *FD, const ProbeSpec &Spec,
@@ -418,17 +423,20 @@ bool Instrumenter::collectCaptures(FunctionDecl *FD, const ProbeSpec &Spec,
     if (Flags || InLabel)
       Out.push_back({P, Flags});
   }
-  // args= names its parameters in the order their values go into args.
-  if (!Spec.ArgsAll)
-    llvm::stable_sort(Out, [&](const Capture &A, const Capture &B) {
-      auto Rank = [&](const Capture &C) {
-        return C.Flags & ArgInArgs
-                   ? size_t(find(Spec.Args, C.Param->getName()) -
-                            Spec.Args.begin())
-                   : Spec.Args.size();
-      };
-      return Rank(A) < Rank(B);
-    });
+  // args= names its parameters in the order their values go into args: those
+  // first, in that order, then the ones only the label or entity_id= uses.
+  if (!Spec.ArgsAll) {
+    SmallVector<Capture, 8> Ordered;
+    for (const std::string &Name : Spec.Args)
+      for (const Capture &C : Out)
+        if ((C.Flags & ArgInArgs) && C.Param->getName() == Name &&
+            none_of(Ordered, [&](const Capture &O) { return O.Param == C.Param; }))
+          Ordered.push_back(C);
+    for (const Capture &C : Out)
+      if (!(C.Flags & ArgInArgs))
+        Ordered.push_back(C);
+    Out.assign(Ordered.begin(), Ordered.end());
+  }
   return true;
 }
 
