@@ -189,6 +189,8 @@ class collector {
   void parse(thread_ring& r, event* p, event* to, std::vector<inflight>& begun);
   event* on_enter(thread_ring& r, event* p, event* to);
   void on_exit(thread_ring& r, std::uint64_t tsc);
+  void on_frame_begin(thread_ring& r, std::uint64_t begin_tsc);
+  void count_from_latest_begin(thread_ring& r, std::uint64_t start);
   void cut(inflight& f);
   void take_prefix(thread_ring& r, const pending_frame& p, FrameProfile* out, std::size_t& used);
 
@@ -215,6 +217,10 @@ class collector {
   };
   std::vector<ring_at> snapshot_;  // the rings of this pass
   std::vector<thread_ring*> rings_;  // the rings frames are cut from
+  // Begin timestamps of the latest frames, ascending: where another thread's call cap restarts.
+  std::vector<std::uint64_t> begins_;
+  static constexpr std::size_t kept_begins = 8;
+  std::uint64_t frame_thread_ = 0;  // the thread that began the latest frame
   site_cache sites_;
   std::uint64_t next_id_ = 1;
   std::vector<CallNode> spare_calls_;  // see next_call()
@@ -396,11 +402,21 @@ bool collector::run_pass() {
       snapshot_.push_back({r, r->retired ? r->final_cur : r->cursor->load(std::memory_order_acquire), r->retired});
   }
   if (void (*hook)() = g_drain_hook.load(std::memory_order_acquire)) hook();
+  // The frame thread's rings first, so that the frames they begin are known when other threads'
+  // zones are counted against the call cap.
+  // (Others keep their registration order, the order their calls appear in a frame.)
+  auto frame_rings_end = snapshot_.begin();
+  for (auto it = snapshot_.begin(); it != snapshot_.end(); ++it)
+    if (it->r->thread_id == frame_thread_) std::rotate(frame_rings_end++, it, it + 1);
   // Rings leave reg.rings only below, on this thread, so they stay valid while drained unlocked.
   for (const ring_at& s : snapshot_) {
     if (!s.retired) prefault_some(*s.r);
     drain(*s.r, s.cur, begun);
   }
+  // Every ring has been read up to this pass's snapshot: the next pass needs only the latest begins
+  // (a few, as a thread's snapshot can precede the frame thread's by a moment).
+  if (begins_.size() > kept_begins)
+    begins_.erase(begins_.begin(), begins_.end() - static_cast<std::ptrdiff_t>(kept_begins));
   rings_.clear();
   {
     std::lock_guard lk(reg.mu);
@@ -466,8 +482,7 @@ void collector::parse(thread_ring& r, event* p, event* to, std::vector<inflight>
         auto* pf = reinterpret_cast<pending_frame*>(p[1].a);
         inflight f{std::move(pf->self_ref), r.thread_id};
         begun.push_back(std::move(f));
-        r.cap_from = r.base + static_cast<std::int64_t>(r.nodes.size());
-        ++r.epoch;
+        on_frame_begin(r, p->a);
         p += 2;
       } else if (code == ctl_lost_exits) {
         for (std::uint64_t k = tag >> 32; k > 0; --k) on_exit(r, p->a);
@@ -485,6 +500,7 @@ event* collector::on_enter(thread_ring& r, event* p, event* to) {
   const auto* s = reinterpret_cast<const site*>(p->tag);
   const std::uint64_t start = p->a;
   ++p;
+  count_from_latest_begin(r, start);
   const std::int64_t next = r.base + static_cast<std::int64_t>(r.nodes.size());
   const auto counted = static_cast<std::size_t>(next - std::max(r.cap_from, r.base));
   const bool keep = counted < g_max_calls.load(std::memory_order_relaxed);
@@ -532,6 +548,26 @@ event* collector::on_enter(thread_ring& r, event* p, event* to) {
     }
   }
   return p;
+}
+
+// The call cap counts a thread's calls from the begin of the frame they fall in: on the frame
+// thread from its begin event, on other threads from the latest begin at or before each call.
+void collector::on_frame_begin(thread_ring& r, std::uint64_t begin_tsc) {
+  frame_thread_ = r.thread_id;
+  auto at = std::upper_bound(begins_.begin(), begins_.end(), begin_tsc);
+  if (at == begins_.begin() || at[-1] != begin_tsc) begins_.insert(at, begin_tsc);
+  r.cap_from = r.base + static_cast<std::int64_t>(r.nodes.size());
+  r.cap_since = begin_tsc;
+  ++r.epoch;
+}
+
+void collector::count_from_latest_begin(thread_ring& r, std::uint64_t start) {
+  if (begins_.empty() || begins_.back() <= r.cap_since || start <= r.cap_since) return;
+  auto after = std::upper_bound(begins_.begin(), begins_.end(), start);
+  if (after == begins_.begin() || after[-1] <= r.cap_since) return;
+  r.cap_from = r.base + static_cast<std::int64_t>(r.nodes.size());
+  r.cap_since = after[-1];
+  ++r.epoch;  // drops over the cap from here on belong to that frame
 }
 
 void collector::on_exit(thread_ring& r, std::uint64_t tsc) {

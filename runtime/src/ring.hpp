@@ -113,6 +113,7 @@ struct thread_ring {
   std::uint64_t values_base = 0;     // sequence number of values.front() (taken calls' values may linger)
   std::vector<std::int64_t> stack;   // open zones: sequence numbers, -1 for a zone over the cap
   std::int64_t cap_from = 0;         // the call cap counts nodes from this sequence number on
+  std::uint64_t cap_since = 0;       // begin timestamp of the frame cap_from belongs to (0: none yet)
   std::uint64_t epoch = 0;           // begin events seen in this ring
   struct dropped_run {
     std::uint64_t tsc;    // start of the first zone dropped
@@ -129,6 +130,7 @@ struct thread_ring {
     values_base = 0;
     stack.clear();
     cap_from = 0;
+    cap_since = 0;
     epoch = 0;
     dropped.clear();
     lost_seen = 0;

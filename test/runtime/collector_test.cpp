@@ -87,6 +87,49 @@ TEST_F(Collector, OtherThreadsAreSeparateRootsWithThreadIds) {
   expect_preorder(*f);
 }
 
+// The call cap counts each thread's calls per frame. Another thread's calls are counted from the
+// begin of the frame they fall in even when the collector reads several frames at once.
+TEST_F(Collector, TheCallCapRestartsEveryFrameOnOtherThreadsWhenTheCollectorLags) {
+  yams::set_max_calls_per_frame(10);
+  std::mutex m;
+  std::condition_variable cv;
+  int asked = 0;
+  int done = 0;
+  bool quit = false;
+  std::thread worker([&] {
+    std::unique_lock lk(m);
+    for (int seen = 0;; ++seen) {
+      cv.wait(lk, [&] { return asked > seen || quit; });
+      if (quit) return;
+      for (int i = 0; i < 12; ++i) leaf();
+      ++done;
+      cv.notify_all();
+    }
+  });
+  yams::detail::collector_pause(true);  // the 20 frames are read in one pass
+  std::vector<yams::finished_frame> frames;
+  for (std::uint64_t n = 1; n <= 20; ++n) {
+    yams::begin_frame(n);
+    std::unique_lock lk(m);
+    ++asked;
+    cv.notify_all();
+    cv.wait(lk, [&] { return done == asked; });
+    lk.unlock();
+    frames.push_back(yams::end_frame());
+  }
+  {
+    std::lock_guard lk(m);
+    quit = true;
+  }
+  cv.notify_all();
+  worker.join();
+  yams::detail::collector_pause(false);
+  for (auto& f : frames) {
+    EXPECT_EQ(f->calls.size(), 10u) << "frame " << f->frame;
+    EXPECT_EQ(f->overflow, 2u) << "frame " << f->frame;
+  }
+}
+
 TEST_F(Collector, IdsAreUniqueAcrossFrames) {
   std::set<std::uint64_t> ids;
   std::size_t total = 0;
