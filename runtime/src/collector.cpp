@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <pthread.h>
 #if defined(__x86_64__)
 #include <cpuid.h>
@@ -418,20 +419,26 @@ bool collector::run_pass() {
   if (begins_.size() > kept_begins)
     begins_.erase(begins_.begin(), begins_.end() - static_cast<std::ptrdiff_t>(kept_begins));
   rings_.clear();
+  std::vector<std::unique_ptr<thread_ring>> freed;  // deleted after the lock is released
   {
     std::lock_guard lk(reg.mu);
     for (const ring_at& s : snapshot_) {
       thread_ring& r = *s.r;
       const bool attributed = r.lost.load(std::memory_order_relaxed) == r.lost_seen;
       if (s.retired && r.nodes.empty() && r.dropped.empty() && attributed) {
-        r.reset_collector_state();
-        reg.pool.push_back(&r);
         std::erase(reg.rings, &r);
+        if (reg.pool.size() < max_pooled_rings && r.slots == reg.ring_slots.load(std::memory_order_relaxed)) {
+          r.reset_collector_state();
+          reg.pool.push_back(&r);
+        } else {
+          freed.emplace_back(&r);
+        }
       } else {
         rings_.push_back(&r);
       }
     }
   }
+  freed.clear();
   std::sort(begun.begin(), begun.end(),
             [](const inflight& a, const inflight& b) { return a.p->begin_tsc < b.p->begin_tsc; });
   for (auto& b : begun) frames_.push_back(std::move(b));

@@ -33,6 +33,9 @@ inline constexpr std::size_t min_ring_slots = 256;
 /// lost part of the second even at 60 fps (docs/performance.md). Pages cost memory only once the
 /// writer reaches them.
 inline constexpr std::size_t default_ring_slots = std::size_t{1} << 18;
+/// Rings of exited threads kept for the next threads to start (more are freed: a burst of threads
+/// would otherwise hold its rings, 4 MiB each by default, until the process ends).
+inline constexpr std::size_t max_pooled_rings = 8;
 
 /// Slots normal events must leave free in a ring of `slots` so that begin_frame's control events
 /// (2 slots a frame) still fit while the collector is behind: 1/16 of the ring, at least 64 slots.

@@ -10,6 +10,10 @@
 
 #include <malloc.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <mutex>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -404,6 +408,44 @@ TEST_F(Recorder, ZonesDoNotAllocate) {
   auto f = yams::end_frame();
   EXPECT_EQ(after, before);
   EXPECT_EQ(f->calls.size() + f->overflow, 10'001u);
+}
+
+// A burst of threads that each record a zone and exit leaves at most max_pooled_rings rings for
+// later threads; the others' rings are freed once the collector has read them.
+TEST_F(Recorder, RingsOfABurstOfThreadsAreFreedBeyondThePool) {
+  constexpr std::size_t slots = std::size_t{1} << 16;  // 1 MiB a ring
+  constexpr int threads = 40;
+  yams::set_thread_ring_size(slots);
+  auto& reg = yams::detail::registry();
+  const auto settled = [&] {  // every exited thread's ring read and pooled or freed
+    std::lock_guard lk(reg.mu);
+    return std::none_of(reg.rings.begin(), reg.rings.end(), [](auto* r) { return r->retired; });
+  };
+  const long long before = live_heap_bytes();
+  yams::begin_frame(1);
+  {
+    std::vector<std::thread> burst;
+    std::atomic<int> started{0};
+    for (int i = 0; i < threads; ++i)
+      burst.emplace_back([&] {
+        YAMS_ZONE_M("test_module", "Burst");
+        started.fetch_add(1);
+        while (started.load() < threads) std::this_thread::yield();  // all alive at once
+      });
+    for (auto& t : burst) t.join();
+  }
+  EXPECT_EQ(yams::end_frame()->calls.size(), static_cast<std::size_t>(threads));
+  for (int i = 0; i < 500 && !settled(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_TRUE(settled());
+  const long long held = live_heap_bytes() - before;
+  yams::set_thread_ring_size(yams::detail::default_ring_slots);
+  {
+    std::lock_guard lk(reg.mu);
+    EXPECT_LE(reg.pool.size(), yams::detail::max_pooled_rings);
+  }
+  const auto ring_bytes = static_cast<long long>(slots * sizeof(yams::detail::event));
+  EXPECT_LE(held, static_cast<long long>(yams::detail::max_pooled_rings + 1) * ring_bytes)
+      << "the burst's " << threads << " rings of " << ring_bytes << " bytes are still held";
 }
 
 // 10 million zones (1 million under sanitizers) with nobody watching: the ring, the call cap and

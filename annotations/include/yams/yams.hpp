@@ -108,7 +108,8 @@ void set_max_calls_per_frame(std::size_t n) noexcept;
 
 /// Size, in 16-byte slots, of the event ring of each thread that starts recording after this call
 /// (default 262,144 = 4 MiB; at least 256). A full ring drops zones and counts them in `overflow`.
-/// Any thread.
+/// When a thread exits, its ring is kept for the next thread to start, up to 8 such rings; the
+/// others are freed once the collector has read them. Any thread.
 void set_thread_ring_size(std::size_t slots) noexcept;
 
 /// The session: its id (`YYYY-MM-DD_HH-MM-SS_xxxxxxxx`) and start time, fixed at process start.
