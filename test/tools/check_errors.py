@@ -82,7 +82,8 @@ else:
 expect_error([], 2, "usage:")
 expect_error(["frobnicate"], 2, "yams: unknown command 'frobnicate'")
 expect_error(["report"], 2, "yams report: expected exactly one session FILE")
-expect_error(["report", session, "--top", "many"], 2, "yams report: --top expects a non-negative integer")
+expect_error(["report", session, "--top", "many"], 2,
+             "yams report: --top expects a whole number from 1 to 1000000000, got 'many'")
 expect_error(["convert", session, "--to", "xml", "-o", "x"], 2, "yams convert: unknown format 'xml'")
 expect_error(["convert", session, "--to", "chrome"], 2, "yams convert: missing -o OUT")
 expect_error(["record", "http://127.0.0.1:1", "-o", "x"], 2, "yams record: expected a ws://HOST:PORT")
@@ -94,6 +95,49 @@ for seconds in ("0", "-1", "-0.5"):
 for seconds in ("inf", "nan", "1e400"):
     expect_error(["record", "ws://127.0.0.1:1", "-o", "x", "--seconds", seconds], 2,
                  f"yams record: --seconds expects a number, got '{seconds}'")
+# No option takes 0 to mean "no limit": 0 (where it makes no sense), negative, fractional, non-numeric and
+# overflowing values are usage errors naming the option and the value, in every subcommand.
+record = ["record", "ws://127.0.0.1:1", "-o", os.path.join(work, "never-written.jsonl")]
+bad_counts = ("0", "-1", "+3", "1.5", "", "ten", "1e3", "0x10", "99999999999999999999999")
+for value in bad_counts:
+    expect_error([*record, "--frames", value], 2,
+                 f"yams record: --frames expects a whole number from 1 to 1000000000, got '{value}'")
+    expect_error([*record, f"--frames={value}"], 2,
+                 f"yams record: --frames expects a whole number from 1 to 1000000000, got '{value}'")
+    for option in ("--top", "--worst"):
+        expect_error(["report", session, option, value], 2,
+                     f"yams report: {option} expects a whole number from 1 to 1000000000, got '{value}'")
+expect_error([*record, "--frames", "1000000001"], 2,
+             "yams record: --frames expects a whole number from 1 to 1000000000, got '1000000001'")
+expect_error(["report", session, "--top", "1000000001"], 2,
+             "yams report: --top expects a whole number from 1 to 1000000000, got '1000000001'")
+for budget in ("0", "-0", "-16.7"):
+    expect_error(["report", session, "--budget", budget], 2,
+                 f"yams report: --budget expects a positive number of milliseconds, got '{budget}'")
+for budget in ("", "fast", "inf", "nan", "1e400"):
+    expect_error(["report", session, "--budget", budget], 2, f"yams report: --budget expects a number, got '{budget}'")
+# The port of record's URL: the resolver would take a name or a number out of range (99999 as 34463).
+for port in ("0", "65536", "99999", "http", "-5"):
+    url = f"ws://127.0.0.1:{port}/ws"
+    expect_error(["record", url, "-o", record[-1]], 2,
+                 f"yams record: expected a port from 1 to 65535 in '{url}', got '{port}'")
+# serve --port 0 is documented (any free port); the rest of the range is checked like the counts.
+for port in ("-1", "65536", "http", "99999999999999999999999"):
+    expect_error(["serve", session, "--port", port], 2,
+                 f"yams serve: --port expects a whole number from 0 to 65535, got '{port}'")
+# The smallest values that make sense are accepted.
+r = run("report", session, "--json", "--top", "1", "--worst", "1", "--budget", "0.001")
+if r.returncode != 0:
+    failures.append(f"report --top 1 --worst 1 --budget 0.001: exit {r.returncode}: {r.stderr}")
+else:
+    j = json.loads(r.stdout)
+    if (len(j["top_self"]), len(j["top_total"]), len(j["worst_frames"])) != (1, 1, 1):
+        failures.append(f"report --top 1 --worst 1: {len(j['top_self'])} {len(j['top_total'])} {len(j['worst_frames'])} rows")
+    if j["frame_time_ms"]["over_budget"] != j["frames"]:
+        failures.append("report --budget 0.001: not every frame over budget")
+if os.path.exists(record[-1]):
+    failures.append(f"{record[-1]}: written by a record command with a bad option")
+
 expect_error(["convert", session, "--to", "chrome", "-o", "/nonexistent-dir/out.json"], 1,
              "yams: /nonexistent-dir/out.json: cannot")
 # Nothing listens on port 1: a clear connection error, no file.

@@ -11,13 +11,15 @@ std::string parsed_args::get(const std::string& name, const std::string& fallbac
   return it == options.end() ? fallback : it->second;
 }
 
-unsigned long parsed_args::get_count(const std::string& name, unsigned long fallback) const {
+unsigned long parsed_args::get_count(const std::string& name, unsigned long fallback, unsigned long lo,
+                                     unsigned long hi) const {
   if (!has(name)) return fallback;
   const std::string v = get(name);
   unsigned long n = 0;
   auto r = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (r.ec != std::errc() || r.ptr != v.data() + v.size())
-    throw usage_error(name + " expects a non-negative integer, got '" + v + "'");
+  if (r.ec != std::errc() || r.ptr != v.data() + v.size() || n < lo || n > hi)
+    throw usage_error(name + " expects a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) +
+                      ", got '" + v + "'");
   return n;
 }
 
@@ -28,6 +30,13 @@ double parsed_args::get_number(const std::string& name, double fallback) const {
   auto r = std::from_chars(v.data(), v.data() + v.size(), d);
   if (r.ec != std::errc() || r.ptr != v.data() + v.size() || !std::isfinite(d))
     throw usage_error(name + " expects a number, got '" + v + "'");
+  return d;
+}
+
+double parsed_args::get_positive(const std::string& name, double fallback, const std::string& unit) const {
+  const double d = get_number(name, fallback);
+  if (has(name) && !(d > 0))
+    throw usage_error(name + " expects a positive number of " + unit + ", got '" + get(name) + "'");
   return d;
 }
 

@@ -25,10 +25,17 @@ struct parsed_args {
   bool has(const std::string& name) const { return options.count(name) != 0; }
   /// The option's value, or `fallback`.
   std::string get(const std::string& name, const std::string& fallback = {}) const;
-  /// The option's value as a non-negative integer; throws usage_error naming the option if it is not one.
-  unsigned long get_count(const std::string& name, unsigned long fallback) const;
-  /// The option's value as a number; throws usage_error naming the option if it is not one.
+  /// The option's value as a whole number from `lo` to `hi`, or `fallback` when it is absent; anything
+  /// else (a value out of the range, a sign, a fraction, text, a number too large for any integer)
+  /// throws usage_error naming the option, the range and the value. No option takes 0 for "no limit".
+  unsigned long get_count(const std::string& name, unsigned long fallback, unsigned long lo,
+                          unsigned long hi) const;
+  /// The option's value as a finite number, or `fallback`; throws usage_error naming the option and
+  /// the value if it is not one.
   double get_number(const std::string& name, double fallback) const;
+  /// The option's value as a finite number greater than 0 (`unit` names what it counts, for the
+  /// message), or `fallback`; throws usage_error naming the option and the value otherwise.
+  double get_positive(const std::string& name, double fallback, const std::string& unit) const;
 };
 
 /// Parses `args` (without the program and subcommand names). `with_value` lists the options that take a

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <deque>
 #include <iostream>
@@ -75,6 +76,11 @@ ws_url parse_ws_url(const std::string& url) {
     throw usage_error("expected HOST:PORT in '" + url + "'");
   u.host = rest.substr(0, colon);
   u.port = rest.substr(colon + 1);
+  // A service name or an out-of-range number would be taken by the resolver (99999 as 34463).
+  unsigned long port = 0;
+  const auto r = std::from_chars(u.port.data(), u.port.data() + u.port.size(), port);
+  if (r.ec != std::errc() || r.ptr != u.port.data() + u.port.size() || port < 1 || port > 65535)
+    throw usage_error("expected a port from 1 to 65535 in '" + url + "', got '" + u.port + "'");
   return u;
 }
 
@@ -96,10 +102,12 @@ struct record_options {
   ws_url url;
   std::string out, token;
   bool enable = false;
-  std::size_t max_frames = 0;  // 0: until interrupted or closed
-  double seconds = 0;          // 0: no time limit
+  std::optional<std::size_t> max_frames;  // absent: until interrupted or closed
+  std::optional<double> seconds;          // absent: no time limit
 };
 
+// The most --frames: a billion (six months at 60 frames a second), as yams-duckhunt's --frames.
+constexpr unsigned long max_frame_limit = 1'000'000'000;
 // The longest --seconds: a billion seconds (31 years); a longer limit is taken as this one, which keeps
 // the timer's nanoseconds far from overflowing.
 constexpr double max_seconds = 1e9;
@@ -133,9 +141,9 @@ class recorder {
     ws_.set_option(limits);
     // A replayed session arrives as one `history` message, larger than Beast's 16 MB default allows.
     ws_.read_message_max(std::uint64_t{1} << 30);
-    if (opt_.seconds > 0) {
+    if (opt_.seconds) {
       timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-          std::chrono::duration<double>(opt_.seconds)));
+          std::chrono::duration<double>(*opt_.seconds)));
       timer_.async_wait([this](beast::error_code ec) {
         if (!ec) stop("time limit reached");
       });
@@ -207,7 +215,7 @@ class recorder {
     }
     if (!seen_.insert({f.frame, f.timestamp}).second) return;  // history and live frames may overlap
     writer_->write(f);
-    if (opt_.max_frames > 0 && writer_->frames_written() >= opt_.max_frames) stop("frame limit reached");
+    if (opt_.max_frames && writer_->frames_written() >= *opt_.max_frames) stop("frame limit reached");
   }
 
   void on_status(const json& m) {
@@ -283,13 +291,8 @@ int run_record(const std::vector<std::string>& args) {
   if (o.out.empty()) throw usage_error("missing -o FILE");
   o.token = a.get("--token");
   o.enable = a.has("--enable");
-  o.max_frames = a.get_count("--frames", 0);
-  if (a.has("--seconds")) {
-    o.seconds = a.get_number("--seconds", 0);
-    if (!(o.seconds > 0))
-      throw usage_error("--seconds expects a positive number of seconds, got '" + a.get("--seconds") + "'");
-    o.seconds = std::min(o.seconds, max_seconds);
-  }
+  if (a.has("--frames")) o.max_frames = a.get_count("--frames", 0, 1, max_frame_limit);
+  if (a.has("--seconds")) o.seconds = std::min(a.get_positive("--seconds", 0, "seconds"), max_seconds);
   if (!o.url.dropped_encoding.empty() && o.url.dropped_encoding != "json")
     std::cerr << "yams: record: ignoring encoding=" << printable(o.url.dropped_encoding)
               << " in the URL: the recorder always receives and writes the frame JSON\n";

@@ -19,6 +19,8 @@ using nlohmann::ordered_json;
 // than twice path_end_steps shows only its first and last path_end_steps steps.
 constexpr std::size_t path_indent_levels = 16;
 constexpr std::size_t path_end_steps = 20;
+// The most rows --top and --worst take (more than any session has sites or frames).
+constexpr unsigned long max_rows = 1'000'000'000;
 
 std::string fmt(const char* format, auto... values) {
   char buf[512];
@@ -104,9 +106,9 @@ int run_report(const std::vector<std::string>& args) {
   const parsed_args a = parse_args(args, {"--budget", "--top", "--worst"}, {"--json"});
   if (a.positional.size() != 1) throw usage_error("expected exactly one session FILE");
   report_options opt;
-  opt.budget_ms = a.get_number("--budget", opt.budget_ms);
-  opt.top = a.get_count("--top", opt.top);
-  opt.worst = a.get_count("--worst", opt.worst);
+  opt.budget_ms = a.get_positive("--budget", opt.budget_ms, "milliseconds");
+  opt.top = a.get_count("--top", opt.top, 1, max_rows);
+  opt.worst = a.get_count("--worst", opt.worst, 1, max_rows);
   const std::string& file = a.positional[0];
   const Session s = read_session(file);
   for (const auto& w : s.warnings) std::cerr << "yams: warning: " << printable(w) << '\n';

@@ -22,8 +22,7 @@ int run_serve(const std::vector<std::string>& args) {
   const parsed_args a =
       parse_args(args, {"--port", "--address", "--panel", "--source-root", "--token"}, {});
   if (a.positional.size() != 1) throw usage_error("expected exactly one session FILE");
-  const unsigned long port = a.get_count("--port", 8765);
-  if (port > 65535) throw usage_error("--port expects 0..65535, got " + std::to_string(port));
+  const unsigned long port = a.get_count("--port", 8765, 0, 65535);  // 0: any free port
 #if YAMS_TOOL_HAS_SERVER
   auto session = std::make_shared<Session>(read_session(a.positional[0]));
   for (const auto& w : session->warnings) std::cerr << "yams: warning: " << printable(w) << '\n';
