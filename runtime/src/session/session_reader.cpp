@@ -1,42 +1,81 @@
 // read_session: reads either session form, detected from the content (a streaming file's first line is
 // a header object with `yams_session`). Errors name the file, the line and column, and what was expected.
+// A streaming file is read one line at a time, so that only the frames stay in memory, not the text.
 #include <yams/session.hpp>
 
 #include "json_scan.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+#include <string>
+#include <vector>
 
 namespace yams {
 namespace {
 
 using nlohmann::json;
 
+// Text of the file starting at line `first_line`: the whole of a document, or one line of a streaming file.
 struct source {
   const std::string& path;
   std::string_view text;
+  std::size_t first_line = 1;
 
   [[noreturn]] void fail(std::size_t offset, const std::string& what) const {
     const auto p = detail::position_of(text, offset);
-    throw format_error(path + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": " + what);
+    throw format_error(path + ":" + std::to_string(first_line + p.line - 1) + ":" + std::to_string(p.column) + ": " +
+                       what);
   }
 };
 
-std::string read_file(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw format_error(path + ": is a directory, expected a session file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw format_error(path + ": cannot open: " + std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw format_error(path + ": cannot read: " + std::strerror(errno));
-  return std::move(ss).str();
-}
+// A session file read a line at a time.
+class line_reader {
+ public:
+  explicit line_reader(const std::string& path) : path_(path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+      throw format_error(path + ": is a directory, expected a session file");
+    in_.rdbuf()->pubsetbuf(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    in_.open(path, std::ios::binary);
+    if (!in_) throw format_error(path + ": cannot open: " + std::strerror(errno));
+  }
+
+  /// The next line into `line` (without its '\n'); false at the end of the file. `terminated`: whether
+  /// the line ended with '\n' (only the last one may not).
+  bool next(std::string& line, bool& terminated) {
+    if (!std::getline(in_, line)) {
+      check();
+      return false;
+    }
+    terminated = !in_.eof();
+    ++line_number_;
+    return true;
+  }
+  /// The 1-based number of the line next() gave last.
+  std::size_t line_number() const noexcept { return line_number_; }
+  /// Appends the rest of the file to `text`.
+  void read_rest(std::string& text) {
+    std::vector<char> chunk(1 << 16);
+    while (in_.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in_.gcount() > 0)
+      text.append(chunk.data(), static_cast<std::size_t>(in_.gcount()));
+    check();
+  }
+
+ private:
+  void check() {
+    if (in_.bad()) throw format_error(path_ + ": cannot read: " + std::strerror(errno));
+  }
+
+  const std::string& path_;
+  std::vector<char> buffer_ = std::vector<char>(1 << 16);  // before in_: given to its filebuf
+  std::ifstream in_;
+  std::size_t line_number_ = 0;
+};
 
 // Parses the frame object at [begin, end) of the source; errors point into the source.
 FrameProfile parse_frame(const source& src, std::size_t begin, std::size_t end) {
@@ -89,43 +128,41 @@ std::uint64_t check_end_line(const source& src, std::size_t begin, std::size_t e
   return j["frames_lost"].get<std::uint64_t>();
 }
 
-void read_streaming(const source& src, std::size_t header_end, Session& s) {
-  const json header = json::parse(src.text.substr(0, header_end));
-  if (header.value("yams_session", json()) != json(1))
-    src.fail(0, "expected \"yams_session\": 1 (a newer session format?)");
+// Reads the frames and the end line after the header `header` (the file's text up to and including the
+// header line), one line at a time.
+void read_streaming(const std::string& path, line_reader& lines, std::string_view header, Session& s) {
+  const source head{path, header};
+  const json h = json::parse(header);
+  if (h.value("yams_session", json()) != json(1)) head.fail(0, "expected \"yams_session\": 1 (a newer session format?)");
   for (const char* key : {"session_id", "start_time"}) {
-    if (!header.contains(key)) src.fail(0, std::string("expected key \"") + key + "\" in the session header");
-    read_info_field(src, 0, header[key], key, s.info);
+    if (!h.contains(key)) head.fail(0, std::string("expected key \"") + key + "\" in the session header");
+    read_info_field(head, 0, h[key], key, s.info);
   }
-  std::size_t pos = header_end;
   bool ended = false;
   bool truncated = false;
-  while (pos < src.text.size()) {
-    std::size_t nl = src.text.find('\n', pos);
-    const bool terminated = nl != std::string_view::npos;
-    if (!terminated) nl = src.text.size();
-    const std::size_t begin = detail::skip_space(src.text.substr(0, nl), pos);
-    if (begin < nl) {
-      if (ended) src.fail(begin, "expected nothing after the end line");
-      std::size_t off = 0;
-      std::string expected;
-      if (!terminated && !detail::check_json_syntax(src.text.substr(begin, nl - begin), off, expected)) {
-        const auto p = detail::position_of(src.text, begin);
-        s.warnings.push_back(src.path + ":" + std::to_string(p.line) + ": truncated last line ignored");
-        truncated = true;
-        break;
-      }
-      if (is_end_line(src.text, begin, nl)) {
-        s.frames_lost_at_end = check_end_line(src, begin, nl, s.frames.size());
-        ended = true;
-      } else {
-        s.frames.push_back(parse_frame(src, begin, nl));
-      }
+  std::string line;
+  bool terminated = true;
+  while (lines.next(line, terminated)) {
+    const source src{path, line, lines.line_number()};
+    const std::size_t begin = detail::skip_space(line, 0);
+    if (begin == line.size()) continue;
+    if (ended) src.fail(begin, "expected nothing after the end line");
+    std::size_t off = 0;
+    std::string expected;
+    if (!terminated && !detail::check_json_syntax(src.text.substr(begin), off, expected)) {
+      s.warnings.push_back(path + ":" + std::to_string(lines.line_number()) + ": truncated last line ignored");
+      truncated = true;
+      break;
     }
-    pos = nl + 1;
+    if (is_end_line(src.text, begin, line.size())) {
+      s.frames_lost_at_end = check_end_line(src, begin, line.size(), s.frames.size());
+      ended = true;
+    } else {
+      s.frames.push_back(parse_frame(src, begin, line.size()));
+    }
   }
   if (!ended && !truncated)
-    s.warnings.push_back(src.path + ": no end line: the recording was not closed (the process stopped?); " +
+    s.warnings.push_back(path + ": no end line: the recording was not closed (the process stopped?); " +
                          std::to_string(s.frames.size()) + " complete frames read");
 }
 
@@ -170,23 +207,33 @@ void read_document(const source& src, std::size_t pos, Session& s) {
 }  // namespace
 
 Session read_session(const std::string& path) {
-  const std::string text = read_file(path);
-  const source src{path, text};
-  const std::size_t first = detail::skip_space(text, 0);
-  if (first == text.size()) src.fail(first, "expected a session object, found an empty file");
-  if (text[first] != '{') src.fail(first, "expected '{' starting a session object");
+  line_reader lines(path);
+  // The text up to and including the first non-blank line: all a streaming file's reader keeps.
+  std::string head, line;
+  bool terminated = true;
+  while (lines.next(line, terminated)) {
+    const bool blank = detail::skip_space(line, 0) == line.size();
+    if (head.empty()) head.swap(line);  // a one-line document is not copied
+    else head += line;
+    if (terminated) head += '\n';
+    if (!blank) break;
+  }
+  const source src{path, head};
+  const std::size_t first = detail::skip_space(head, 0);
+  if (first == head.size()) src.fail(first, "expected a session object, found an empty file");
+  if (head[first] != '{') src.fail(first, "expected '{' starting a session object");
   Session s;
   // Streaming form: the first line alone is a complete header object.
-  std::size_t nl = text.find('\n', first);
-  if (nl == std::string::npos) nl = text.size();
-  const std::string_view first_line(text.data() + first, nl - first);
+  const std::size_t nl = std::min(head.find('\n', first), head.size());
+  const std::string_view first_line(head.data() + first, nl - first);
   std::size_t off = 0;
   std::string expected;
-  if (detail::check_json_syntax(first_line, off, expected) &&
-      json::parse(first_line).contains("yams_session")) {
-    read_streaming(src, nl == text.size() ? nl : nl + 1, s);
+  if (detail::check_json_syntax(first_line, off, expected) && json::parse(first_line).contains("yams_session")) {
+    read_streaming(path, lines, head, s);
   } else {
-    read_document(src, first, s);
+    std::string text = std::move(head);
+    lines.read_rest(text);
+    read_document(source{path, text}, first, s);
   }
   return s;
 }
