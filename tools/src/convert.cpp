@@ -56,7 +56,7 @@ int run_convert(const std::vector<std::string>& args) {
   else if (to == "chrome")
     write_output(out, [&](std::ostream& o) { write_chrome_trace(s, o); });
   else
-    write_output(out, [&](std::ostream& o) { o << to_speedscope(s).dump(); });
+    write_output(out, [&](std::ostream& o) { write_speedscope(s, o); });
   std::cerr << "yams: wrote " << s.frames.size() << " frames to " << out << " (" << to << ")\n";
   return 0;
 }

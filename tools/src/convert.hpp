@@ -53,9 +53,9 @@ class frame_timeline {
 /// the session, not of the trace): a begin and an end event per call, thread names, rollbacks as
 /// instant events. Any thread.
 void write_chrome_trace(const Session& session, std::ostream& out);
-/// The session as a speedscope file: one evented profile per thread, rollbacks as zero-length frames.
-/// Any thread.
-nlohmann::json to_speedscope(const Session& session);
+/// Writes the session as a speedscope file to `out`: one evented profile per thread, rollbacks as
+/// zero-length frames (memory: the session and 16 bytes per event). Any thread.
+void write_speedscope(const Session& session, std::ostream& out);
 
 /// The `yams convert FILE --to chrome|speedscope|document -o OUT` subcommand (document: the section 4
 /// session document); returns the exit status.
