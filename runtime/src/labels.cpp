@@ -3,8 +3,9 @@
 
 #include "json_write.hpp"
 
+#include <bit>
+#include <charconv>
 #include <cmath>
-#include <cstring>
 #include <limits>
 
 namespace yams::detail {
@@ -13,6 +14,33 @@ namespace {
 
 bool is_ident_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+double double_of(std::uint64_t bits) { return std::bit_cast<double>(bits); }
+
+/// A kind_float value: the float whose bits are the low half of `bits`.
+float float_of(std::uint64_t bits) { return std::bit_cast<float>(static_cast<std::uint32_t>(bits)); }
+
+/// The double nearest the shortest decimal that reads back to `f` (0.1f gives 0.1, where widening
+/// gives 0.10000000149011612): the JSON writer's shortest form of it is that decimal. NaN and
+/// infinities as they are.
+double float_as_decimal(float f) {
+  if (!std::isfinite(f)) return f;
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof buf, f);
+  double d = f;
+  std::from_chars(buf, r.ptr, d);
+  return d;
+}
+
+/// Appends a floating-point number's shortest round-trip text in its own type, or nan, inf, -inf.
+template <class F>
+void append_floating_text(std::string& out, F v) {
+  if (std::isfinite(v)) {
+    append_chars(out, v);
+  } else {
+    out += std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf");
+  }
 }
 
 }  // namespace
@@ -62,16 +90,12 @@ void append_value_text(std::string& out, const captured& v) {
     case kind_uint:
       append_chars(out, v.bits);
       break;
-    case kind_double: {
-      double d;
-      std::memcpy(&d, &v.bits, sizeof d);
-      if (std::isfinite(d)) {
-        append_chars(out, d);
-      } else {
-        out += std::isnan(d) ? "nan" : (d > 0 ? "inf" : "-inf");
-      }
+    case kind_double:
+      append_floating_text(out, double_of(v.bits));
       break;
-    }
+    case kind_float:
+      append_floating_text(out, float_of(v.bits));
+      break;
     case kind_source: {
       const auto* src = reinterpret_cast<const script_source*>(v.bits);
       if (src != nullptr && src->file != nullptr) {
@@ -99,11 +123,10 @@ arg_value to_arg_value(const captured& v) {
       if (v.bits <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
         return static_cast<std::int64_t>(v.bits);
       return static_cast<double>(v.bits);
-    case kind_double: {
-      double d;
-      std::memcpy(&d, &v.bits, sizeof d);
-      return d;
-    }
+    case kind_double:
+      return double_of(v.bits);
+    case kind_float:
+      return float_as_decimal(float_of(v.bits));
     default:
       return nullptr;
   }

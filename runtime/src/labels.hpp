@@ -35,10 +35,12 @@ struct site_info {
 /// Splits `label` into literal pieces and placeholders naming one of `names`. Any thread.
 std::vector<site_info::piece> parse_label(std::string_view label, const std::vector<std::string>& names);
 
-/// Appends the text form of a captured value (as a label shows it). Any thread.
+/// Appends the text form of a captured value (as a label shows it; a float as the shortest decimal
+/// that reads back to it). Any thread.
 void append_value_text(std::string& out, const captured& v);
 
-/// The JSON `args` value of a captured value. Any thread.
+/// The JSON `args` value of a captured value (a float as the double nearest its shortest decimal, so
+/// that 0.1f is written `0.1`). Any thread.
 arg_value to_arg_value(const captured& v);
 
 /// Caches site_info by site address. Collector thread.

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
 #include <string>
 
 namespace {
@@ -81,6 +83,73 @@ TEST_F(Labels, EveryCapturableKind) {
   EXPECT_EQ(c.args[4].second, yams::arg_value(std::int64_t{2}));
   EXPECT_EQ(c.args[5].second, yams::arg_value(std::string("hello")));
   EXPECT_EQ(c.args[6].second, yams::arg_value(std::string("sv")));
+}
+
+// A float shows the shortest decimal that reads back to it, in its label and in args (as the double
+// nearest that decimal, which the JSON writer writes as the same text), not its widening to double.
+TEST_F(Labels, AFloatIsItsShortestDecimal) {
+  static constexpr yams::arg_desc args[] = {{"x", yams::arg_in_args}, {"d", yams::arg_in_args}};
+  static constexpr yams::site s{"x={x} d={d}", "test", "floats", __FILE__, __LINE__, 0, args, 2};
+  yams::begin_frame(1);
+  { yams::zone z(&s, 0.1f, static_cast<double>(0.1f)); }
+  auto f = yams::end_frame();
+  ASSERT_EQ(f->calls.size(), 1u);
+  const auto& c = f->calls[0];
+  EXPECT_EQ(c.label, "x=0.1 d=0.10000000149011612") << "a double keeps its own digits";
+  EXPECT_EQ(c.args.at(0).second, yams::arg_value(0.1));
+  EXPECT_EQ(c.args.at(1).second, yams::arg_value(static_cast<double>(0.1f)));
+  const std::string json = yams::to_json(*f);
+  EXPECT_NE(json.find(R"("args":{"x":0.1,"d":0.10000000149011612})"), std::string::npos) << json;
+  EXPECT_EQ(yams::frame_from_json(json).calls.at(0).args.at(0).second, yams::arg_value(0.1));
+  EXPECT_EQ(yams::frame_from_compact_json(yams::to_compact_json(*f)).calls.at(0).args.at(0).second,
+            yams::arg_value(0.1));
+}
+
+TEST_F(Labels, FloatEdgeCases) {
+  static constexpr yams::arg_desc args[] = {{"x", yams::arg_in_args | yams::arg_entity_id}};
+  static constexpr yams::site s{"{x}", "test", "float", __FILE__, __LINE__, 0, args, 1};
+  constexpr float inf = std::numeric_limits<float>::infinity();
+  struct expected {
+    float in;
+    const char* label;  // also the entity id
+    double arg;
+    const char* json;  // the args object
+  };
+  const expected cases[] = {
+      {-0.1f, "-0.1", -0.1, R"({"x":-0.1})"},
+      {1e-45f, "1e-45", 1e-45, R"({"x":1e-45})"},  // the smallest denormal
+      {1.17549435e-38f, "1.1754944e-38", 1.1754944e-38, R"({"x":1.1754944e-38})"},
+      {3.4e38f, "3.4e+38", 3.4e38, R"({"x":3.4e+38})"},
+      {std::numeric_limits<float>::max(), "3.4028235e+38", 3.4028235e38, R"({"x":3.4028235e+38})"},
+      {16777216.0f, "16777216", 16777216.0, R"({"x":16777216.0})"},
+      {1.5f, "1.5", 1.5, R"({"x":1.5})"},
+      {-0.0f, "-0", -0.0, R"({"x":-0.0})"},
+      {inf, "inf", std::numeric_limits<double>::infinity(), R"({"x":null})"},
+      {-inf, "-inf", -std::numeric_limits<double>::infinity(), R"({"x":null})"},
+  };
+  for (const expected& e : cases) {
+    yams::begin_frame(1);
+    { yams::zone z(&s, e.in); }
+    auto f = yams::end_frame();
+    ASSERT_EQ(f->calls.size(), 1u);
+    const auto& c = f->calls[0];
+    EXPECT_EQ(c.label, e.label);
+    EXPECT_EQ(c.entity_id, e.label);
+    EXPECT_EQ(c.args.at(0).second, yams::arg_value(e.arg)) << e.label;
+    EXPECT_EQ(std::signbit(std::get<double>(c.args.at(0).second)), std::signbit(e.in)) << e.label;
+    EXPECT_NE(yams::to_json(*f).find(std::string("\"args\":") + e.json), std::string::npos) << e.label;
+  }
+  // NaN as a double NaN is: "nan" in a label, NaN in args (null in JSON).
+  yams::begin_frame(1);
+  { yams::zone z(&s, std::numeric_limits<float>::quiet_NaN()); }
+  { yams::zone z(&s, std::numeric_limits<double>::quiet_NaN()); }
+  auto f = yams::end_frame();
+  ASSERT_EQ(f->calls.size(), 2u);
+  for (const auto& c : f->calls) {
+    EXPECT_EQ(c.label, "nan");
+    EXPECT_TRUE(std::isnan(std::get<double>(c.args.at(0).second)));
+  }
+  EXPECT_NE(yams::to_json(*f).find(R"("args":{"x":null})"), std::string::npos);
 }
 
 TEST_F(Labels, EntityIdFromANumber) {

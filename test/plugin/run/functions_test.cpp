@@ -65,6 +65,9 @@ int run_behaviour(const std::string& entity_id, const yams::script_source* scrip
 // Strings of any allocator are captured (std::pmr::string here).
 [[yams::profile("spawn {name}")]] std::size_t spawn_named(const std::pmr::string& name) { return name.size(); }
 
+// A float is recorded as the shortest decimal of the float (0.1f: `0.1`), not its widening to double.
+[[yams::profile("aim {x}", "args=x,dt")]] float aim(float x, double dt) { return x * static_cast<float>(dt); }
+
 // A header-style declaration without parameter names; the definition names them.
 struct Ai {
   [[yams::profile("think {id}", "args=id")]] int think(int, double);
@@ -203,6 +206,22 @@ TEST_F(PluginRun, NothingIsRecordedWhileDisabled) {
 TEST_F(PluginRun, StringsWithAnotherAllocatorAreCaptured) {
   auto frame = record_frame([] { spawn_named(std::pmr::string("duck_12")); });
   EXPECT_EQ(arg(only_call(frame, "spawn duck_12"), "name"), yams::arg_value(std::string("duck_12")));
+}
+
+TEST_F(PluginRun, AFloatParameterIsItsShortestDecimal) {
+  volatile float x = 0.1f;  // values the compiler cannot see through
+  volatile float denormal = -3e-45f;
+  auto frame = record_frame([&] {
+    aim(x, 0.5);
+    aim(denormal, 0.5);
+  });
+  ASSERT_EQ(frame.calls.size(), 2u);
+  const auto& c = only_call(frame, "aim 0.1");
+  EXPECT_EQ(arg(c, "x"), yams::arg_value(0.1));
+  EXPECT_EQ(arg(c, "dt"), yams::arg_value(0.5));
+  const std::string json = yams::to_json(frame);
+  EXPECT_NE(json.find(R"("args":{"x":0.1,"dt":0.5})"), std::string::npos) << json;
+  EXPECT_EQ(arg(only_call(frame, "aim -3e-45"), "x"), yams::arg_value(-3e-45));
 }
 
 TEST_F(PluginRun, ADeclarationWithoutParameterNamesTakesTheDefinitions) {

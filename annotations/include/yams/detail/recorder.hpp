@@ -51,6 +51,7 @@ enum value_kind : std::uint64_t {
   kind_double = 4,
   kind_enum = 5,
   kind_source = 6,  ///< a `const yams::script_source*`: the call's source (file and line), not an arg
+  kind_float = 7,   ///< a `float`: its 32 bits in the low half of `a`, described as the float it is
 };
 
 /// Longest captured string; longer ones are cut and marked truncated.
@@ -276,6 +277,12 @@ inline event* write_value(event* e, const T& v) noexcept {
   } else if constexpr (std::is_enum_v<U>) {
     e->a = static_cast<std::uint64_t>(static_cast<std::int64_t>(v));
     e->tag = tag_value | (kind_enum << 8);
+    return e + 1;
+  } else if constexpr (std::is_same_v<U, float>) {
+    // Its own bits, not widened to double: the collector then shows the shortest decimal that
+    // reads back to the float (0.1f as `0.1`, not the double's `0.10000000149011612`).
+    e->a = std::bit_cast<std::uint32_t>(v);
+    e->tag = tag_value | (kind_float << 8);
     return e + 1;
   } else if constexpr (std::is_floating_point_v<U>) {
     e->a = std::bit_cast<std::uint64_t>(static_cast<double>(v));
