@@ -444,7 +444,8 @@ TEST_F(Recorder, RingsOfABurstOfThreadsAreFreedBeyondThePool) {
     EXPECT_LE(reg.pool.size(), yams::detail::max_pooled_rings);
   }
   const auto ring_bytes = static_cast<long long>(slots * sizeof(yams::detail::event));
-  EXPECT_LE(held, static_cast<long long>(yams::detail::max_pooled_rings + 1) * ring_bytes)
+  // The pool's rings and some slack for frames and pools that grew meanwhile; not the burst's 40.
+  EXPECT_LE(held, static_cast<long long>(yams::detail::max_pooled_rings + 4) * ring_bytes)
       << "the burst's " << threads << " rings of " << ring_bytes << " bytes are still held";
 }
 
