@@ -186,6 +186,7 @@ class collector {
  private:
   void main_loop();
   bool run_pass();
+  void run_passes_until(std::uint64_t closed);
   void drain(thread_ring& r, event* cur, std::vector<inflight>& begun);
   void parse(thread_ring& r, event* p, event* to, std::vector<inflight>& begun);
   event* on_enter(thread_ring& r, event* p, event* to);
@@ -302,8 +303,7 @@ void collector::wait_assembled() {
   std::unique_lock lk(mu_);
   if (!running_) {
     lk.unlock();
-    while (run_pass()) {
-    }
+    run_passes_until(target);
     return;
   }
   wake_ = true;
@@ -364,8 +364,7 @@ void collector::main_loop() {
     try {
       again = run_pass();
       if (stop) {
-        while (run_pass()) {
-        }
+        run_passes_until(g_frames_closed.load(std::memory_order_acquire));
         return;
       }
     } catch (...) {
@@ -378,6 +377,18 @@ void collector::main_loop() {
       refine_calibration();
       last_calibration = now;
     }
+  }
+}
+
+// Passes until the first `closed` frames closed are cut: not until no ended frame is left, which
+// never comes while another thread goes on ending frames (it hung std::exit).
+void collector::run_passes_until(std::uint64_t closed) {
+  for (;;) {
+    {
+      std::lock_guard lk(mu_);
+      if (processed_ >= closed) return;
+    }
+    if (!run_pass()) return;
   }
 }
 

@@ -4,15 +4,21 @@
 //                                    before the exit-time stop_serving ran).
 //   exit_paths record-to FILE        records 5 frames and returns from main without stop_recording.
 //   exit_paths check FILE            FILE must read back whole: 5 frames, an end line, no warning.
+//   exit_paths check-closed FILE     FILE must read back whole: frames, an end line, no warning.
+//   exit_paths exit-while-busy [FILE] std::exit while another thread ends frames without pause: the
+//                                    exit must finish (it hung, the collector chasing new frames),
+//                                    and FILE, recorded meanwhile, must end with its end line.
 #include <yams/server.hpp>
 #include <yams/session.hpp>
 #include <yams/yams.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <string>
+#include <thread>
 
 namespace {
 
@@ -56,9 +62,24 @@ int main(int argc, char** argv) {
       frames(5);
       return 0;  // no stop_recording(): the recording is closed at exit
     }
-    if (mode == "check" && argc == 3) {
+    if (mode == "exit-while-busy") {
+      // Another thread ends frames as fast as it can (millions a second, no calls) while this one
+      // calls std::exit: the exit must not wait for the collector to catch up with them.
+      yams::enable();
+      if (argc == 3) yams::start_recording(argv[2]);  // closed at exit, also while frames go on
+      std::thread([] {
+        for (std::uint64_t n = 1;; ++n) {
+          yams::begin_frame(n);
+          (void)yams::end_frame();
+        }
+      }).detach();
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      std::exit(0);
+    }
+    if ((mode == "check" || mode == "check-closed") && argc == 3) {
       const yams::Session s = yams::read_session(argv[2]);
       for (const auto& w : s.warnings) std::fprintf(stderr, "exit_paths: warning: %s\n", w.c_str());
+      if (mode == "check-closed") return s.frames.empty() || !s.warnings.empty() ? 1 : 0;
       if (s.frames.size() != 5 || !s.warnings.empty()) {
         std::fprintf(stderr, "exit_paths: %s: %zu frames, %zu warnings; expected 5 and none\n", argv[2],
                      s.frames.size(), s.warnings.size());
@@ -70,6 +91,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "exit_paths: %s\n", e.what());
     return 1;
   }
-  std::fprintf(stderr, "usage: exit_paths serve-before-main | record-to FILE | check FILE\n");
+  std::fprintf(stderr, "usage: exit_paths serve-before-main | record-to FILE | check[-closed] FILE | exit-while-busy [FILE]\n");
   return 2;
 }
