@@ -61,6 +61,9 @@ LuaEngine::LuaEngine(World& world, std::string scripts_dir, report_sink report)
     luaL_requiref(L_, lib.name, lib.func, 1);
     lua_pop(L_, 1);
   }
+  // The message handler of every call(), pushed once: it stays at the bottom of the stack, which
+  // the engine only ever uses above it.
+  lua_pushcfunction(L_, error_handler);
 }
 
 LuaEngine::~LuaEngine() { lua_close(L_); }
@@ -294,14 +297,7 @@ std::string LuaEngine::locate(std::string message) const {
   return message;
 }
 
-int LuaEngine::call(int nargs, int nresults) {
-  const int handler = lua_gettop(L_) - nargs;  // where the function is: the handler goes below it
-  lua_pushcfunction(L_, error_handler);
-  lua_insert(L_, handler);
-  const int rc = lua_pcall(L_, nargs, nresults, handler);
-  lua_remove(L_, handler);
-  return rc;
-}
+int LuaEngine::call(int nargs, int nresults) { return lua_pcall(L_, nargs, nresults, message_handler); }
 
 std::string LuaEngine::pop_error() {
   std::string msg = lua_type(L_, -1) == LUA_TSTRING ? lua_tostring(L_, -1) : "(error object is not a string)";

@@ -139,6 +139,7 @@ class LuaEngine {
   /// lua_pcall of the function below the `nargs` arguments on the stack, with a message handler that
   /// gives every error (a table too) the script's file and line. Returns lua_pcall's status.
   int call(int nargs, int nresults);
+  static constexpr int message_handler = 1;  // its stack index, for the state's whole life
   /// Pops the error message a failed call() left on the stack.
   std::string pop_error();
 
