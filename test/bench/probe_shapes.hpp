@@ -44,6 +44,22 @@ inline double g_sink = 0;
   return true;
 }
 
+// The same two, with a `float` where the others take a double: a captured float is recorded as its
+// own 32 bits (kind_float), not widened to a double.
+[[gnu::noinline]] inline bool set_vy_plain_float(std::string_view entity, float vy) {
+  g_sink += vy + lookup(entity);
+  return true;
+}
+
+[[gnu::noinline]] inline bool set_vy_captured_float(std::string_view entity, float vy) {
+  static constexpr yams::site yams_site{"set_vy", "lua_api", "set_vy", __FILE__, __LINE__, 0, set_vy_args, 2, 3};
+  if (yams::detail::reentry_wanted(&yams_site)) [[unlikely]]
+    return yams::detail::reenter_function<&yams_site, &set_vy_captured_float, bool, std::string_view, float>(entity,
+                                                                                                            vy);
+  g_sink += vy + lookup(entity);
+  return true;
+}
+
 // What the plugin wrote before reentry probes, and still writes where they do not apply: a zone.
 [[gnu::noinline]] inline bool set_vy_zoned(std::string_view entity, double vy) {
   static constexpr yams::site yams_site{"set_vy", "lua_api", "set_vy", __FILE__, __LINE__, 0, set_vy_args, 2};

@@ -1,8 +1,9 @@
 // Runs N zones of one kind for callgrind, counting only the loop (CALLGRIND_START/STOP):
-//   zone_instructions <floor|zone|args|disabled|call|reentry|reentry_args|reentry_disabled|reentry_full|zone_fn_args|zone_fn_disabled> <N>
+//   zone_instructions <floor|zone|args|disabled|call|call_float|reentry|reentry_args|reentry_float|reentry_disabled|reentry_full|zone_fn_args|zone_fn_disabled> <N>
 // The reentry kinds call a function carrying the probe the plugin writes for most functions (see
 // test/plugin/lit/probe-reentry.cpp), spelled out by hand; `call` calls the same function without
-// a probe, the baseline they are compared with; the zone_fn kinds call it with a zone instead.
+// a probe, the baseline they are compared with (call_float, for reentry_float's function taking a
+// float); the zone_fn kinds call it with a zone instead.
 // reentry_full records into a ring the (paused) collector never drains: every zone is lost.
 // tools: test/bench/count_instructions.sh runs it for N and 2N and prints instructions per zone.
 #include "collector.hpp"
@@ -25,10 +26,10 @@ constexpr yams::site args_site{"set_vy", "lua_api", "set_vy", __FILE__, __LINE__
 
 yams::detail::event g_floor_ring[1 << 16];
 
-template <bool (*F)(std::string_view, double)>
-[[gnu::noinline]] void call_loop(long n, std::string_view entity, double vy) {
+template <class T, bool (*F)(std::string_view, T)>
+[[gnu::noinline]] void call_loop(long n, std::string_view entity, T vy) {
   for (long i = 0; i < n; ++i) {
-    double v = vy;
+    T v = vy;
     asm volatile("" : "+x"(v)::"memory");  // an argument the compiler cannot see into F
     F(entity, v);
   }
@@ -65,7 +66,7 @@ template <bool (*F)(std::string_view, double)>
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: %s <floor|zone|args|disabled|call|reentry|reentry_args|reentry_disabled|reentry_full|zone_fn_args|zone_fn_disabled> <zones>\n",
+    std::fprintf(stderr, "usage: %s <floor|zone|args|disabled|call|call_float|reentry|reentry_args|reentry_float|reentry_disabled|reentry_full|zone_fn_args|zone_fn_disabled> <zones>\n",
                  argv[0]);
     return 2;
   }
@@ -79,7 +80,7 @@ int main(int argc, char** argv) {
   yams::begin_frame(1);
   yams::zone warm(&plain_site);  // registers this thread's ring before counting
   const std::string entity = "duck_42";
-  if (kind == "reentry_full") call_loop<yams_bench::set_vy_captured>(1000, entity, 533.7);  // fills it
+  if (kind == "reentry_full") call_loop<double, yams_bench::set_vy_captured>(1000, entity, 533.7);  // fills it
   CALLGRIND_START_INSTRUMENTATION;
   if (kind == "floor") {
     floor_loop(n);
@@ -88,13 +89,17 @@ int main(int argc, char** argv) {
   } else if (kind == "args") {
     args_loop(n, entity, 533.7);
   } else if (kind == "call") {
-    call_loop<yams_bench::set_vy_plain>(n, entity, 533.7);
+    call_loop<double, yams_bench::set_vy_plain>(n, entity, 533.7);
   } else if (kind == "reentry" || kind == "reentry_disabled") {
-    call_loop<yams_bench::set_vy_probed>(n, entity, 533.7);
+    call_loop<double, yams_bench::set_vy_probed>(n, entity, 533.7);
   } else if (kind == "reentry_args" || kind == "reentry_full") {
-    call_loop<yams_bench::set_vy_captured>(n, entity, 533.7);
+    call_loop<double, yams_bench::set_vy_captured>(n, entity, 533.7);
+  } else if (kind == "call_float") {
+    call_loop<float, yams_bench::set_vy_plain_float>(n, entity, 533.7f);
+  } else if (kind == "reentry_float") {
+    call_loop<float, yams_bench::set_vy_captured_float>(n, entity, 533.7f);
   } else if (kind == "zone_fn_args" || kind == "zone_fn_disabled") {
-    call_loop<yams_bench::set_vy_zoned>(n, entity, 533.7);
+    call_loop<double, yams_bench::set_vy_zoned>(n, entity, 533.7);
   } else {
     std::fprintf(stderr, "unknown kind %s\n", kind.c_str());
     return 2;
