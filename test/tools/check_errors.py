@@ -138,6 +138,45 @@ else:
 if os.path.exists(record[-1]):
     failures.append(f"{record[-1]}: written by a record command with a bad option")
 
+# --help and -h: the subcommand's usage, then each argument on a line of its own with what it does (and
+# its range and default), on stdout, exit 0, nothing on stderr, whatever else is on the command line (no
+# file, a bad option or value, a server that is not there): nothing is read, written or served.
+never = os.path.join(work, "never-written-by-help.jsonl")
+help_cases = {
+    "record": ({"ws://HOST:PORT[/PATH]": "1 to 65535", "-o, --output FILE": "", "--token T": "", "--enable": "",
+                "--frames N": "1 to 1000000000", "--seconds S": "positive"},
+               ["ws://127.0.0.1:1", "-o", never, "--frames", "0"]),
+    "report": ({"FILE": "", "--json": "JSON", "--budget MS": "default 16.7", "--top N": "default 10",
+                "--worst N": "default 5"},
+               [missing, "--bogus"]),
+    "convert": ({"FILE": "", "--to FORMAT": "speedscope", "-o, --output OUT": ""},
+                [session, "--to", "xml", "-o", never]),
+    "serve": ({"FILE": "", "--port P": "0 to 65535", "--address A": "127.0.0.1", "--panel DIR": "",
+               "--source-root DIR": "repeatable", "--token T": ""},
+              [session, "--port", "99999"]),
+}
+for sub, (arguments, extra) in help_cases.items():
+    for flag in ("--help", "-h"):
+        for args in ([sub, flag], [sub, *extra, flag], [sub, flag, *extra]):
+            r = subprocess.run([tool, *args], capture_output=True, text=True, timeout=10)
+            if r.returncode != 0 or r.stderr or not r.stdout.startswith(f"usage: yams {sub} "):
+                failures.append(f"{args}: exit {r.returncode}, stderr {r.stderr!r}, stdout {r.stdout[:60]!r}")
+                continue
+            lines = r.stdout.split("\n")
+            for spec, says in {**arguments, "-h, --help": "help"}.items():
+                # The argument at the start of an indented line, then a description saying `says`.
+                at = [i for i, l in enumerate(lines) if l.startswith(f"  {spec}  ")]
+                text = " ".join(l.strip() for l in lines[at[0]:at[0] + 2]) if at else ""
+                if not at or len(lines[at[0]].split()) <= len(spec.split()) or says not in text:
+                    failures.append(f"{args}: no line describing {spec!r} (with {says!r}) in {r.stdout!r}")
+if os.path.exists(never):
+    failures.append(f"{never}: written by a command given --help")
+# `yams --help` and `-h`: every subcommand's usage, on stdout, exit 0.
+for flag in ("--help", "-h"):
+    r = run(flag)
+    if r.returncode != 0 or r.stderr or any(f"  yams {sub} " not in r.stdout for sub in help_cases):
+        failures.append(f"yams {flag}: exit {r.returncode}, stderr {r.stderr!r}, stdout {r.stdout!r}")
+
 expect_error(["convert", session, "--to", "chrome", "-o", "/nonexistent-dir/out.json"], 1,
              "yams: /nonexistent-dir/out.json: cannot")
 # Nothing listens on port 1: a clear connection error, no file.
