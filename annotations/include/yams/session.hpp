@@ -6,6 +6,7 @@
 #include <yams/frame.hpp>
 
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,11 +57,81 @@ class session_writer {
   bool failed_ = false;  // a write threw: the file does not get its end line
 };
 
-/// Reads either form (detected from the first non-blank character). Throws format_error with
-/// "<path>:<line>:<column>: expected ..." on malformed input. A streaming file whose writer did not
-/// close it (no end line; a truncated last line) yields its complete frames and a warning instead.
+/// Reads a session file of either form one frame at a time, so that memory holds the frame being read,
+/// not the session (`yams report` and `yams convert` read this way; read_session keeps every frame):
+///
+///     session_reader in(path);                 // reads up to the first frame: in.info()
+///     for (FrameProfile f; in.next(f);) use(f);
+///     in.warnings(), in.frames_lost_at_end()   // complete once next() has returned false
+///
+/// A streaming file is read a line at a time. A document is read twice: a syntax check of the whole
+/// file first (which keeps nothing, so that a syntax error anywhere is reported before any frame), then
+/// its keys, `session_id` and `start_time` before the frames wherever they are in it (a document read
+/// from a pipe, which cannot be read twice, is kept in memory). Use from one thread.
+class session_reader {
+ public:
+  /// Opens `path` and reads its header. Throws format_error as read_session does.
+  explicit session_reader(const std::string& path);
+  ~session_reader();
+  session_reader(const session_reader&) = delete;
+  session_reader& operator=(const session_reader&) = delete;
+
+  /// The session's id and start time.
+  const SessionInfo& info() const noexcept;
+  /// Reads the next frame into `frame`; false after the last one. Throws format_error with
+  /// "<path>:<line>:<column>: expected ..." on malformed input, as read_session does.
+  bool next(FrameProfile& frame);
+  /// Frames read so far.
+  std::size_t frames_read() const noexcept;
+  /// Session::frames_lost_at_end, once next() has returned false.
+  std::uint64_t frames_lost_at_end() const noexcept;
+  /// Session::warnings, complete once next() has returned false.
+  const std::vector<std::string>& warnings() const noexcept;
+
+ private:
+  class impl;
+  std::unique_ptr<impl> impl_;
+};
+
+/// Reads either form (detected from the first non-blank character) with a session_reader, keeping
+/// every frame. Throws format_error with "<path>:<line>:<column>: expected ..." on malformed input. A
+/// streaming file whose writer did not close it (no end line; a truncated last line) yields its
+/// complete frames and a warning instead.
 Session read_session(const std::string& path);
-/// Writes the section 4 document form. Throws std::runtime_error naming the file.
+
+/// Writes the section 4 document form a frame at a time: to a temporary file renamed over `path` by
+/// close() when `path` is absent or a regular file (a symlink's regular target is replaced), in place
+/// otherwise (a FIFO, a device, /dev/stdout). Destroyed without close() (a reader threw, say), it
+/// removes the temporary file: the target is then untouched. Use from one thread.
+class session_document_writer {
+ public:
+  /// Opens the output and writes the document's head. Throws std::runtime_error naming the file.
+  session_document_writer(const std::string& path, const SessionInfo& info);
+  ~session_document_writer();
+  session_document_writer(const session_document_writer&) = delete;
+  session_document_writer& operator=(const session_document_writer&) = delete;
+  /// Appends one frame. Throws std::runtime_error naming the file on a write error.
+  void write(const FrameProfile& frame);
+  /// Number of frames written so far.
+  std::size_t frames_written() const noexcept { return count_; }
+  /// Ends the document, closes it and renames it over the target. Throws std::runtime_error naming the
+  /// file (the target is then untouched, when it is replaced).
+  void close();
+
+ private:
+  void flush_buffer();
+  void discard() noexcept;
+
+  std::string path_;         // as given, for messages
+  std::string tmp_;          // the temporary file renamed over target_; empty when written in place
+  std::string target_;
+  std::FILE* file_ = nullptr;
+  std::string buffer_;
+  std::size_t count_ = 0;
+};
+
+/// Writes the section 4 document form with a session_document_writer. Throws std::runtime_error naming
+/// the file.
 void write_session_document(const std::string& path, const Session& session);
 
 }  // namespace yams

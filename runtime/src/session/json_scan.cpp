@@ -3,7 +3,6 @@
 
 #include <nlohmann/json.hpp>
 
-
 namespace yams::detail {
 
 text_position position_of(std::string_view text, std::size_t offset) {
@@ -27,42 +26,16 @@ std::size_t skip_space(std::string_view text, std::size_t pos) {
   return pos;
 }
 
-std::size_t skip_value(std::string_view text, std::size_t pos) {
-  pos = skip_space(text, pos);
-  int depth = 0;
-  bool in_string = false;
-  for (; pos < text.size(); ++pos) {
-    const char c = text[pos];
-    if (in_string) {
-      if (c == '\\') ++pos;
-      else if (c == '"') {
-        in_string = false;
-        if (depth == 0) return pos + 1;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"': in_string = true; break;
-      case '{': case '[': ++depth; break;
-      case '}': case ']':
-        if (--depth == 0) return pos + 1;
-        if (depth < 0) return pos;
-        break;
-      case ',': case ' ': case '\t': case '\n': case '\r': case ':':
-        if (depth == 0) return pos;
-        break;
-      default: break;
-    }
-  }
-  return pos;
-}
-
 namespace {
 
 // Accepts every SAX event: parsing only checks the syntax and reports where it first fails.
+// Also notes whether the top-level object has the key `wanted`.
 struct syntax_checker : nlohmann::json_sax<nlohmann::json> {
   std::size_t offset = 0;
   std::string message;
+  std::string_view wanted;
+  bool has_key = false;
+  int depth = 0;
   bool null() override { return true; }
   bool boolean(bool) override { return true; }
   bool number_integer(number_integer_t) override { return true; }
@@ -70,11 +43,14 @@ struct syntax_checker : nlohmann::json_sax<nlohmann::json> {
   bool number_float(number_float_t, const string_t&) override { return true; }
   bool string(string_t&) override { return true; }
   bool binary(binary_t&) override { return true; }
-  bool start_object(std::size_t) override { return true; }
-  bool key(string_t&) override { return true; }
-  bool end_object() override { return true; }
-  bool start_array(std::size_t) override { return true; }
-  bool end_array() override { return true; }
+  bool start_object(std::size_t) override { return ++depth, true; }
+  bool key(string_t& k) override {
+    if (depth == 1 && !wanted.empty() && k == wanted) has_key = true;
+    return true;
+  }
+  bool end_object() override { return --depth, true; }
+  bool start_array(std::size_t) override { return ++depth, true; }
+  bool end_array() override { return --depth, true; }
   bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& ex) override {
     offset = position;
     message = ex.what();
@@ -97,16 +73,31 @@ std::string expected_part(const std::string& message) {
   return "a " + thing + (dash == std::string::npos ? "" : " (" + rest.substr(dash + 3) + ")");
 }
 
-}  // namespace
-
-bool check_json_syntax(std::string_view text, std::size_t& error_offset, std::string& expected) {
-  syntax_checker sax;
-  if (nlohmann::json::sax_parse(text.begin(), text.end(), &sax, nlohmann::json::input_format_t::json, true))
-    return true;
+// The result of a parse by `sax` that returned `parsed`.
+bool result(bool parsed, const syntax_checker& sax, std::size_t& error_offset, std::string& expected) {
+  if (parsed) return true;
   // nlohmann counts the offending character itself: its position is one past where it failed.
   error_offset = sax.offset > 0 ? sax.offset - 1 : 0;
   expected = expected_part(sax.message);
   return false;
+}
+
+}  // namespace
+
+bool check_json_syntax(std::string_view text, std::size_t& error_offset, std::string& expected) {
+  syntax_checker sax;
+  const bool parsed =
+      nlohmann::json::sax_parse(text.begin(), text.end(), &sax, nlohmann::json::input_format_t::json, true);
+  return result(parsed, sax, error_offset, expected);
+}
+
+bool check_json_syntax(std::istream& in, std::size_t& error_offset, std::string& expected, std::string_view key,
+                       bool& has_key) {
+  syntax_checker sax;
+  sax.wanted = key;
+  const bool parsed = nlohmann::json::sax_parse(in, &sax, nlohmann::json::input_format_t::json, true);
+  has_key = sax.has_key;
+  return result(parsed, sax, error_offset, expected);
 }
 
 }  // namespace yams::detail

@@ -1,8 +1,9 @@
-// Small JSON helpers of the session reader: turning byte offsets into line:column positions, checking
-// syntax, and finding the byte spans of values in text already known to be valid JSON.
+// Small JSON helpers of the session reader: turning byte offsets into line:column positions and checking
+// syntax, of a text or of a stream.
 #pragma once
 
 #include <cstddef>
+#include <istream>
 #include <string>
 #include <string_view>
 
@@ -16,13 +17,15 @@ struct text_position {
 /// The position of byte `offset` of `text` (clamped to its end). Any thread.
 text_position position_of(std::string_view text, std::size_t offset);
 
-/// Index just past the JSON value starting at `pos` (after any whitespace) in valid JSON `text`. Any thread.
-std::size_t skip_value(std::string_view text, std::size_t pos);
 /// Index of the first non-whitespace byte at or after `pos` (or text.size()). Any thread.
 std::size_t skip_space(std::string_view text, std::size_t pos);
 
 /// Parses `text` without building anything; on a syntax error returns false and sets `error_offset`
 /// and `expected` (e.g. "'}'", "a value", "end of input"). Any thread.
 bool check_json_syntax(std::string_view text, std::size_t& error_offset, std::string& expected);
+/// The same for the text `in` yields, read once and kept nowhere; sets `has_key` to whether the
+/// top-level value is an object with the key `key`. Any thread.
+bool check_json_syntax(std::istream& in, std::size_t& error_offset, std::string& expected, std::string_view key,
+                       bool& has_key);
 
 }  // namespace yams::detail

@@ -1,6 +1,6 @@
 // Writers of session files: the streaming form line by line (flushed per frame, so a killed process
-// leaves every complete frame on disk) and the section 4 document form (written whole, then renamed
-// over a regular file; written in place to a FIFO or a device).
+// leaves every complete frame on disk) and the section 4 document form (a frame at a time to a temporary
+// file renamed over a regular file; in place to a FIFO or a device).
 #include <yams/session.hpp>
 
 #include "json_write.hpp"
@@ -67,22 +67,8 @@ std::optional<std::string> file_to_replace(const std::string& path) {
   return std::nullopt;
 }
 
-// The document form, one frame per line inside `frames`, written in pieces of about a megabyte.
-void write_document(std::FILE* f, const std::string& path, const Session& session) {
-  std::string out = "{";
-  append_info_fields(out, session.info);
-  out += ",\"frames\":[";
-  for (std::size_t i = 0; i < session.frames.size(); ++i) {
-    out += i == 0 ? "\n" : ",\n";
-    append_json(out, session.frames[i]);
-    if (out.size() > (1u << 20)) {
-      write_all(f, path, out);
-      out.clear();
-    }
-  }
-  out += "\n]}\n";
-  write_all(f, path, out);
-}
+// The document is written in pieces of about a megabyte.
+constexpr std::size_t document_piece = 1u << 20;
 
 }  // namespace
 
@@ -139,31 +125,70 @@ void session_writer::close() {
   if (std::fclose(f) != 0 || !written) throw file_error(path_, "cannot write the end line");
 }
 
-void write_session_document(const std::string& path, const Session& session) {
+session_document_writer::session_document_writer(const std::string& path, const SessionInfo& info) : path_(path) {
   // A regular file is written to a temporary file and renamed over, so it is either the old file or the
   // complete new one; anything else (a FIFO, a device, /dev/stdout) is written in place.
-  const std::optional<std::string> file = file_to_replace(path);
-  const std::string tmp = file ? *file + ".tmp" : std::string();
-  if (file) std::remove(tmp.c_str());  // a stale one, or a link there: never written through
-  std::FILE* f = std::fopen(file ? tmp.c_str() : path.c_str(), file ? "wbx" : "ab");
-  if (f == nullptr) throw file_error(path, "cannot open for writing");
+  if (const std::optional<std::string> file = file_to_replace(path)) {
+    target_ = *file;
+    tmp_ = target_ + ".tmp";
+    std::remove(tmp_.c_str());  // a stale one, or a link there: never written through
+  }
+  file_ = std::fopen(tmp_.empty() ? path.c_str() : tmp_.c_str(), tmp_.empty() ? "ab" : "wbx");
+  if (file_ == nullptr) throw file_error(path, "cannot open for writing");
+  buffer_ = "{";
+  append_info_fields(buffer_, info);
+  buffer_ += ",\"frames\":[";
+}
+
+session_document_writer::~session_document_writer() { discard(); }
+
+void session_document_writer::write(const FrameProfile& frame) {
+  if (file_ == nullptr) throw std::runtime_error(path_ + ": session document already closed");
+  buffer_ += count_ == 0 ? "\n" : ",\n";
+  append_json(buffer_, frame);
+  ++count_;
+  if (buffer_.size() > document_piece) flush_buffer();
+}
+
+void session_document_writer::flush_buffer() {
   try {
-    write_document(f, path, session);
+    write_all(file_, path_, buffer_);
   } catch (...) {
-    std::fclose(f);
-    if (file) std::remove(tmp.c_str());
+    discard();
     throw;
   }
+  buffer_.clear();
+}
+
+void session_document_writer::close() {
+  if (file_ == nullptr) throw std::runtime_error(path_ + ": session document already closed");
+  buffer_ += "\n]}\n";
+  flush_buffer();
+  std::FILE* f = file_;
+  file_ = nullptr;
   if (std::fclose(f) != 0) {
-    const std::runtime_error e = file_error(path, "cannot write");
-    if (file) std::remove(tmp.c_str());
+    const std::runtime_error e = file_error(path_, "cannot write");
+    if (!tmp_.empty()) std::remove(tmp_.c_str());
     throw e;
   }
-  if (file && std::rename(tmp.c_str(), file->c_str()) != 0) {
-    const std::runtime_error e = file_error(path, "cannot replace");
-    std::remove(tmp.c_str());
+  if (!tmp_.empty() && std::rename(tmp_.c_str(), target_.c_str()) != 0) {
+    const std::runtime_error e = file_error(path_, "cannot replace");
+    std::remove(tmp_.c_str());
     throw e;
   }
+}
+
+void session_document_writer::discard() noexcept {
+  if (file_ == nullptr) return;
+  std::fclose(file_);
+  file_ = nullptr;
+  if (!tmp_.empty()) std::remove(tmp_.c_str());
+}
+
+void write_session_document(const std::string& path, const Session& session) {
+  session_document_writer out(path, session.info);
+  for (const FrameProfile& f : session.frames) out.write(f);
+  out.close();
 }
 
 }  // namespace yams
