@@ -1,12 +1,19 @@
 """`yams serve` and `yams record` end to end over real WebSockets: record a replayed session and get
-every frame back unchanged; record a live game and stop with SIGINT; record a game that dies; and,
-when the demo is given, record the live demo. Each recording must be a complete, readable session file.
+every frame back unchanged; record a live game and stop with SIGINT; record a game that dies; when the
+demo is given, record the live demo; and record a scripted server whose history overlaps its live
+frames: every frame written exactly once, in memory that does not grow with the recording.
+Each recording must be a complete, readable session file.
 Usage: check_record.py YAMS MAKE_SESSION SESSION WORKDIR [YAMS_DUCKHUNT]"""
+import base64
+import hashlib
 import json
 import os
 import signal
+import socket
+import struct
 import subprocess
 import sys
+import threading
 import time
 
 from session_file import read_session
@@ -50,6 +57,123 @@ def wait_for_lines(path, n, timeout=20):
 
 def frame_numbers(path):
     return [f["frame"] for f in read_session(path)[1]]
+
+
+def receive(conn, n):
+    """Exactly `n` bytes from the socket; OSError if it ends first."""
+    data = b""
+    while len(data) < n:
+        more = conn.recv(n - len(data))
+        if not more:
+            raise OSError("connection closed")
+        data += more
+    return data
+
+
+def scripted_server(messages, before_close):
+    """A WebSocket server of protocol v1 for one client, on a free port: it sends `messages` (JSON texts,
+    made as they go), calls `before_close()`, then closes. Returns the port and the thread serving."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def message(text):
+        data = text.encode()
+        n = len(data)
+        head = bytes([0x81, n]) if n < 126 else struct.pack("!BBH", 0x81, 126, n) if n < 65536 else \
+            struct.pack("!BBQ", 0x81, 127, n)
+        return head + data
+
+    def serve():
+        conn, _ = listener.accept()
+        listener.close()
+        with conn:
+            request = b""
+            while b"\r\n\r\n" not in request:
+                request += conn.recv(4096)
+            key = next(l.split(b":", 1)[1].strip() for l in request.split(b"\r\n")
+                       if l.lower().startswith(b"sec-websocket-key:"))
+            accept = base64.b64encode(hashlib.sha1(key + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest())
+            conn.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                         b"Sec-WebSocket-Accept: " + accept + b"\r\n\r\n")
+            batch = []
+            for text in messages:
+                batch.append(message(text))
+                if len(batch) == 1000:
+                    conn.sendall(b"".join(batch))
+                    batch = []
+            conn.sendall(b"".join(batch))
+            before_close()
+            conn.sendall(bytes([0x88, 2]) + struct.pack("!H", 1000))  # close: normal
+            conn.settimeout(10)
+            try:  # read the client's messages (masked) up to its close, then end the connection
+                while True:
+                    head = receive(conn, 2)
+                    n = head[1] & 0x7F
+                    n = struct.unpack("!H", receive(conn, 2))[0] if n == 126 else \
+                        struct.unpack("!Q", receive(conn, 8))[0] if n == 127 else n
+                    receive(conn, 4 + n)
+                    if head[0] & 0x0F == 8:
+                        break
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return port, thread
+
+
+def made_frame(number, timestamp):
+    return {"frame": number, "timestamp": timestamp, "duration_ms": 1.0, "calls": [], "rollback": None,
+            "overflow": 0, "frames_lost": 0}
+
+
+def made_frames(numbers, t0):
+    """Frames `numbers`, 60 a second from the time t0."""
+    return [made_frame(n, t0 + n / 60) for n in numbers]
+
+
+def record_scripted(name, history, live, last):
+    """Records a scripted server sending hello, a history of the frames `history`, then the frames `live`
+    (an iterable) one message each, the last of them `last`. Returns the (frame, timestamp) pairs written,
+    the recorder's stderr and its peak resident memory in KiB once it has written `last`."""
+    out = fresh(name)
+    rec = None
+    started = threading.Event()  # `rec` is set
+    peak = [0]
+
+    def messages():
+        yield json.dumps({"type": "hello", "protocol_version": 1, "session_id": name, "start_time": 1700000000.0,
+                          "enabled": True, "history_size": len(history), "replay": False})
+        yield json.dumps({"type": "history", "frames": history})
+        for f in live:
+            yield json.dumps({"type": "profile_frame", "data": f})
+
+    def before_close():  # the recorder's high-water mark, read from /proc while it still runs
+        tail = '"frame":%d,"timestamp":%s,' % (last["frame"], json.dumps(last["timestamp"]))
+        started.wait()
+        end = time.time() + 60
+        while time.time() < end and rec.poll() is None:
+            if os.path.exists(out):
+                with open(out, "rb") as f:
+                    f.seek(max(0, os.path.getsize(out) - 4096))
+                    if tail.encode() in f.read():
+                        break
+            time.sleep(0.05)
+        if rec.poll() is None:  # otherwise record_scripted reports how it ended
+            with open(f"/proc/{rec.pid}/status") as f:
+                peak[0] = next(int(l.split()[1]) for l in f if l.startswith("VmHWM:"))
+
+    port, thread = scripted_server(messages(), before_close)
+    rec = subprocess.Popen([tool, "record", f"ws://127.0.0.1:{port}", "-o", out], stderr=subprocess.PIPE, text=True)
+    children.append(rec)
+    started.set()
+    err = rec.stderr.read()
+    rec.wait(timeout=30)
+    thread.join(timeout=30)
+    if rec.returncode != 0 or "server closed the connection" not in err:
+        failures.append(f"{name}: exit {rec.returncode}: {err!r}")
+        return [], err, peak[0]
+    return [(f["frame"], f["timestamp"]) for f in read_session(out)[1]], err, peak[0]
 
 
 try:
@@ -186,6 +310,37 @@ try:
         dframes = read_session(out)[1] if r.returncode == 0 else []
         if len(dframes) != 5 or "malformed" in r.stderr or "ignoring encoding=compact in the URL" not in r.stderr:
             failures.append(f"demo record ?encoding=compact: exit {r.returncode}, {len(dframes)} frames: {r.stderr!r}")
+
+    # 5. History and live frames overlap (a server whose history snapshot also went out live): every frame
+    # is written once, in the order first received, also when the history (200 frames, 150 of them sent
+    # again live) is longer than the runtime's default of 60. A game's own frame numbers may start again
+    # (a reloaded level): frames 1 to 10 again, with later timestamps, are new frames.
+    history = made_frames(range(1, 201), 1700000001.0)
+    live = made_frames(range(51, 301), 1700000001.0) + made_frames(range(1, 11), 1700000100.0)
+    written, err, _ = record_scripted("overlap.jsonl", history, live, live[-1])
+    want = [(f["frame"], f["timestamp"]) for f in made_frames(range(1, 301), 1700000001.0) +
+            made_frames(range(1, 11), 1700000100.0)]
+    if written != want:
+        twice = sorted({k for k in written if written.count(k) > 1})
+        failures.append(f"overlap: {len(written)} frames written, want {len(want)}; written twice: {twice[:5]}, "
+                        f"lost: {[k for k in want if k not in written][:5]}")
+    elif "310 frames written" not in err:
+        failures.append(f"overlap: the summary does not say 310 frames: {err!r}")
+
+    # 6. A long recording: 300,000 live frames after an overlapping history are each written once, and the
+    # recorder's peak memory is that of a 20,000-frame one (remembering every frame written took about
+    # 17 MB more here).
+    peaks = []
+    for n in (20_000, 300_000):
+        history = made_frames(range(1, 61), 1700000001.0)
+        live = (made_frame(i, 1700000001.0 + i / 60) for i in range(31, n + 1))
+        written, _, peak = record_scripted(f"long-{n}.jsonl", history, live, made_frame(n, 1700000001.0 + n / 60))
+        if len(written) != n or len(set(written)) != n or [k[0] for k in written] != list(range(1, n + 1)):
+            failures.append(f"long recording of {n} frames: {len(written)} written, {len(set(written))} distinct")
+        peaks.append(peak)
+    print(f"long recording: peak memory {peaks[0]} KiB for 20,000 frames, {peaks[1]} KiB for 300,000")
+    if peaks[1] - peaks[0] > 4 * 1024:
+        failures.append("long recording: the recorder's memory grows with the frames written")
 finally:
     for p in children:
         if p.poll() is None:

@@ -1,7 +1,8 @@
 // `yams record`: one Beast WebSocket client on one thread. It handles hello (opens the file with the
-// server's session id), history and profile_frame (writes each frame not yet written, one flushed line
-// each), status (the server's dropped count) and error messages; SIGINT, SIGTERM, --frames or --seconds
-// ask the server for a last status and close; a server close or a lost connection ends it too.
+// server's session id), history and profile_frame (writes each frame not among the last ones written,
+// one flushed line each), status (the server's dropped count) and error messages; SIGINT, SIGTERM,
+// --frames or --seconds ask the server for a last status and close; a server close or a lost
+// connection ends it too.
 #include "record.hpp"
 
 #include "cli.hpp"
@@ -112,6 +113,36 @@ constexpr unsigned long max_frame_limit = 1'000'000'000;
 // the timer's nanoseconds far from overflowing.
 constexpr double max_seconds = 1e9;
 
+// The frames written last, so that one arriving twice is written once, in bounded memory (hours of
+// recording). A `history` and the live frames around it may overlap (docs/protocol.md), but a
+// repeated frame is always among the history's length of frames written last: both are a server's
+// latest frames, sent in the order they were finished. Twice the longest history is kept, for margin.
+// A frame is known by its number and timestamp: a game's own numbers (yams::begin_frame) may repeat.
+class recent_frames {
+ public:
+  /// Keeps at least the last `n` frames from now on.
+  void keep_at_least(std::size_t n) { capacity_ = std::max(capacity_, n); }
+
+  /// Whether the frame is not among those kept; if not, it is kept and the oldest beyond the capacity
+  /// are forgotten.
+  bool add(std::uint64_t frame, double timestamp) {
+    const key k{frame, timestamp};
+    if (!keys_.insert(k).second) return false;
+    order_.push_back(k);
+    while (order_.size() > capacity_) {
+      keys_.erase(order_.front());
+      order_.pop_front();
+    }
+    return true;
+  }
+
+ private:
+  using key = std::pair<std::uint64_t, double>;
+  std::set<key> keys_;
+  std::deque<key> order_;  // keys_ in the order written
+  std::size_t capacity_ = 128;  // twice the runtime's default history of 60 frames, and then some
+};
+
 class recorder {
  public:
   explicit recorder(record_options o)
@@ -184,7 +215,7 @@ class recorder {
     }
     const std::string type = m.value("type", "");
     if (type == "hello") on_hello(m);
-    else if (type == "history") for (const auto& f : m.value("frames", json::array())) on_frame(f);
+    else if (type == "history") on_history(m);
     else if (type == "profile_frame") on_frame(m["data"]);
     else if (type == "status") on_status(m);
     else if (type == "error") std::cerr << "yams: record: server error: " << printable(m.value("message", "")) << '\n';
@@ -204,6 +235,13 @@ class recorder {
     else if (!m.value("enabled", true)) std::cerr << "yams: profiling is off in the game; pass --enable to turn it on\n";
   }
 
+  void on_history(const json& m) {
+    const auto frames = m.find("frames");  // not copied: a replay's history holds the whole session
+    if (frames == m.end() || !frames->is_array()) return;
+    recent_.keep_at_least(2 * frames->size());
+    for (const auto& f : *frames) on_frame(f);
+  }
+
   void on_frame(const json& data) {
     if (!writer_ || !data.is_object() || stopping_) return;
     FrameProfile f;
@@ -213,7 +251,7 @@ class recorder {
       std::cerr << "yams: record: skipping a malformed frame: " << printable(e.what()) << '\n';
       return;
     }
-    if (!seen_.insert({f.frame, f.timestamp}).second) return;  // history and live frames may overlap
+    if (!recent_.add(f.frame, f.timestamp)) return;  // history and live frames may overlap
     writer_->write(f);
     if (opt_.max_frames && writer_->frames_written() >= *opt_.max_frames) stop("frame limit reached");
   }
@@ -274,7 +312,7 @@ class recorder {
   beast::flat_buffer buffer_;
   std::deque<std::string> outbox_;  // a deque: queued texts stay put while one is written
   std::optional<session_writer> writer_;
-  std::set<std::pair<std::uint64_t, double>> seen_;
+  recent_frames recent_;
   std::uint64_t dropped_ = 0;
   bool stopping_ = false, closing_ = false;
   std::string end_reason_;
