@@ -1,5 +1,5 @@
-// `yams report`: statistics over a session file (see report.hpp). Percentiles use the nearest-rank
-// method: the p-th percentile of n sorted frame times is the ceil(p * n / 100)-th smallest.
+// `yams report`: statistics over a session file read a frame at a time (see report.hpp). Percentiles use
+// the nearest-rank method: the p-th percentile of n sorted frame times is the ceil(p * n / 100)-th smallest.
 #include "report.hpp"
 
 #include "call_tree.hpp"
@@ -41,9 +41,8 @@ std::string site_key(const CallNode& c) {
 // Adds one frame's calls to the site and entity figures, walking the call tree depth first so that a
 // call's total time is counted only when no open ancestor has its site (or its entity): linear in the
 // number of calls however deep the tree.
-void add_frame(const FrameProfile& f, std::unordered_map<std::string, site_stats>& sites,
+void add_frame(const FrameProfile& f, const call_tree& t, std::unordered_map<std::string, site_stats>& sites,
                std::map<std::string, entity_stats>& entities) {
-  const call_tree t = build_call_tree(f);
   std::vector<std::string> keys(f.calls.size());
   std::unordered_map<std::string, std::size_t> open_sites, open_entities;  // calls open above the current one
   struct visit {
@@ -113,28 +112,30 @@ ordered_json top_entities(const std::map<std::string, entity_stats>& entities, s
   return out;
 }
 
-ordered_json rollback_stats(const Session& s) {
+struct rollback_stats {
   std::size_t count = 0;
   long long resim_total = 0;
   int resim_max = 0;
   double age_total = 0, age_max = 0;
-  for (const FrameProfile& f : s.frames) {
-    if (!f.rollback) continue;
+
+  void add(const FrameProfile& f) {
+    if (!f.rollback) return;
     ++count;
     resim_total += f.rollback->frames_resimulated;
     resim_max = std::max(resim_max, f.rollback->frames_resimulated);
     age_total += f.rollback->snapshot_age_ms;
     age_max = std::max(age_max, f.rollback->snapshot_age_ms);
   }
-  const double n = count ? static_cast<double>(count) : 1.0;
-  return {{"count", count},
-          {"frames_resimulated", {{"total", resim_total}, {"mean", resim_total / n}, {"max", resim_max}}},
-          {"snapshot_age_ms", {{"mean", age_total / n}, {"max", age_max}}}};
-}
+  ordered_json json() const {
+    const double n = count ? static_cast<double>(count) : 1.0;
+    return {{"count", count},
+            {"frames_resimulated", {{"total", resim_total}, {"mean", resim_total / n}, {"max", resim_max}}},
+            {"snapshot_age_ms", {{"mean", age_total / n}, {"max", age_max}}}};
+  }
+};
 
 // The heaviest path of a frame: from its longest root call down through the longest child each time.
-ordered_json heaviest_path(const FrameProfile& f) {
-  const call_tree t = build_call_tree(f);
+ordered_json heaviest_path(const FrameProfile& f, const call_tree& t) {
   ordered_json path = ordered_json::array();
   const std::vector<std::size_t>* level = &t.roots;
   while (!level->empty()) {
@@ -148,65 +149,103 @@ ordered_json heaviest_path(const FrameProfile& f) {
   return path;
 }
 
-// The `n` longest frames (ties: lower frame number first) with their heaviest paths.
-ordered_json worst_frames(const Session& s, std::size_t n) {
-  std::vector<const FrameProfile*> v;
-  for (const FrameProfile& f : s.frames) v.push_back(&f);
-  std::sort(v.begin(), v.end(), [](const FrameProfile* a, const FrameProfile* b) {
-    return a->duration_ms != b->duration_ms ? a->duration_ms > b->duration_ms : a->frame < b->frame;
-  });
-  ordered_json out = ordered_json::array();
-  for (std::size_t i = 0; i < v.size() && i < n; ++i)
-    out.push_back({{"frame", v[i]->frame}, {"duration_ms", v[i]->duration_ms},
-                   {"rollback", v[i]->rollback.has_value()}, {"path", heaviest_path(*v[i])}});
-  return out;
-}
+// The `n` longest frames (ties: lower frame number first, then file order) with their heaviest paths,
+// kept as the frames go by: memory for n paths, not for every frame.
+class worst_frames {
+ public:
+  explicit worst_frames(std::size_t n) : n_(n) {}
+  void add(const FrameProfile& f, std::size_t index, const call_tree& t) {
+    candidate c{f.duration_ms, f.frame, index, f.rollback.has_value(), {}};
+    if (kept_.size() == n_ && !ranks_before(c, kept_.front())) return;
+    c.path = heaviest_path(f, t);
+    kept_.push_back(std::move(c));
+    std::push_heap(kept_.begin(), kept_.end(), ranks_before);
+    if (kept_.size() > n_) {
+      std::pop_heap(kept_.begin(), kept_.end(), ranks_before);
+      kept_.pop_back();
+    }
+  }
+  ordered_json json() {
+    std::sort(kept_.begin(), kept_.end(), ranks_before);
+    ordered_json out = ordered_json::array();
+    for (candidate& c : kept_)
+      out.push_back({{"frame", c.frame}, {"duration_ms", c.duration_ms}, {"rollback", c.rollback},
+                     {"path", std::move(c.path)}});
+    return out;
+  }
 
-ordered_json frame_times(const Session& s, double budget_ms) {
-  std::vector<double> d;
-  d.reserve(s.frames.size());
+ private:
+  struct candidate {
+    double duration_ms;
+    std::uint64_t frame;
+    std::size_t index;  // in the file
+    bool rollback;
+    ordered_json path;
+  };
+  static bool ranks_before(const candidate& a, const candidate& b) {
+    return std::tie(b.duration_ms, a.frame, a.index) < std::tie(a.duration_ms, b.frame, b.index);
+  }
+  std::size_t n_;
+  std::vector<candidate> kept_;  // the worst frames so far, a heap: in front, the one that ranks last
+};
+
+// Frame times: every frame's duration (8 bytes a frame) for the percentiles, and the sums in file order.
+struct frame_time_stats {
+  std::vector<double> durations;
   double sum = 0;
   std::size_t over = 0;
-  for (const FrameProfile& f : s.frames) {
-    d.push_back(f.duration_ms);
+
+  void add(const FrameProfile& f, double budget_ms) {
+    durations.push_back(f.duration_ms);
     sum += f.duration_ms;
     if (f.duration_ms > budget_ms) ++over;
   }
-  std::sort(d.begin(), d.end());
-  const double n = d.empty() ? 1.0 : static_cast<double>(d.size());
-  return {{"p50", nearest_rank(d, 50)}, {"p90", nearest_rank(d, 90)}, {"p99", nearest_rank(d, 99)},
-          {"max", d.empty() ? 0.0 : d.back()}, {"mean", sum / n},
-          {"over_budget", over}, {"over_budget_percent", 100.0 * over / n}};
-}
+  ordered_json json() {
+    std::vector<double>& d = durations;
+    std::sort(d.begin(), d.end());
+    const double n = d.empty() ? 1.0 : static_cast<double>(d.size());
+    return {{"p50", nearest_rank(d, 50)}, {"p90", nearest_rank(d, 90)}, {"p99", nearest_rank(d, 99)},
+            {"max", d.empty() ? 0.0 : d.back()}, {"mean", sum / n},
+            {"over_budget", over}, {"over_budget_percent", 100.0 * over / n}};
+  }
+};
 
 }  // namespace
 
-ordered_json make_report(const Session& session, const std::string& file, const report_options& opt) {
+ordered_json make_report(session_reader& in, const std::string& file, const report_options& opt) {
   std::unordered_map<std::string, site_stats> sites;
   std::map<std::string, entity_stats> entities;
+  frame_time_stats times;
+  rollback_stats rollbacks;
+  worst_frames worst(opt.worst);
   std::size_t calls = 0;
   std::uint64_t overflow = 0;
-  std::uint64_t frames_lost = session.frames_lost_at_end;  // after the last frame in the file
-  for (const FrameProfile& f : session.frames) {
-    add_frame(f, sites, entities);
+  std::uint64_t frames_lost = 0;
+  for (FrameProfile f; in.next(f);) {
+    const call_tree t = build_call_tree(f);
+    add_frame(f, t, sites, entities);
+    times.add(f, opt.budget_ms);
+    rollbacks.add(f);
+    worst.add(f, in.frames_read(), t);
     calls += f.calls.size();
     overflow += f.overflow;
     frames_lost += f.frames_lost;
   }
+  frames_lost += in.frames_lost_at_end();  // after the last frame in the file
   return {{"file", file},
-          {"session_id", session.info.session_id},
-          {"frames", session.frames.size()},
+          {"session_id", in.info().session_id},
+          {"frames", in.frames_read()},
           {"calls", calls},
           {"calls_not_recorded", overflow},
           {"frames_lost", frames_lost},
           {"budget_ms", opt.budget_ms},
-          {"frame_time_ms", frame_times(session, opt.budget_ms)},
+          {"frame_time_ms", times.json()},
           {"top_self", top_sites(sites, &site_stats::self_ms, opt.top)},
           {"top_total", top_sites(sites, &site_stats::total_ms, opt.top)},
           {"top_entities", top_entities(entities, opt.top)},
-          {"rollback", rollback_stats(session)},
-          {"worst_frames", worst_frames(session, opt.worst)},
-          {"warnings", session.warnings}};
+          {"rollback", rollbacks.json()},
+          {"worst_frames", worst.json()},
+          {"warnings", in.warnings()}};
 }
 
 }  // namespace yams::tool

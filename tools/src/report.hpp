@@ -18,8 +18,10 @@ struct report_options {
   std::size_t worst = 5;   ///< worst frames listed
 };
 
-/// The report as JSON (the `--json` output; docs/tools.md lists its keys). Any thread.
-nlohmann::ordered_json make_report(const Session& session, const std::string& file, const report_options& opt);
+/// The report as JSON (the `--json` output; docs/tools.md lists its keys), reading every frame from `in`
+/// one at a time: memory holds one frame and the figures per site and per entity, 8 bytes per frame
+/// (for the percentiles) and the worst frames' paths, not the session. Any thread.
+nlohmann::ordered_json make_report(session_reader& in, const std::string& file, const report_options& opt);
 /// Writes the report as plain text for a terminal to `out`, as it goes: text from the file with its
 /// control characters escaped, heaviest paths indented at most 16 levels and cut to their first and
 /// last 20 steps. Any thread.

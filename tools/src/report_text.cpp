@@ -110,9 +110,9 @@ int run_report(const std::vector<std::string>& args) {
   opt.top = a.get_count("--top", opt.top, 1, max_rows);
   opt.worst = a.get_count("--worst", opt.worst, 1, max_rows);
   const std::string& file = a.positional[0];
-  const Session s = read_session(file);
-  for (const auto& w : s.warnings) std::cerr << "yams: warning: " << printable(w) << '\n';
-  const ordered_json r = make_report(s, file, opt);
+  session_reader in(file);
+  const ordered_json r = make_report(in, file, opt);
+  for (const auto& w : in.warnings()) std::cerr << "yams: warning: " << printable(w) << '\n';
   if (a.has("--json"))
     std::cout << printable_json(r.dump(2, ' ', false, ordered_json::error_handler_t::replace)) << '\n';
   else
