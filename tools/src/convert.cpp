@@ -1,4 +1,5 @@
-// `yams convert`'s command line and the time origin shared by both output formats (see convert.hpp).
+// `yams convert`'s command line, the frames it reads twice and the time origin shared by both output
+// formats (see convert.hpp).
 #include "convert.hpp"
 
 #include "cli.hpp"
@@ -7,21 +8,52 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 
 namespace yams::tool {
 
-frame_timeline::frame_timeline(const Session& s) {
-  double o = s.info.start_time > 0 ? s.info.start_time : 0;
-  for (const FrameProfile& f : s.frames)
-    if (o <= 0 || f.timestamp < o) o = f.timestamp;
-  origin_s_ = o;
-  for (const FrameProfile& f : s.frames) {
-    if (!f.calls.empty()) {
-      main_thread_ = f.calls.front().thread;
-      break;
-    }
+session_frames::session_frames(const std::string& path) : path_(path) {
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec)) {
+    reader_ = std::make_unique<session_reader>(path);
+    info_ = reader_->info();
+  } else {
+    held_ = read_session(path);
+    info_ = held_->info;
   }
+}
+
+void session_frames::for_each(const std::function<bool(const FrameProfile&)>& on_frame) {
+  if (held_) {
+    for (const FrameProfile& f : held_->frames)
+      if (!on_frame(f)) return;
+    size_ = held_->frames.size();
+    frames_lost_at_end_ = held_->frames_lost_at_end;
+    warnings_ = held_->warnings;
+    return;
+  }
+  // The reader the constructor opened, the first time; a new one after.
+  const std::unique_ptr<session_reader> in = reader_ ? std::move(reader_) : std::make_unique<session_reader>(path_);
+  for (FrameProfile f; in->next(f);)
+    if (!on_frame(f)) return;
+  size_ = in->frames_read();
+  frames_lost_at_end_ = in->frames_lost_at_end();
+  warnings_ = in->warnings();
+}
+
+frame_timeline::frame_timeline(session_frames& frames) {
+  double o = frames.info().start_time > 0 ? frames.info().start_time : 0;
+  bool found_thread = false;
+  frames.for_each([&](const FrameProfile& f) {
+    if (o <= 0 || f.timestamp < o) o = f.timestamp;
+    if (!found_thread && !f.calls.empty()) {
+      main_thread_ = f.calls.front().thread;
+      found_thread = true;
+    }
+    return true;
+  });
+  origin_s_ = o;
 }
 
 std::int64_t frame_timeline::place(const FrameProfile& f) {
@@ -49,15 +81,31 @@ int run_convert(const std::vector<std::string>& args) {
                                  : "unknown format '" + to + "' for --to (chrome, speedscope or document)");
   const std::string out = a.get("-o", a.get("--output"));
   if (out.empty()) throw usage_error("missing -o OUT");
-  const Session s = read_session(a.positional[0]);
-  for (const auto& w : s.warnings) std::cerr << "yams: warning: " << printable(w) << '\n';
-  if (to == "document")
-    write_session_document(out, s);
-  else if (to == "chrome")
-    write_output(out, [&](std::ostream& o) { write_chrome_trace(s, o); });
-  else
-    write_output(out, [&](std::ostream& o) { write_speedscope(s, o); });
-  std::cerr << "yams: wrote " << s.frames.size() << " frames to " << out << " (" << to << ")\n";
+  const std::string& file = a.positional[0];
+  auto warn = [](const std::vector<std::string>& warnings) {
+    for (const auto& w : warnings) std::cerr << "yams: warning: " << printable(w) << '\n';
+  };
+  std::size_t written = 0;
+  if (to == "document") {
+    // One pass: a malformed frame after the first ones leaves a FIFO or a device written in part (a
+    // regular file is replaced only when the document is complete).
+    session_reader in(file);
+    session_document_writer doc(out, in.info());
+    for (FrameProfile f; in.next(f);) doc.write(f);
+    warn(in.warnings());
+    doc.close();
+    written = doc.frames_written();
+  } else {
+    session_frames frames(file);
+    const frame_timeline timeline(frames);  // reads every frame: nothing is written for a malformed file
+    warn(frames.warnings());
+    if (to == "chrome")
+      write_output(out, [&](std::ostream& o) { write_chrome_trace(frames, timeline, o); });
+    else
+      write_output(out, [&](std::ostream& o) { write_speedscope(frames, timeline, o); });
+    written = frames.size();
+  }
+  std::cerr << "yams: wrote " << written << " frames to " << out << " (" << to << ")\n";
   return 0;
 }
 

@@ -137,13 +137,12 @@ void add_frame(event_writer& events, const FrameProfile& f, std::int64_t base) {
 
 }  // namespace
 
-void write_chrome_trace(const Session& s, std::ostream& out) {
-  frame_timeline timeline(s);
+void write_chrome_trace(session_frames& frames, frame_timeline timeline, std::ostream& out) {
   out << "{\"traceEvents\":[";
   event_writer events(out);
   std::set<std::uint64_t> threads;
-  std::uint64_t calls_not_recorded = 0, frames_lost = s.frames_lost_at_end, frames_without_calls = 0;
-  for (const FrameProfile& f : s.frames) {
+  std::uint64_t calls_not_recorded = 0, frames_lost = 0, frames_without_calls = 0;
+  frames.for_each([&](const FrameProfile& f) {
     const std::int64_t base = timeline.place(f);
     if (f.rollback)
       events.push_back(rollback_event(f, base, timeline.frame_thread(f)));
@@ -152,11 +151,15 @@ void write_chrome_trace(const Session& s, std::ostream& out) {
     calls_not_recorded += f.overflow;
     frames_lost += f.frames_lost;
     if (f.calls.empty()) ++frames_without_calls;
-  }
-  events.push_back(metadata_event("process_name", 0, "yams session " + s.info.session_id));
+    return static_cast<bool>(out);
+  });
+  if (!out) return;  // the caller reports the failed write, with its errno
+  frames_lost += frames.frames_lost_at_end();
+  const std::string& id = frames.info().session_id;
+  events.push_back(metadata_event("process_name", 0, "yams session " + id));
   for (std::uint64_t t : threads) events.push_back(metadata_event("thread_name", t, "thread " + std::to_string(t)));
-  const json other = {{"exporter", "yams"}, {"session_id", s.info.session_id}, {"start_time", timeline.origin()},
-                      {"frames", s.frames.size()}, {"frames_without_calls", frames_without_calls},
+  const json other = {{"exporter", "yams"}, {"session_id", id}, {"start_time", timeline.origin()},
+                      {"frames", frames.size()}, {"frames_without_calls", frames_without_calls},
                       {"calls_not_recorded", calls_not_recorded}, {"frames_lost", frames_lost}};
   out << "\n],\"displayTimeUnit\":\"ms\",\"otherData\":" << other.dump() << "}\n";
 }
