@@ -1,12 +1,18 @@
-// read_session: both forms detected by content, and clear errors naming file, line and column for
-// unreadable, empty, corrupt and truncated files; a truncated streaming file keeps its complete frames.
+// read_session and session_reader: both forms detected by content, read a frame at a time (frames larger
+// than the reader's blocks, a document's keys in any order, a pipe), and clear errors naming file, line and
+// column for unreadable, empty, corrupt and truncated files; a truncated streaming file keeps its complete
+// frames.
 #include "session_test_util.hpp"
 
 #include <yams/session.hpp>
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <filesystem>
+#include <thread>
+#include <vector>
 
 namespace yams::test {
 namespace {
@@ -185,6 +191,90 @@ TEST(read_session, a_directory_is_named_as_one) {
   const std::string dir = temp_path("sessions");
   std::filesystem::create_directory(dir);
   EXPECT_EQ(error_of(dir), dir + ": is a directory, expected a session file");
+}
+
+// Every frame of `path` through a session_reader, checking that info() is known before the first.
+std::vector<FrameProfile> frames_of(const std::string& path, const SessionInfo& expected_info) {
+  session_reader in(path);
+  EXPECT_EQ(in.info(), expected_info);
+  std::vector<FrameProfile> frames;
+  FrameProfile f;
+  while (in.next(f)) frames.push_back(f);
+  EXPECT_FALSE(in.next(f));
+  EXPECT_EQ(in.frames_read(), frames.size());
+  return frames;
+}
+
+// A frame larger than the reader's 64 KB blocks, whose label holds escapes across their edges.
+FrameProfile big_frame(std::uint64_t number) {
+  FrameProfile f = sample_frame(number, false);
+  for (int i = 0; i < 40000; ++i) f.calls[0].label += i % 3 == 0 ? "\\\"" : "ab";
+  return f;
+}
+
+TEST(session_reader, yields_the_frames_of_either_form_one_at_a_time) {
+  const std::string stream = temp_path("each.jsonl");
+  {
+    session_writer w(stream, info);
+    for (int i = 1; i <= 3; ++i) w.write(i == 2 ? big_frame(i) : sample_frame(i, i == 3));
+  }
+  const std::vector<FrameProfile> frames = frames_of(stream, info);
+  ASSERT_EQ(frames.size(), 3u);
+  EXPECT_EQ(frames[1], big_frame(2));
+  EXPECT_EQ(frames[2], sample_frame(3, true));
+  const std::string doc = temp_path("each.json");
+  write_session_document(doc, read_session(stream));
+  EXPECT_EQ(frames_of(doc, info), frames);
+}
+
+TEST(session_reader, reads_a_documents_id_and_start_time_before_frames_that_come_first) {
+  const std::string path = temp_path("frames_first.json");
+  write_text(path, "{\"frames\":[" + to_json(big_frame(1)) + ",\n" + to_json(sample_frame(2, true)) +
+                       "],\"other\":{\"x\":[1,\"]\"]},\"start_time\":1000.5,\n\"session_id\":\"s-1\"}");
+  const std::vector<FrameProfile> frames = frames_of(path, info);
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_EQ(frames[0], big_frame(1));
+  EXPECT_EQ(frames[1], sample_frame(2, true));
+}
+
+TEST(session_reader, warnings_are_complete_once_the_last_frame_is_read) {
+  const std::string path = temp_path("each_unclosed.jsonl");
+  write_text(path, unclosed_streaming_file(path, 2));
+  session_reader in(path);
+  FrameProfile f;
+  ASSERT_TRUE(in.next(f));
+  ASSERT_TRUE(in.next(f));
+  EXPECT_TRUE(in.warnings().empty());
+  EXPECT_FALSE(in.next(f));
+  ASSERT_EQ(in.warnings().size(), 1u);
+  EXPECT_NE(in.warnings()[0].find("no end line"), std::string::npos) << in.warnings()[0];
+}
+
+TEST(session_reader, reads_either_form_from_a_pipe) {
+  const std::string stream = temp_path("piped.jsonl");
+  streaming_file(stream, 3);
+  const std::string doc = temp_path("piped.json");
+  write_session_document(doc, read_session(stream));
+  for (const std::string& file : {stream, doc}) {
+    const std::string fifo = temp_path("session.fifo");
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    std::thread writer([&] { write_text(fifo, read_text(file)); });
+    const Session s = read_session(fifo);
+    writer.join();
+    EXPECT_EQ(s.frames, read_session(file).frames) << file;
+    std::filesystem::remove(fifo);
+  }
+}
+
+TEST(session_document_writer, destroyed_without_close_it_leaves_the_target_as_it_was) {
+  const std::string path = temp_path("kept.json");
+  write_text(path, "old");
+  {
+    session_document_writer w(path, info);
+    w.write(sample_frame(1, false));
+  }
+  EXPECT_EQ(read_text(path), "old");
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
 }
 
 }  // namespace
