@@ -1,5 +1,5 @@
-// read_session and session_reader: both forms detected by content, read a frame at a time (frames larger
-// than the reader's blocks, a document's keys in any order, a pipe), and clear errors naming file, line and
+// read_session and session_reader: both forms detected by content, read a frame at a time (frames and a
+// header larger than the reader's blocks, a document's keys in any order, a pipe), and clear errors naming file, line and
 // column for unreadable, empty, corrupt and truncated files; a truncated streaming file keeps its complete
 // frames.
 #include "session_test_util.hpp"
@@ -235,6 +235,16 @@ TEST(session_reader, reads_a_documents_id_and_start_time_before_frames_that_come
   ASSERT_EQ(frames.size(), 2u);
   EXPECT_EQ(frames[0], big_frame(1));
   EXPECT_EQ(frames[1], sample_frame(2, true));
+}
+
+TEST(session_reader, reads_a_header_longer_than_its_blocks) {
+  const std::string path = temp_path("long_header.jsonl");
+  const SessionInfo long_info{std::string(100000, 'x'), 5.0};
+  {
+    session_writer w(path, long_info);
+    w.write(sample_frame(1, false));
+  }
+  EXPECT_EQ(frames_of(path, long_info), std::vector<FrameProfile>{sample_frame(1, false)});
 }
 
 TEST(session_reader, warnings_are_complete_once_the_last_frame_is_read) {

@@ -156,7 +156,7 @@ class worst_frames {
   explicit worst_frames(std::size_t n) : n_(n) {}
   void add(const FrameProfile& f, std::size_t index, const call_tree& t) {
     candidate c{f.duration_ms, f.frame, index, f.rollback.has_value(), {}};
-    if (kept_.size() == n_ && !ranks_before(c, kept_.front())) return;
+    if (n_ == 0 || (kept_.size() == n_ && !ranks_before(c, kept_.front()))) return;
     c.path = heaviest_path(f, t);
     kept_.push_back(std::move(c));
     std::push_heap(kept_.begin(), kept_.end(), ranks_before);

@@ -45,10 +45,12 @@ std::string_view file_bytes::at(std::uint64_t offset) {
       }
       block_.resize(static_cast<std::size_t>(n));
       block_start_ = offset;
+      ++generation_;
     }
   } else {
     while (offset >= block_start_ + block_.size() && !at_end_) {
       const std::size_t old = block_.size();
+      ++generation_;
       block_.resize(old + block_size);
       ssize_t n;
       do n = ::read(fd_, block_.data() + old, block_size);
@@ -68,12 +70,15 @@ void file_bytes::forget_before(std::uint64_t offset) {
   if (dead < pipe_dead_bytes) return;
   block_.erase(0, dead);
   block_start_ += dead;
+  ++generation_;
 }
 
 bool byte_cursor::load() {
-  if (offset_ >= view_start_ && offset_ < view_start_ + view_.size()) return true;
+  if (view_generation_ == bytes_.generation() && offset_ >= view_start_ && offset_ < view_start_ + view_.size())
+    return true;
   view_ = bytes_.at(offset_);
   view_start_ = offset_;
+  view_generation_ = bytes_.generation();
   return !view_.empty();
 }
 

@@ -26,6 +26,8 @@ class file_bytes {
   void forget_before(std::uint64_t offset);
   /// The file's name, for messages.
   const std::string& path() const noexcept { return path_; }
+  /// Changes whenever views given by at() before may have become invalid.
+  std::uint64_t generation() const noexcept { return generation_; }
 
  private:
   std::string path_;
@@ -34,6 +36,7 @@ class file_bytes {
   std::string block_;        // the bytes at [block_start_, block_start_ + block_.size())
   std::uint64_t block_start_ = 0;
   bool at_end_ = false;      // a pipe: read() returned 0
+  std::uint64_t generation_ = 0;
 };
 
 /// A position in a file_bytes that moves forward over lines and JSON values. Use from one thread.
@@ -63,6 +66,7 @@ class byte_cursor {
   std::uint64_t offset_;
   std::string_view view_;
   std::uint64_t view_start_ = 0;
+  std::uint64_t view_generation_ = 0;  // of bytes_ when view_ was taken
 };
 
 /// The 1-based line and column (in bytes) of byte `offset` of the file (clamped to its end).
