@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <string>
+#include <vector>
+
 namespace yams::detail {
 namespace {
 
@@ -93,6 +96,39 @@ TEST(Protocol, HistoryAndFrameExtraction) {
                           frame_encoding::compact),
             R"({"frame":3})");
   EXPECT_EQ(frame_json_of(R"({"type":"profile_frame","data":{"frame":3}})", frame_encoding::compact), "");
+}
+
+TEST(Protocol, AHistoryPartFollowedByMoreSaysSo) {
+  history_builder b;
+  b.add(R"({"frame":1})");
+  EXPECT_EQ(b.frames(), 1u);
+  const std::string next = R"({"frame":2})";
+  const auto predicted = b.size_with(next);
+  b.add(next);
+  const auto part = b.finish(true);
+  EXPECT_EQ(part, R"({"type":"history","frames":[{"frame":1},{"frame":2}],"more":true})");
+  EXPECT_EQ(part.size(), predicted);  // the size bound is checked before adding
+  EXPECT_EQ(b.frames(), 0u);
+  b.add(R"({"frame":3})");
+  EXPECT_EQ(b.finish(false), R"({"type":"history","frames":[{"frame":3}]})");  // the last: no key
+}
+
+TEST(Protocol, TheFragmentsOfAHistoryWrittenWholeMakeOneMessage) {
+  for (const auto encoding : {frame_encoding::json, frame_encoding::compact}) {
+    history_builder parts(encoding), whole(encoding);
+    std::string joined;
+    const std::vector<std::vector<std::string>> frames{{R"({"frame":1})", R"({"frame":2})"}, {R"({"frame":3})"},
+                                                       {R"({"frame":4,"calls":[]})"}};
+    for (std::size_t k = 0; k < frames.size(); ++k) {
+      for (const auto& f : frames[k]) {
+        parts.add(f);
+        whole.add(f);
+      }
+      const auto part = parts.finish(k + 1 < frames.size());
+      for (const auto piece : history_fragment(part, k == 0, k + 1 < frames.size())) joined += piece;
+    }
+    EXPECT_EQ(joined, whole.finish());
+  }
 }
 
 }  // namespace

@@ -185,6 +185,10 @@ std::optional<http::response<http::string_body>> refuse_upgrade(const shared_sta
     return make_error(req, http::status::bad_request,
                       "unknown encoding \"" + *e + "\" in /ws?encoding= (expected json or compact)");
   }
+  if (const auto h = query_value(split_target(req.target()).query, "history"); h && !history_mode_from_name(*h)) {
+    return make_error(req, http::status::bad_request,
+                      "unknown history mode \"" + *h + "\" in /ws?history= (expected whole or parts)");
+  }
   return std::nullopt;
 }
 

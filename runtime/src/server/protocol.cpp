@@ -87,6 +87,12 @@ parsed_command parse_command(std::string_view text) noexcept {
   return out;
 }
 
+std::optional<history_mode> history_mode_from_name(std::string_view name) noexcept {
+  if (name == "whole") return history_mode::whole;
+  if (name == "parts") return history_mode::parts;
+  return std::nullopt;
+}
+
 std::string_view encoding_name(frame_encoding encoding) noexcept {
   return encoding == frame_encoding::compact ? "compact" : "json";
 }
@@ -136,18 +142,34 @@ history_builder::history_builder(frame_encoding encoding)
                                                   : R"({"type":"history","frames":[)"),
       text_(prefix_) {}
 
+namespace {
+constexpr std::string_view history_end = "]}";
+constexpr std::string_view history_end_more = R"(],"more":true})";
+}  // namespace
+
 void history_builder::add(std::string_view frame_json) {
-  if (!first_) text_ += ',';
-  first_ = false;
+  if (frames_ != 0) text_ += ',';
+  ++frames_;
   text_ += frame_json;
 }
 
-std::string history_builder::finish() {
-  text_ += "]}";
+std::size_t history_builder::size_with(std::string_view frame_json) const noexcept {
+  return text_.size() + (frames_ != 0 ? 1 : 0) + frame_json.size() + history_end_more.size();
+}
+
+std::string history_builder::finish(bool more) {
+  text_ += more ? history_end_more : history_end;
   std::string out = std::move(text_);
   text_ = prefix_;
-  first_ = true;
+  frames_ = 0;
   return out;
+}
+
+std::array<std::string_view, 3> history_fragment(std::string_view part, bool first, bool more) noexcept {
+  const auto frames_begin = first ? 0 : part.find('[') + 1;  // the prefix's only '[' opens the frames
+  const auto frames_end = part.size() - (more ? history_end_more : history_end).size();
+  return {first ? std::string_view() : std::string_view(","), part.substr(frames_begin, frames_end - frames_begin),
+          more ? std::string_view() : history_end};
 }
 
 std::string_view frame_json_of(std::string_view message, frame_encoding encoding) noexcept {

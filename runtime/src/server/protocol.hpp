@@ -4,6 +4,7 @@
 
 #include <yams/frame.hpp>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -16,11 +17,20 @@ namespace yams::detail {
 inline constexpr int protocol_version = 1;
 /// Largest client message accepted; a larger one closes the connection with code 1009.
 inline constexpr std::size_t max_client_message = 64 * 1024;
+/// Largest part of a replay's history: a longer saved session is built and sent a part at a time (a
+/// single frame larger than this is a part alone, whatever its size).
+inline constexpr std::size_t max_history_message = 4 * 1024 * 1024;
 
 enum class command_kind { invalid, enable_profiling, disable_profiling, get_history, get_status, set_encoding };
 
 /// How frames are written for one client: the frame JSON (the default) or the compact encoding.
 enum class frame_encoding { json, compact };
+
+/// How a client receives a history of several parts (`/ws?history=`): as one message written in several
+/// WebSocket frames (`whole`, the default, what clients from before the parameter read), or as one
+/// `history` message per part, each but the last marked `"more":true` (`parts`, for browsers, which
+/// cannot hold a string of hundreds of MB).
+enum class history_mode { whole, parts };
 
 /// A client message, understood or not; `error` says what was wrong when `kind` is invalid.
 struct parsed_command {
@@ -38,6 +48,9 @@ std::string_view encoding_name(frame_encoding encoding) noexcept;
 /// The encoding called `name` (`json`, `compact`), or nothing. Any thread.
 std::optional<frame_encoding> encoding_from_name(std::string_view name) noexcept;
 
+/// `whole` or `parts`, or nothing. Any thread.
+std::optional<history_mode> history_mode_from_name(std::string_view name) noexcept;
+
 /// The first message on a connection, naming the frame `encoding` the connection starts in. Any thread.
 std::string hello_message(const SessionInfo& session, bool enabled, std::size_t history_size,
                           bool replay, frame_encoding encoding);
@@ -51,20 +64,32 @@ std::string error_message(std::string_view message);
 std::string info_document(const SessionInfo& session, bool enabled, bool replay);
 
 /// Incrementally builds `{"type":"history","frames":[...]}` (compact: `{"type":"history",
-/// "encoding":"compact","frames":[...]}`) from frame object texts. Any thread.
+/// "encoding":"compact","frames":[...]}`; a part followed by more: `...,"more":true}`) from frame object
+/// texts. Any thread.
 class history_builder {
  public:
   explicit history_builder(frame_encoding encoding = frame_encoding::json);
   /// Appends one frame object's JSON text.
   void add(std::string_view frame_json);
-  /// Closes the array and returns the message; the builder is then empty.
-  std::string finish();
+  /// The message's size if `frame_json` were added and it were then finished with more to come.
+  std::size_t size_with(std::string_view frame_json) const noexcept;
+  /// Frames added since the builder was last empty.
+  std::size_t frames() const noexcept { return frames_; }
+  /// Closes the array (marked `"more":true` when `more`) and returns the message; the builder is then
+  /// empty.
+  std::string finish(bool more = false);
 
  private:
   std::string prefix_;
   std::string text_;
-  bool first_ = true;
+  std::size_t frames_ = 0;
 };
+
+/// The text one part of a history adds to the history written whole (`history_mode::whole`), in three
+/// pieces that point into `part` or static text: the first part's text up to the end of its frames, a
+/// later part's frames after a comma; the last part closes the array and the object. Concatenated over
+/// all parts, they make the single message history_builder makes of all the frames. Any thread.
+std::array<std::string_view, 3> history_fragment(std::string_view part, bool first, bool more) noexcept;
 
 /// The frame object inside a `{"type":"profile_frame","data":{...}}` message (compact:
 /// `{"type":"profile_frame","encoding":"compact","data":{...}}`), or an empty view when `message` does

@@ -1,5 +1,5 @@
 // The set of sessions, broadcast (chat-multi's pattern: copy the set under the lock, send outside it),
-// and the history message, cached so that many clients connecting at once build it once.
+// and the history messages, shared so that many clients connecting at once build each once.
 #include "server/shared_state.hpp"
 
 #include "server/protocol.hpp"
@@ -15,6 +15,11 @@ namespace {
 std::string frame_text(const FrameProfile& frame, frame_encoding encoding) {
   return encoding == frame_encoding::compact ? to_compact_json(frame) : to_json(frame);
 }
+
+/// Parts of a replay kept built after their last client let go: one client a few parts behind another
+/// (both connected at about the same time) shares them instead of building them again.
+constexpr std::size_t recent_replay_parts = 3;
+constexpr auto npos = static_cast<std::size_t>(-1);
 
 }  // namespace
 
@@ -82,24 +87,63 @@ void shared_state::close_all() {
   }
 }
 
-history_view shared_state::history(frame_encoding encoding) {
+history_part shared_state::history(frame_encoding encoding, std::size_t part) {
   std::lock_guard lock(history_mutex_);
-  auto& cache = cached_history_[static_cast<int>(encoding)];
-  if (replay()) {
-    if (!cache.view.message) {  // a replay's history in this encoding, built on first request
-      history_builder builder(encoding);
-      for (const auto& frame : options_.replay->frames) builder.add(frame_text(frame, encoding));
-      cache.view.message = std::make_shared<const std::string>(builder.finish());
-      cache.view.frame_count = options_.replay->frames.size();
+  return replay() ? replay_history(encoding, part) : live_history(encoding);
+}
+
+history_part shared_state::replay_history(frame_encoding encoding, std::size_t part) {
+  auto& parts = replay_parts_[static_cast<int>(encoding)];
+  const auto& frames = options_.replay->frames;
+  // Parts are asked for in order, so the start of `part` is known; each part's end is found by building
+  // it (its frames' texts up to the size bound, at least one frame) and then kept.
+  while (parts.starts.size() <= part) replay_history(encoding, parts.starts.size() - 1);
+  const std::size_t begin = parts.starts[part];
+  const bool delimited = part + 1 < parts.starts.size();
+  std::size_t end = delimited ? parts.starts[part + 1] : frames.size();
+  history_part out;
+  if (part < parts.texts.size()) out.message = parts.texts[part].lock();
+  if (!out.message) {
+    history_builder builder(encoding);
+    for (std::size_t i = begin; i < end; ++i) {
+      std::string text;
+      if (i == parts.spare_frame) {
+        text = std::move(parts.spare_text);
+        parts.spare_frame = npos;
+      } else {
+        text = frame_text(frames[i], encoding);
+      }
+      if (!delimited && builder.frames() != 0 && builder.size_with(text) > max_history_message) {
+        end = i;
+        parts.spare_frame = i;  // the next part's first frame: not written twice
+        parts.spare_text = std::move(text);
+        break;
+      }
+      builder.add(text);
     }
-    return cache.view;
+    if (!delimited) parts.starts.push_back(end);
+    auto text = builder.finish(end < frames.size());
+    text.shrink_to_fit();  // held while clients read it: not the builder's spare capacity too
+    out.message = std::make_shared<const std::string>(std::move(text));
+    if (parts.texts.size() <= part) parts.texts.resize(part + 1);
+    parts.texts[part] = out.message;
+    parts.recent.push_back(out.message);
+    if (parts.recent.size() > recent_replay_parts) parts.recent.pop_front();
   }
+  out.frame_count = end - begin;
+  out.total = frames.size();
+  out.more = end < frames.size();
+  return out;
+}
+
+history_part shared_state::live_history(frame_encoding encoding) {
+  auto& cache = cached_history_[static_cast<int>(encoding)];
   const frame_needs needs{encoding == frame_encoding::json, encoding == frame_encoding::compact};
   auto ring = history_snapshot(needs);
   auto last = ring.empty() ? nullptr : ring.back().frame;
   if (cache.view.message && last == cache.last && ring.size() == cache.size) return cache.view;
   history_builder builder(encoding);
-  history_view view;
+  history_part view;
   view.frames.reserve(ring.size());
   for (const auto& published : ring) {
     const auto& message = encoding == frame_encoding::compact ? published.compact : published.message;
@@ -112,6 +156,7 @@ history_view shared_state::history(frame_encoding encoding) {
     view.frames.push_back(published.frame.get());
   }
   view.frame_count = ring.size();
+  view.total = ring.size();
   view.message = std::make_shared<const std::string>(builder.finish());
   cache = {view, last, ring.size()};
   return view;

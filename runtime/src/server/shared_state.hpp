@@ -1,5 +1,6 @@
 // What every connection of one running server shares: its options, the resolved panel directory and
-// source roots, the set of WebSocket sessions that receive frames, and the history sent on connect.
+// source roots, the set of WebSocket sessions that receive frames, and the history sent on connect (a
+// replay's in parts of bounded size).
 #pragma once
 
 #include "frame_bus.hpp"
@@ -8,6 +9,7 @@
 #include <yams/server.hpp>
 
 #include <cstdint>
+#include <deque>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -19,11 +21,14 @@ namespace yams::detail {
 
 class websocket_session;
 
-/// The frames a new client receives first, and which live frames they already cover.
-struct history_view {
-  std::shared_ptr<const std::string> message;  ///< {"type":"history",("encoding":"compact",)"frames":[...]}
-  std::size_t frame_count = 0;
-  std::vector<const FrameProfile*> frames;    ///< identities, to skip live duplicates
+/// One `history` message: part `part` of the frames a new client receives first (or a get_history
+/// answer), and which live frames they already cover.
+struct history_part {
+  std::shared_ptr<const std::string> message;  ///< {"type":"history",("encoding":"compact",)"frames":[...](,"more":true)}
+  std::size_t frame_count = 0;                 ///< frames in this part
+  std::size_t total = 0;                       ///< frames in the whole history (hello's history_size)
+  bool more = false;                           ///< whether the next part follows
+  std::vector<const FrameProfile*> frames;     ///< live: identities, to skip live duplicates
 };
 
 class shared_state {
@@ -60,12 +65,16 @@ class shared_state {
   void notify_status(const websocket_session* origin);
   /// Asks every session to close with a close frame. Any thread.
   void close_all();
-  /// The history for a new client or a get_history command, built once per distinct ring content and
-  /// encoding.
-  history_view history(frame_encoding encoding = frame_encoding::json);
+  /// Part `part` of the history for a new client or a get_history command. A live server's is one
+  /// message, built once per distinct ring content and encoding (`part` must be 0); a replay's is the
+  /// saved session in parts of at most max_history_message bytes, asked for in order, each built when
+  /// first asked for and shared while any client holds it. Any thread.
+  history_part history(frame_encoding encoding = frame_encoding::json, std::size_t part = 0);
 
  private:
   std::vector<std::weak_ptr<websocket_session>> sessions_snapshot();
+  history_part live_history(frame_encoding encoding);  // history_mutex_ held
+  history_part replay_history(frame_encoding encoding, std::size_t part);  // history_mutex_ held
 
   serve_options options_;
   std::filesystem::path panel_dir_;
@@ -77,12 +86,21 @@ class shared_state {
   std::size_t sessions_by_encoding_[2] = {0, 0};  ///< indexed by frame_encoding
 
   struct history_cache {
-    history_view view;
+    history_part view;
     std::shared_ptr<const FrameProfile> last;  ///< held, so its address is not reused
     std::size_t size = static_cast<std::size_t>(-1);
   };
+  /// A replay's parts in one encoding. Memory: what clients hold, plus the newest few parts.
+  struct replay_parts {
+    std::vector<std::size_t> starts{0};                   ///< first frame of each part delimited so far
+    std::vector<std::weak_ptr<const std::string>> texts;  ///< each part's message, while anyone holds it
+    std::deque<std::shared_ptr<const std::string>> recent;  ///< the newest built, for clients a little behind
+    std::size_t spare_frame = static_cast<std::size_t>(-1);  ///< the frame that ended the newest part ...
+    std::string spare_text;                                 ///< ... and its text, which starts the next
+  };
   std::mutex history_mutex_;
   history_cache cached_history_[2];  ///< indexed by frame_encoding
+  replay_parts replay_parts_[2];     ///< indexed by frame_encoding
 };
 
 }  // namespace yams::detail

@@ -9,9 +9,10 @@
 #include <yams/yams.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
-#include <iterator>
+#include <utility>
 
 namespace yams::detail {
 
@@ -45,9 +46,9 @@ void websocket_session::run(http::request<http::string_body> req) {
   ws_.text(true);
   // `/ws?encoding=compact` starts the connection in that encoding, history included (refuse_upgrade
   // turned away unknown names).
-  if (const auto e = query_value(split_target(req.target()).query, "encoding")) {
-    encoding_ = encoding_from_name(*e).value_or(frame_encoding::json);
-  }
+  const auto query = split_target(req.target()).query;
+  if (const auto e = query_value(query, "encoding")) encoding_ = encoding_from_name(*e).value_or(frame_encoding::json);
+  if (const auto h = query_value(query, "history")) history_mode_ = history_mode_from_name(*h).value_or(history_mode::whole);
   ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept, shared_from_this()));
 }
 
@@ -72,11 +73,11 @@ void websocket_session::on_accept(beast::error_code ec) {
   // Join before taking the history: a frame finished meanwhile arrives both ways and is skipped live.
   state_->join(this, encoding_);
   joined_ = true;
-  auto history = state_->history(encoding_);
-  in_history_.insert(history.frames.begin(), history.frames.end());
+  auto first = state_->history(encoding_);
+  in_history_.insert(first.frames.begin(), first.frames.end());
   queue_control(std::make_shared<const std::string>(
-      hello_message(state_->session(), state_->enabled(), history.frame_count, state_->replay(), encoding_)));
-  queue_control(std::move(history.message));  // not replaced by a requested one (in_history_ is its)
+      hello_message(state_->session(), state_->enabled(), first.total, state_->replay(), encoding_)));
+  start_history(std::move(first));
   do_read();
   watch_for_stall();
 }
@@ -213,16 +214,33 @@ void websocket_session::queue_control(std::shared_ptr<const std::string> text) {
 
 void websocket_session::queue_history() {
   if (closing_) return;
-  auto message = state_->history(encoding_).message;
-  // One requested history waiting at most: a newer request replaces it (a client asking faster than
-  // it reads would otherwise hold one large message per request).
-  const auto first = writing_ ? std::next(queue_.begin()) : queue_.begin();
-  const auto waiting = std::find_if(first, queue_.end(), [](const entry& e) { return e.kind == entry_kind::history; });
-  if (waiting != queue_.end()) {
-    waiting->text = std::move(message);
+  // A history still being sent is finished first (its parts are one message to the client); requests
+  // meanwhile are answered by one history after it, so a client asking faster than it reads holds no
+  // more than one part.
+  if (history_sending_) {
+    history_wanted_ = true;
     return;
   }
-  queue_.push_back({entry_kind::history, std::move(message)});
+  start_history(state_->history(encoding_));
+}
+
+void websocket_session::start_history(history_part first) {
+  history_sending_ = true;
+  history_encoding_ = encoding_;
+  history_next_ = 0;
+  queue_history_part(std::move(first));
+}
+
+void websocket_session::queue_history_part(history_part part) {
+  if (closing_) return;
+  entry e{entry_kind::history, std::move(part.message), history_next_ == 0, part.more};
+  history_next_ = part.more ? history_next_ + 1 : 0;
+  // A history written whole is one WebSocket message: nothing else may be written between its parts.
+  if (history_mode_ == history_mode::whole && !e.first) {
+    queue_.push_front(std::move(e));
+  } else {
+    queue_.push_back(std::move(e));
+  }
   ++controls_queued_;
   if (!writing_) do_write();
 }
@@ -243,8 +261,21 @@ void websocket_session::do_write() {
     next.text = std::make_shared<const std::string>(status_message(state_->enabled(), dropped_));
     status_queued_ = false;
   }
+  if (next.kind == entry_kind::history && history_mode_ == history_mode::whole && !(next.first && !next.more)) {
+    return write_fragment(next);
+  }
   ws_.async_write(net::buffer(*next.text),
                   beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
+}
+
+// One part of a history written whole: one WebSocket frame of the message all its parts make.
+void websocket_session::write_fragment(const entry& part) {
+  const auto pieces = history_fragment(*part.text, part.first, part.more);
+  const std::array<net::const_buffer, 3> buffers{net::buffer(pieces[0].data(), pieces[0].size()),
+                                                 net::buffer(pieces[1].data(), pieces[1].size()),
+                                                 net::buffer(pieces[2].data(), pieces[2].size())};
+  ws_.async_write_some(!part.more, buffers,
+                       beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
 }
 
 void websocket_session::on_write(beast::error_code ec, std::size_t) {
@@ -253,14 +284,23 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
     closing_ = true;
     return fail(ec, "websocket write");
   }
-  if (queue_.front().kind == entry_kind::frame) {
+  const auto written = std::move(queue_.front());
+  if (written.kind == entry_kind::frame) {
     --frames_queued_;
   } else {
     --controls_queued_;
   }
   queue_.pop_front();
   if (closing_) return;
-  if (!queue_.empty()) do_write();
+  if (written.kind == entry_kind::history) {
+    if (written.more) {
+      queue_history_part(state_->history(history_encoding_, history_next_));  // built now, if no one has it
+    } else {
+      history_sending_ = false;
+      if (std::exchange(history_wanted_, false)) start_history(state_->history(encoding_));
+    }
+  }
+  if (!writing_ && !queue_.empty()) do_write();
   if (read_paused_ && controls_queued_ < max_pending_replies) {
     read_paused_ = false;
     do_read();

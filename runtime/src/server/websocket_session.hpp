@@ -1,5 +1,6 @@
-// One WebSocket client: hello and history on connect, then every finished frame, through a bounded
-// queue with one write in flight; when the queue is full the oldest frames are dropped and counted.
+// One WebSocket client: hello and history (a part at a time) on connect, then every finished frame,
+// through a bounded queue with one write in flight; when the queue is full the oldest frames are dropped
+// and counted.
 #pragma once
 
 #include "frame_bus.hpp"
@@ -36,11 +37,14 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void close();
 
  private:
-  /// `history`: a reply to get_history (replaced by a newer one while waiting).
+  /// `history`: one part of a history (on connect or for get_history); the next is queued once it is
+  /// written (at the front when the history is one message), so a client holds one part at a time.
   enum class entry_kind { frame, control, status, history };
   struct entry {
     entry_kind kind;
     std::shared_ptr<const std::string> text;  ///< filled at write time for `status`
+    bool first = false;                       ///< `history`: the history's first part
+    bool more = false;                        ///< `history`: another part follows
   };
 
   void on_accept(boost::beast::error_code ec);
@@ -52,9 +56,12 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void queue_control(std::shared_ptr<const std::string> text);
   void queue_status();
   void queue_history();
+  void start_history(history_part first);
+  void queue_history_part(history_part part);
   void set_encoding(frame_encoding encoding);
   bool drop_oldest_frame();
   void do_write();
+  void write_fragment(const entry& part);
   void on_write(boost::beast::error_code ec, std::size_t bytes);
   void do_close();
   void watch_for_stall();
@@ -70,6 +77,11 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   std::size_t frames_queued_ = 0;
   std::size_t controls_queued_ = 0;
   std::uint64_t dropped_ = 0;
+  history_mode history_mode_ = history_mode::whole;  ///< how histories of several parts are sent
+  frame_encoding history_encoding_ = frame_encoding::json;  ///< of the history being sent
+  std::size_t history_next_ = 0;                            ///< its next part
+  bool history_sending_ = false;  ///< a history's parts are being queued and written
+  bool history_wanted_ = false;   ///< a get_history waits for the history being sent to end
   bool writing_ = false;
   bool status_queued_ = false;
   bool accepted_ = false;
