@@ -6,9 +6,10 @@
 // the timeline's width, the call tree's scroll and the frame strip's bars and caption; a session longer
 // than the live window loads whole, long labels keep the controls in view, and a chosen call that leaves
 // the frame is shown alike in the tree and the source pane; a stopped and restarted game is noticed;
-// editing a behaviour script changes the live flame graph and the source view's text. Screenshots go to
-// $YAMS_ARTIFACTS.
-//   YAMS_DUCKHUNT=<exe> YAMS_ARTIFACTS=<dir> node --test e2e.test.mjs
+// editing a behaviour script changes the live flame graph and the source view's text; a session replayed
+// by `yams serve` in several history messages shows its newest frame and says what it left out.
+// Screenshots go to $YAMS_ARTIFACTS.
+//   YAMS_DUCKHUNT=<exe> YAMS_TOOL=<yams> YAMS_ARTIFACTS=<dir> node --test e2e.test.mjs
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -17,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve as resolvePath } from 'node:path';
 import { openPage } from './browser.mjs';
 import { startGame as launchGame, stopGame } from './game.mjs';
+import { sampleFrame } from './sample_frames.mjs';
 
 const exe = process.env.YAMS_DUCKHUNT;
 const artifacts = process.env.YAMS_ARTIFACTS ?? 'test-artifacts/panel';
@@ -887,4 +889,46 @@ test('after a script edit, the source view shows the new text at the call\'s new
   await shot('16-edited-script-source');
   await page.click('[data-testid=resume]');
   assert.deepEqual(browser.errors, []);
+});
+
+test('a replayed session longer than one history message shows its newest frame and what was left out', async (t) => {
+  const tool = process.env.YAMS_TOOL;
+  if (!tool) return t.skip('YAMS_TOOL (the yams tool) is not set');
+  // 12,000 frames of 10 calls, about 8 MB in the compact encoding: two history messages, 2,000 frames more
+  // than the panel keeps of a replay.
+  const count = 12_000;
+  const file = join(artifacts, 'replayed-session.jsonl');
+  const lines = [JSON.stringify({ yams_session: 1, format_version: 1, session_id: 'replayed', start_time: 1_700_000_000 })];
+  for (let n = 1; n <= count; ++n) lines.push(JSON.stringify(sampleFrame(n, { calls: 12 })));
+  lines.push(JSON.stringify({ yams_session_end: 1, frames: count }));
+  writeFileSync(file, lines.join('\n') + '\n');
+  const server = await launchGame(tool, ['serve', file, '--port', '0']);
+  const viewer = await openPage();
+  try {
+    const histories = [];
+    viewer.page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => {
+      const text = String(payload);
+      if (text.startsWith('{"type":"history"')) histories.push({ bytes: Buffer.byteLength(text), more: /"more":true}$/.test(text) });
+    }));
+    await viewer.page.goto(server.url);
+    await viewer.page.keyboard.press('F9');
+    await viewer.page.waitForFunction(([s, n]) => {
+      const d = document.querySelector(s)?.dataset;
+      return Number(d?.newestFrame) === n && Number(document.querySelector('[data-testid=stats]').dataset.historyLeft) === 0;
+    }, [STRIP, count], { timeout: 20_000 });
+    assert.ok(histories.length >= 2, `the session came in ${histories.length} history message(s)`);
+    assert.ok(histories.every((h) => h.bytes <= 4 << 20), JSON.stringify(histories));
+    assert.deepEqual(histories.map((h) => h.more), [...histories.slice(1).map(() => true), false]);
+    assert.equal(Number(await viewer.page.getAttribute(STRIP, 'data-count')), 10_000);
+    assert.equal(Number(await viewer.page.getAttribute('[data-testid=stats]', 'data-received')), count);
+    assert.equal(await viewer.page.locator('[data-testid=replay-notice]').innerText().then((s) => s.replace(/\s*Dismiss$/, '')),
+                 'The replayed session holds 12000 frames; only its last 10000 are shown (frames 2001 to 12000), ' +
+                 'the 2000 before them were left out.');
+    assert.equal(Number(await viewer.page.getAttribute(FLAME, 'data-frame')), count);
+    await viewer.page.screenshot({ path: join(artifacts, '17-replayed-session.png') });
+    assert.deepEqual(viewer.errors, []);
+  } finally {
+    await viewer.close();
+    await stopGame(server);
+  }
 });

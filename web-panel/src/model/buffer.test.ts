@@ -64,4 +64,38 @@ describe('FrameBuffer', () => {
     expect(b.reset('s', 0, file, 'live')).toBe(60);
     expect(b.frames).toHaveLength(240);
   });
+
+  it('keeps a replayed session sent in several messages like a file, following its newest frame', () => {
+    const b = new FrameBuffer(4, 10);
+    const part = (from: number, n: number) => Array.from({ length: n }, (_, i) => fr(from + i));
+    expect(b.reset('s', 0, part(1, 6), 'replay')).toBe(0);
+    expect(b.append(part(7, 3))).toBe(0);
+    expect(b.frames.map((f) => f.frame)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(b.paused).toBe(false);
+    expect(b.append(part(10, 5))).toBe(4);
+    expect(b.append([])).toBe(4);
+    expect(b.frames.map((f) => f.frame)).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    expect(b.selected?.frame).toBe(14);
+    expect(b.received).toBe(14);
+    expect(b.leftOut).toBe(4);
+    // A paused view keeps its frame while the rest arrives.
+    b.select(2);
+    b.append(part(15, 2));
+    expect(b.selected?.frame).toBe(7);
+    expect(b.sincePause).toBe(2);
+    // A new history starts over; a live one keeps only the live window and counts nothing left out.
+    expect(b.reset('s', 0, part(1, 12), 'replay')).toBe(2);
+    expect(b.leftOut).toBe(2);
+    b.reset('s', 0, part(1, 3), 'live');
+    b.append(part(4, 3));
+    expect(b.frames.map((f) => f.frame)).toEqual([3, 4, 5, 6]);
+    expect(b.leftOut).toBe(0);
+  });
+
+  it('does not append to a loaded file', () => {
+    const b = new FrameBuffer(4, 10);
+    b.reset('s', 0, [fr(1)], 'file');
+    b.append([fr(2)]);
+    expect(b.frames.map((f) => f.frame)).toEqual([1]);
+  });
 });

@@ -1,13 +1,15 @@
 // The panel's frame buffer: a bounded window of recent frames, the selected frame, live/paused state and
-// where the frames came from (live server or a loaded file). Views read it; nothing here draws.
+// where the frames came from (a live server, a server replaying a saved session, or a loaded file). Views
+// read it; nothing here draws.
 import type { FrameProfile, Session } from './format';
 
-export type Source = 'live' | 'file';
+/** `replay`: a server replaying a saved session, whose history is the whole session, kept like a file's. */
+export type Source = 'live' | 'replay' | 'file';
 
 export class FrameBuffer {
   /** live frames kept */
   readonly capacity: number;
-  /** frames kept of a loaded file: all of a file but a huge one (it is finite, and was parsed whole anyway) */
+  /** frames kept of a loaded file or a replayed session: all of it but a huge one (it is finite) */
   readonly fileCapacity: number;
   /** the live window, newest last (keeps filling while paused) */
   frames: FrameProfile[] = [];
@@ -24,13 +26,20 @@ export class FrameBuffer {
   received = 0;
   /** frames received since the view paused */
   sincePause = 0;
+  /** older frames of the file or replayed session left out to keep the newest `fileCapacity` */
+  leftOut = 0;
 
   constructor(capacity = 240, fileCapacity = 10_000) {
     this.capacity = capacity;
     this.fileCapacity = Math.max(capacity, fileCapacity);
   }
 
-  /** Appends a frame, dropping the oldest beyond capacity; a paused view keeps showing what it showed. */
+  /** How many frames the buffer keeps: `capacity` live, `fileCapacity` of a file or a replay. */
+  get window(): number {
+    return this.source === 'live' ? this.capacity : this.fileCapacity;
+  }
+
+  /** Appends a frame, dropping the oldest beyond the window; a paused view keeps showing what it showed. */
   push(frame: FrameProfile): void {
     // A history answer may overlap frames already received: keep one copy.
     for (let i = Math.max(0, this.frames.length - 8); i < this.frames.length; ++i) {
@@ -38,26 +47,43 @@ export class FrameBuffer {
       if (f.frame === frame.frame && f.timestamp === frame.timestamp) return;
     }
     this.frames.push(frame);
-    if (this.frames.length > this.capacity) this.frames.splice(0, this.frames.length - this.capacity);
+    if (this.frames.length > this.window) this.frames.splice(0, this.frames.length - this.window);
     this.received += 1;
     if (this.frozen) this.sincePause += 1;
     this.version += 1;
   }
 
-  /** Replaces the contents (new session, history message, or a loaded file, which shows paused), keeping
-   *  the newest `capacity` frames (`fileCapacity` of a file). Returns how many older frames were left out. */
+  /** Replaces the contents (new session, a history's first message, or a loaded file, which shows paused),
+   *  keeping the newest `capacity` frames (`fileCapacity` of a file or replay). Returns how many older
+   *  frames were left out. */
   reset(session_id: string, start_time: number, frames: FrameProfile[], source: Source): number {
     this.session_id = session_id;
     this.start_time = start_time;
-    const kept = source === 'file' ? this.fileCapacity : this.capacity;
-    this.frames = frames.slice(-kept);
     this.source = source;
+    this.frames = frames.slice(-this.window);
     this.frozen = source === 'file' ? this.frames : null;
     this.pinned = this.frozen?.length ? this.frozen[this.frozen.length - 1].frame : null;
-    this.received = this.frames.length;
+    this.received = source === 'file' ? this.frames.length : frames.length;
     this.sincePause = 0;
+    this.leftOut = source === 'live' ? 0 : frames.length - this.frames.length;
     this.version += 1;
     return frames.length - this.frames.length;
+  }
+
+  /** Appends the next message of a history sent in several (a replayed session's), keeping the newest of
+   *  the window like push(); a file's frames are not appended to. Returns `leftOut`. */
+  append(frames: FrameProfile[]): number {
+    if (this.source === 'file' || frames.length === 0) return this.leftOut;
+    for (const f of frames) this.frames.push(f);
+    const over = this.frames.length - this.window;
+    if (over > 0) {
+      this.frames.splice(0, over);
+      if (this.source === 'replay') this.leftOut += over;
+    }
+    this.received += frames.length;
+    if (this.frozen) this.sincePause += frames.length;
+    this.version += 1;
+    return this.leftOut;
   }
 
   /** The frames the views show: the frozen ones while paused, else the live window. */

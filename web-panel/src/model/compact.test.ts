@@ -90,7 +90,7 @@ describe('compact protocol messages', () => {
     expect(parseServerMessage(JSON.stringify({ type: 'profile_frame', encoding: 'compact', data })))
       .toEqual({ type: 'profile_frame', encoding: 'compact', data: expected });
     expect(parseServerMessage(JSON.stringify({ type: 'history', encoding: 'compact', frames: [data, data] })))
-      .toEqual({ type: 'history', encoding: 'compact', frames: [expected, expected] });
+      .toEqual({ type: 'history', encoding: 'compact', frames: [expected, expected], more: false });
     expect(parseServerMessage('{"type":"encoding","encoding":"compact"}')).toEqual({ type: 'encoding', encoding: 'compact' });
   });
 

@@ -101,7 +101,8 @@ describe('parseServerMessage', () => {
                  encodings: ['json'], encoding: 'json' });  // a server without set_encoding: JSON only
     expect(parseServerMessage('{"type":"hello","protocol_version":1,"session_id":"s","start_time":1,"enabled":true,"history_size":3,"replay":false,"encodings":["json","compact"],"encoding":"compact"}'))
       .toMatchObject({ encodings: ['json', 'compact'], encoding: 'compact' });
-    expect(parseServerMessage(JSON.stringify({ type: 'history', frames: [frame(1)] }))).toMatchObject({ type: 'history', frames: [{ frame: 1 }] });
+    expect(parseServerMessage(JSON.stringify({ type: 'history', frames: [frame(1)] }))).toMatchObject({ type: 'history', frames: [{ frame: 1 }], more: false });
+    expect(parseServerMessage(JSON.stringify({ type: 'history', frames: [frame(1)], more: true }))).toMatchObject({ more: true });
     expect(parseServerMessage(JSON.stringify({ type: 'profile_frame', data: frame(2) }))).toMatchObject({ data: { frame: 2 } });
     expect(parseServerMessage('{"type":"status","enabled":false,"dropped":4}')).toEqual({ type: 'status', enabled: false, dropped: 4 });
     expect(parseServerMessage('{"type":"error","message":"no"}')).toEqual({ type: 'error', message: 'no' });
@@ -111,5 +112,6 @@ describe('parseServerMessage', () => {
     expect(() => parseServerMessage('{"type":"bogus"}')).toThrow('message.type: unknown message type "bogus"');
     expect(() => parseServerMessage('{"type":"profile_frame","data":{"frame":"1"}}'))
       .toThrow('profile_frame message.data.frame: expected a number, got string');
+    expect(() => parseServerMessage('{"type":"history","frames":[],"more":1}')).toThrow('history message.more: expected a boolean, got number');
   });
 });

@@ -274,7 +274,9 @@ export interface HelloMessage {
 }
 /** How the server writes frames for this client: the frame JSON, or the compact encoding it negotiated. */
 export type FrameEncoding = 'json' | 'compact';
-export interface HistoryMessage { type: 'history'; frames: FrameProfile[]; encoding: FrameEncoding }
+/** A history, or one part of one: a replayed session's comes in several messages, each but the last
+ *  marked `more` (absent: false). */
+export interface HistoryMessage { type: 'history'; frames: FrameProfile[]; encoding: FrameEncoding; more: boolean }
 export interface FrameMessage { type: 'profile_frame'; data: FrameProfile; encoding: FrameEncoding }
 export interface StatusMessage { type: 'status'; enabled: boolean; dropped: number }
 export interface ErrorMessage { type: 'error'; message: string }
@@ -319,7 +321,8 @@ export function parseServerMessage(text: string): ServerMessage {
       if (!Array.isArray(o.frames)) fail(`${where}.frames`, `expected an array, got ${kind(o.frames)}`);
       const encoding = encodingOf(o, where);
       const read = encoding === 'compact' ? parseCompactFrame : parseFrame;
-      return { type, encoding, frames: o.frames.map((f, i) => read(f, `${where}.frames[${i}]`)) };
+      return { type, encoding, frames: o.frames.map((f, i) => read(f, `${where}.frames[${i}]`)),
+               more: bool(o, 'more', where) };
     }
     case 'profile_frame': {
       const encoding = encodingOf(o, where);

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ProfilerClient, socketUrl, withEncoding, type SocketLike } from './client';
+import { ProfilerClient, socketUrl, withEncoding, withHistoryParts, type SocketLike } from './client';
 import type { FrameProfile } from '../model/format';
 
 const hello = (session: string) => JSON.stringify({ type: 'hello', protocol_version: 1, session_id: session,
@@ -56,6 +56,8 @@ describe('ProfilerClient', () => {
     expect(socketUrl({ protocol: 'https:', host: 'h', search: '?token=a b' })).toBe('wss://h/ws?token=a%20b');
     expect(withEncoding('wss://h/ws?token=a%20b', 'compact')).toBe('wss://h/ws?token=a%20b&encoding=compact');
     expect(withEncoding('ws://h/ws', 'compact')).toBe('ws://h/ws?encoding=compact');
+    expect(withHistoryParts('ws://h/ws?encoding=compact')).toBe('ws://h/ws?encoding=compact&history=parts');
+    expect(withHistoryParts('ws://h/ws')).toBe('ws://h/ws?history=parts');
   });
 
   it('reads messages, sends commands, reconnects and notices a new session', async () => {
@@ -114,7 +116,7 @@ describe('ProfilerClient', () => {
     client.start();
     cleanup.push(async () => client.stop());
     await until(() => frames.length === 1 && errors.length === 1);
-    expect(urls).toEqual([`ws://127.0.0.1:${portOf(wss)}/ws?encoding=compact`]);
+    expect(urls).toEqual([`ws://127.0.0.1:${portOf(wss)}/ws?encoding=compact&history=parts`]);
     expect(commands).toEqual(['{"command":"set_encoding","encoding":"compact"}']);
     expect(encodings).toEqual(['compact']);
     expect(client.encoding).toBe('compact');
@@ -153,5 +155,38 @@ describe('ProfilerClient', () => {
     expect(encodings).toEqual(['compact']);
     expect(history[0].map((f) => f.frame)).toEqual([4]);
     expect(frames[0].calls[0]).toMatchObject({ id: 7, label: 'F', duration: 1.5 });
+  });
+
+  it('tells the parts of a history sent in several messages from a new history, also after reconnecting', async () => {
+    const frame = (n: number) => ({ frame: n, timestamp: n, duration_ms: 1, calls: [], rollback: null });
+    const history = (frames: number[], more: boolean) =>
+      JSON.stringify({ type: 'history', frames: frames.map(frame), ...(more ? { more } : {}) });
+    let connections = 0;
+    const urls: string[] = [];
+    const wss = await listen((ws, request) => {
+      urls.push(request.url ?? '');
+      ws.send(hello('replay'));
+      ws.send(history([1, 2], true));
+      ws.send(history([3], true));
+      if (++connections === 1) {  // the first connection ends mid-history
+        ws.terminate();
+        return;
+      }
+      ws.send(history([4], false));
+      ws.send(history([1], false));  // a second history (a get_history answer) in one message
+    });
+    cleanup.push(() => closeServer(wss));
+    const parts: [number[], boolean, boolean][] = [];
+    const client = new ProfilerClient(`ws://127.0.0.1:${portOf(wss)}/ws`, {
+      history: (h, part) => parts.push([h.map((f) => f.frame), part.first, part.more]),
+    }, { minDelayMs: 20, socket: (u) => new WebSocket(u) as unknown as SocketLike });
+    client.start();
+    cleanup.push(async () => client.stop());
+    await until(() => parts.length === 6);
+    expect(parts).toEqual([
+      [[1, 2], true, true], [[3], false, true],
+      [[1, 2], true, true], [[3], false, true], [[4], false, false], [[1], true, false],
+    ]);
+    expect(urls[0]).toBe('/ws?encoding=compact&history=parts');  // it asks for the history in parts
   });
 });

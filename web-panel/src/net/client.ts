@@ -1,6 +1,6 @@
-// WebSocket client of protocol v1: reads hello/history/profile_frame/status/error/encoding, sends commands,
-// asks for the compact frame encoding when the server offers it, reconnects with exponential backoff when
-// the game goes away, and notices a different session_id.
+// WebSocket client of protocol v1: reads hello/history/profile_frame/status/error/encoding (a history sent
+// in several messages as parts of one), sends commands, asks for the compact frame encoding when the server
+// offers it, reconnects with exponential backoff when the game goes away, and notices a different session_id.
 import {
   FormatError, PROTOCOL_VERSION, parseServerMessage,
   type ClientCommand, type FrameEncoding, type FrameProfile, type HelloMessage, type StatusMessage,
@@ -12,7 +12,9 @@ export interface ClientHandlers {
   state?(state: ConnectionState, detail: string): void;
   /** `previous` is the session id seen before when this hello names a different one */
   hello?(hello: HelloMessage, previous: string | null): void;
-  history?(frames: FrameProfile[]): void;
+  /** one history message: `first` when it starts a history (else it continues the one before), `more`
+   *  when another part of it follows */
+  history?(frames: FrameProfile[], part: HistoryPart): void;
   frame?(frame: FrameProfile): void;
   status?(status: StatusMessage): void;
   /** the server confirmed the encoding of the frames that follow */
@@ -20,6 +22,9 @@ export interface ClientHandlers {
   /** an error message from the server, or a message the client could not read */
   error?(message: string): void;
 }
+
+/** Where a history message stands in its history. */
+export interface HistoryPart { first: boolean; more: boolean }
 
 /** The subset of the browser WebSocket the client uses (the `ws` package's client has it too). */
 export interface SocketLike {
@@ -54,12 +59,20 @@ export function withEncoding(url: string, encoding: FrameEncoding): string {
   return `${url}${url.includes('?') ? '&' : '?'}encoding=${encoding}`;
 }
 
+/** `url` asking the server to send a long history (a replayed session's) as several messages, each one a
+ *  string the browser can hold (servers that predate the parameter send one message, as they always did). */
+export function withHistoryParts(url: string): string {
+  return `${url}${url.includes('?') ? '&' : '?'}history=parts`;
+}
+
 export class ProfilerClient {
   private socket: SocketLike | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private attempt = 0;
   private stopped = true;
   private sessionId: string | null = null;
+  /** the last history message said `more`: the next one continues it */
+  private historyContinues = false;
   private readonly minDelay: number;
   private readonly maxDelay: number;
   private readonly factory: SocketFactory;
@@ -111,13 +124,14 @@ export class ProfilerClient {
     this.setState('connecting', `connecting to ${this.url}`);
     let socket: SocketLike;
     try {
-      socket = this.factory(this.wanted === 'json' ? this.url : withEncoding(this.url, this.wanted));
+      socket = this.factory(withHistoryParts(this.wanted === 'json' ? this.url : withEncoding(this.url, this.wanted)));
     } catch (e) {
       this.scheduleRetry(`cannot connect: ${(e as Error).message}`);
       return;
     }
     this.socket = socket;
     this.encoding = 'json';
+    this.historyContinues = false;
     socket.onopen = () => {
       if (this.socket === socket) this.setState('open', `connected to ${this.url}`);
     };
@@ -173,7 +187,12 @@ export class ProfilerClient {
         this.encoding = msg.encoding;
         this.on.encoding?.(msg.encoding);
         break;
-      case 'history': this.on.history?.(msg.frames); break;
+      case 'history': {
+        const first = !this.historyContinues;
+        this.historyContinues = msg.more;
+        this.on.history?.(msg.frames, { first, more: msg.more });
+        break;
+      }
       case 'profile_frame': this.on.frame?.(msg.data); break;
       case 'status': this.on.status?.(msg); break;
       case 'error': this.on.error?.(msg.message); break;
