@@ -21,10 +21,12 @@ namespace yams::detail {
 
 class websocket_session;
 
-/// One `history` message: part `part` of the frames a new client receives first (or a get_history
-/// answer), and which live frames they already cover.
+/// One part of the history a new client receives first (or a get_history answer), and which live frames
+/// it already covers.
 struct history_part {
-  std::shared_ptr<const std::string> message;  ///< {"type":"history",("encoding":"compact",)"frames":[...](,"more":true)}
+  /// `{"type":"history",("encoding":"compact",)"frames":[...](,"more":true)}`: a message of its own, or
+  /// (history_fragment) a piece of the history written whole
+  std::shared_ptr<const std::string> message;
   std::size_t frame_count = 0;                 ///< frames in this part
   std::size_t total = 0;                       ///< frames in the whole history (hello's history_size)
   bool more = false;                           ///< whether the next part follows

@@ -44,11 +44,15 @@ void websocket_session::run(http::request<http::string_body> req) {
   ws_.read_message_max(max_client_message);
   ws_.auto_fragment(false);
   ws_.text(true);
-  // `/ws?encoding=compact` starts the connection in that encoding, history included (refuse_upgrade
-  // turned away unknown names).
+  // `/ws?encoding=compact` starts the connection in that encoding, history included; `history=parts`
+  // has a long history sent as several messages (refuse_upgrade turned away unknown names).
   const auto query = split_target(req.target()).query;
-  if (const auto e = query_value(query, "encoding")) encoding_ = encoding_from_name(*e).value_or(frame_encoding::json);
-  if (const auto h = query_value(query, "history")) history_mode_ = history_mode_from_name(*h).value_or(history_mode::whole);
+  if (const auto e = query_value(query, "encoding")) {
+    encoding_ = encoding_from_name(*e).value_or(frame_encoding::json);
+  }
+  if (const auto h = query_value(query, "history")) {
+    history_mode_ = history_mode_from_name(*h).value_or(history_mode::whole);
+  }
   ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept, shared_from_this()));
 }
 
