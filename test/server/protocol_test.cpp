@@ -49,6 +49,19 @@ TEST(Protocol, HelloCarriesTheSession) {
   const auto compact = nlohmann::json::parse(
       hello_message({"2025-04-05_14-32-11_c4813854", 1743953561.5}, true, 7, false, frame_encoding::compact));
   EXPECT_EQ(compact["encoding"], "compact");
+  EXPECT_FALSE(j.contains("replay_file"));  // a live server's names no file
+}
+
+TEST(Protocol, AReplaysHelloAndInfoNameItsFile) {
+  const SessionInfo session{"2025-04-05_14-32-11_c4813854", 1743953561.5};
+  const auto hello = nlohmann::json::parse(hello_message(session, false, 300, true, frame_encoding::json, "run.jsonl"));
+  EXPECT_EQ(hello["replay"], true);
+  EXPECT_EQ(hello["replay_file"], "run.jsonl");
+  EXPECT_EQ(nlohmann::json::parse(info_document(session, false, true, "run.jsonl"))["replay_file"], "run.jsonl");
+  // A replay of a session given without a name (yams::serve with only `replay` set) names none.
+  const auto unnamed = nlohmann::json::parse(hello_message(session, false, 300, true, frame_encoding::json));
+  EXPECT_FALSE(unnamed.contains("replay_file"));
+  EXPECT_FALSE(nlohmann::json::parse(info_document(session, false, false, "run.jsonl")).contains("replay_file"));
 }
 
 TEST(Protocol, SetEncodingNamesTheEncoding) {

@@ -324,11 +324,13 @@ TEST_F(ServerTest, ReplayServesASavedSession) {
   const auto saved = saved_session();
   serve_options o;
   o.replay = saved;
+  o.replay_file = "saved.jsonl";
   const auto port = start(o);
   ws_client c(port);
   json hello;
   EXPECT_EQ(read_greeting(c, &hello), (std::vector<std::uint64_t>{7, 8}));
   EXPECT_EQ(hello["replay"], true);
+  EXPECT_EQ(hello["replay_file"], "saved.jsonl");
   EXPECT_EQ(hello["enabled"], false);
   EXPECT_EQ(hello["session_id"], "2025-04-05_14-32-11_c4813854");
   c.write(R"({"command":"enable_profiling"})");

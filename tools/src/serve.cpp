@@ -12,6 +12,7 @@
 #endif
 
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <stdexcept>
@@ -33,6 +34,7 @@ int run_serve(const std::vector<std::string>& args) {
   o.token = a.get("--token");
   for (auto [it, end] = a.repeated.equal_range("--source-root"); it != end; ++it) o.source_roots.push_back(it->second);
   o.replay = session;
+  o.replay_file = std::filesystem::path(a.positional[0]).filename().string();
 
   sigset_t stop_signals;
   sigemptyset(&stop_signals);

@@ -27,6 +27,7 @@ struct serve_options {
   /// everything queued for it; a browser tab reads continuously, also in the background).
   std::uint32_t client_stall_seconds = 10;
   std::shared_ptr<const Session> replay;   ///< serve this saved session instead of live frames
+  std::string replay_file;                 ///< the replayed session's file name, for the panel to show
 };
 
 struct server_info {

@@ -141,7 +141,7 @@ http::message_generator respond(const shared_state& state, http_request&& req) {
   if (path == "/api/info") {
     if (!token_ok(state, req)) return make_error(req, http::status::unauthorized, "missing or wrong token");
     return make_text(req, http::status::ok, "application/json",
-                     info_document(state.session(), state.enabled(), state.replay()));
+                     info_document(state.session(), state.enabled(), state.replay(), state.options().replay_file));
   }
   if (path == "/api/source") {
     if (!token_ok(state, req)) return make_error(req, http::status::unauthorized, "missing or wrong token");

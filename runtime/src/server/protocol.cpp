@@ -98,12 +98,13 @@ std::string_view encoding_name(frame_encoding encoding) noexcept {
 }
 
 std::string hello_message(const SessionInfo& session, bool enabled, std::size_t history_size,
-                          bool replay, frame_encoding encoding) {
+                          bool replay, frame_encoding encoding, std::string_view replay_file) {
   nlohmann::json j{{"type", "hello"},           {"protocol_version", protocol_version},
                    {"session_id", session.session_id}, {"start_time", session.start_time},
                    {"enabled", enabled},        {"history_size", history_size},
                    {"replay", replay},          {"encodings", nlohmann::json::array({"json", "compact"})},
                    {"encoding", encoding_name(encoding)}};
+  if (replay && !replay_file.empty()) j["replay_file"] = std::string(replay_file);
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -128,12 +129,13 @@ std::string error_message(std::string_view message) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string info_document(const SessionInfo& session, bool enabled, bool replay) {
+std::string info_document(const SessionInfo& session, bool enabled, bool replay, std::string_view replay_file) {
   nlohmann::json j{{"protocol_version", protocol_version},
                    {"session_id", session.session_id},
                    {"start_time", session.start_time},
                    {"enabled", enabled},
                    {"replay", replay}};
+  if (replay && !replay_file.empty()) j["replay_file"] = std::string(replay_file);
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

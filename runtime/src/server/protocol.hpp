@@ -51,17 +51,18 @@ std::optional<frame_encoding> encoding_from_name(std::string_view name) noexcept
 /// `whole` or `parts`, or nothing. Any thread.
 std::optional<history_mode> history_mode_from_name(std::string_view name) noexcept;
 
-/// The first message on a connection, naming the frame `encoding` the connection starts in. Any thread.
+/// The first message on a connection, naming the frame `encoding` the connection starts in; a replay's
+/// names its `replay_file` (when not empty). Any thread.
 std::string hello_message(const SessionInfo& session, bool enabled, std::size_t history_size,
-                          bool replay, frame_encoding encoding);
+                          bool replay, frame_encoding encoding, std::string_view replay_file = {});
 /// `{"type":"status","enabled":..,"dropped":..}`. Any thread.
 std::string status_message(bool enabled, std::uint64_t dropped);
 /// `{"type":"encoding","encoding":..}`: the reply to set_encoding. Any thread.
 std::string encoding_message(frame_encoding encoding);
 /// `{"type":"error","message":..}` with `message` JSON-escaped. Any thread.
 std::string error_message(std::string_view message);
-/// The `/api/info` document. Any thread.
-std::string info_document(const SessionInfo& session, bool enabled, bool replay);
+/// The `/api/info` document (a replay's names its `replay_file` when not empty). Any thread.
+std::string info_document(const SessionInfo& session, bool enabled, bool replay, std::string_view replay_file = {});
 
 /// Incrementally builds `{"type":"history","frames":[...]}` (compact: `{"type":"history",
 /// "encoding":"compact","frames":[...]}`; a part followed by more: `...,"more":true}`) from frame object

@@ -80,7 +80,8 @@ void websocket_session::on_accept(beast::error_code ec) {
   auto first = state_->history(encoding_);
   in_history_.insert(first.frames.begin(), first.frames.end());
   queue_control(std::make_shared<const std::string>(
-      hello_message(state_->session(), state_->enabled(), first.total, state_->replay(), encoding_)));
+      hello_message(state_->session(), state_->enabled(), first.total, state_->replay(), encoding_,
+                    state_->options().replay_file)));
   start_history(std::move(first));
   do_read();
   watch_for_stall();
