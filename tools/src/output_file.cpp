@@ -2,58 +2,19 @@
 // (a FIFO, a device, /dev/stdout) in place, and report every failed write and close.
 #include "output_file.hpp"
 
-#include <sys/stat.h>
-#include <unistd.h>
+#include <yams/session.hpp>
 
 #include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
-#include <memory>
-#include <optional>
 #include <stdexcept>
 
 namespace yams::tool {
 namespace {
 
-namespace fs = std::filesystem;
-
 std::runtime_error output_error(const std::string& path, const char* what, int err) {
   return std::runtime_error(path + ": " + what + ": " + std::strerror(err));
-}
-
-// Whether the name `p` lives in /proc, like /proc/self/fd/1: a process's open file, to be written
-// through, never replaced.
-bool names_an_open_file(const std::string& p) {
-  fs::path dir = fs::path(p).parent_path();
-  if (dir.empty()) dir = ".";
-  std::unique_ptr<char, decltype(&std::free)> real(::realpath(dir.c_str(), nullptr), &std::free);
-  return real && (std::strcmp(real.get(), "/proc") == 0 || std::strncmp(real.get(), "/proc/", 6) == 0);
-}
-
-// The regular file that writing `path` should replace: `path` itself when it is absent or a regular
-// file, the target of a symlink (chain) to a regular file; nothing when `path` must be written in place.
-std::optional<std::string> file_to_replace(const std::string& path) {
-  std::string p = path;
-  for (int hops = 0; hops < 40; ++hops) {  // the kernel's own limit on a chain of links
-    if (names_an_open_file(p)) return std::nullopt;
-    struct stat st {};
-    if (::lstat(p.c_str(), &st) != 0) {
-      // Absent: created through the temporary file. A dangling link is written in place (which creates
-      // its target); other errors (no such directory, no permission) are reported by the open.
-      return errno == ENOENT && p == path ? std::optional(p) : std::nullopt;
-    }
-    if (S_ISREG(st.st_mode)) return p;
-    if (!S_ISLNK(st.st_mode)) return std::nullopt;
-    std::string target(static_cast<std::size_t>(st.st_size > 0 ? st.st_size : 4096) + 1, '\0');
-    const ssize_t n = ::readlink(p.c_str(), target.data(), target.size());
-    if (n < 0 || static_cast<std::size_t>(n) >= target.size()) return std::nullopt;
-    target.resize(static_cast<std::size_t>(n));
-    p = target.starts_with('/') ? target : (fs::path(p).parent_path() / target).string();
-  }
-  return std::nullopt;
 }
 
 // Runs `write` into `f`, then closes it; throws naming `shown` on the first failure.
@@ -88,7 +49,7 @@ void replace_file(const std::string& shown, const std::string& file,
 }  // namespace
 
 void write_output(const std::string& path, const std::function<void(std::ostream&)>& write) {
-  if (const auto file = file_to_replace(path)) {
+  if (const auto file = yams::detail::file_to_replace(path)) {
     replace_file(path, *file, write);
     return;
   }

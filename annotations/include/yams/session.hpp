@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -133,6 +134,14 @@ class session_document_writer {
 /// Writes the section 4 document form with a session_document_writer. Throws std::runtime_error naming
 /// the file.
 void write_session_document(const std::string& path, const Session& session);
+
+namespace detail {
+/// The regular file that writing `path` replaces (through a temporary file renamed over it): `path`
+/// itself when it is absent or a regular file, the target of a symlink (chain) to a regular file; nothing
+/// when `path` is written in place (a FIFO, a device, a name in /proc such as /proc/self/fd/1, a
+/// dangling link). session_document_writer and the `yams` tool's outputs follow this rule.
+std::optional<std::string> file_to_replace(const std::string& path);
+}  // namespace detail
 
 }  // namespace yams
 

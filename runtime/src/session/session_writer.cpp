@@ -47,15 +47,21 @@ bool names_an_open_file(const std::string& p) {
   return real && (std::strcmp(real.get(), "/proc") == 0 || std::strncmp(real.get(), "/proc/", 6) == 0);
 }
 
-// The regular file that writing the document to `path` replaces: `path` itself when it is absent or a
-// regular file, the target of a symlink (chain) to a regular file; nothing when `path` is written in
-// place (a FIFO, a device, /dev/stdout, a dangling link). The `yams` tool's outputs follow the same rule.
-std::optional<std::string> file_to_replace(const std::string& path) {
+// The document is written in pieces of about a megabyte.
+constexpr std::size_t document_piece = 1u << 20;
+
+}  // namespace
+
+std::optional<std::string> detail::file_to_replace(const std::string& path) {
   std::string p = path;
   for (int hops = 0; hops < 40; ++hops) {  // the kernel's own limit on a chain of links
     if (names_an_open_file(p)) return std::nullopt;
     struct stat st {};
-    if (::lstat(p.c_str(), &st) != 0) return errno == ENOENT && p == path ? std::optional(p) : std::nullopt;
+    if (::lstat(p.c_str(), &st) != 0) {
+      // Absent: created through the temporary file. A dangling link is written in place (which creates
+      // its target); other errors (no such directory, no permission) are reported by the open.
+      return errno == ENOENT && p == path ? std::optional(p) : std::nullopt;
+    }
     if (S_ISREG(st.st_mode)) return p;
     if (!S_ISLNK(st.st_mode)) return std::nullopt;
     std::string target(static_cast<std::size_t>(st.st_size > 0 ? st.st_size : 4096) + 1, '\0');
@@ -66,11 +72,6 @@ std::optional<std::string> file_to_replace(const std::string& path) {
   }
   return std::nullopt;
 }
-
-// The document is written in pieces of about a megabyte.
-constexpr std::size_t document_piece = 1u << 20;
-
-}  // namespace
 
 session_writer::session_writer(const std::string& path, const SessionInfo& info) : path_(path) {
   file_ = std::fopen(path.c_str(), "wb");
@@ -128,7 +129,7 @@ void session_writer::close() {
 session_document_writer::session_document_writer(const std::string& path, const SessionInfo& info) : path_(path) {
   // A regular file is written to a temporary file and renamed over, so it is either the old file or the
   // complete new one; anything else (a FIFO, a device, /dev/stdout) is written in place.
-  if (const std::optional<std::string> file = file_to_replace(path)) {
+  if (const std::optional<std::string> file = detail::file_to_replace(path)) {
     target_ = *file;
     tmp_ = target_ + ".tmp";
     std::remove(tmp_.c_str());  // a stale one, or a link there: never written through
