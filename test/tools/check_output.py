@@ -1,7 +1,8 @@
 """`yams convert -o OUT` never destroys what OUT names: a symlink keeps pointing at its target, which
 gets the output; a FIFO and /dev/stdout (a pipe, or a file opened for appending) are written in place;
 a device that fails every write (a private copy of /dev/full, made when running as root) and a FIFO
-whose reader goes away give a clear error and exit 1 and stay what they were; a regular file that
+whose reader goes away give a clear error and exit 1 and stay what they were; a session file with a
+malformed frame after megabytes of good ones writes nothing into a FIFO; a regular file that
 cannot be written whole (the file-size limit) keeps its old content and no temporary file is left.
 Usage: check_output.py YAMS SESSION WORKDIR"""
 import json
@@ -76,6 +77,36 @@ for to in formats:
     _, err = p.communicate(timeout=60)
     if p.returncode != 1 or f"yams: {fifo}: cannot write: Broken pipe".encode() not in err:
         failures.append(f"fifo closed early {to}: exit {p.returncode}: {err!r}")
+
+# A session with a malformed frame after a few megabytes of good ones, converted into a FIFO: the reader
+# gets nothing (not the first part of a document), and the error names the file and the line.
+with open(session) as f:
+    lines = f.read().splitlines()
+head, frames = lines[0], [line for line in lines[1:] if '"yams_session_end"' not in line]
+bad = os.path.join(work, "bad-late.jsonl")
+body = []
+while sum(len(line) for line in body) < 3_000_000:
+    body += frames
+bad_line = len(body) + 2  # after the header line and the good frames
+with open(bad, "w") as f:
+    f.write("\n".join([head] + body + ['{"frame_number": 1, "timestamp": "late"'] + frames[:3]) + "\n")
+for to in formats:
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()), daemon=True)
+    reader.start()
+    r = subprocess.run([tool, "convert", bad, "--to", to, "-o", fifo], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=120)
+    reader.join(timeout=1)
+    if reader.is_alive():  # the tool never opened the FIFO: be its writer, so that the reader ends
+        try:
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        except OSError:
+            pass  # the reader is already gone
+    reader.join(timeout=60)
+    if r.returncode != 1 or f"{bad}:{bad_line}:".encode() not in r.stderr:
+        failures.append(f"malformed late frame into a fifo {to}: exit {r.returncode}: {r.stderr[:300]!r}")
+    if got and got[0]:
+        failures.append(f"malformed late frame into a fifo {to}: the reader got {len(got[0])} bytes of a document")
 
 # /dev/stdout: a pipe, then a file opened for appending (its content kept). Only when symlinks and
 # FIFOs were kept: a tool that replaces them would replace /dev/stdout itself when run as root.

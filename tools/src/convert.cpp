@@ -87,8 +87,16 @@ int run_convert(const std::vector<std::string>& args) {
   };
   std::size_t written = 0;
   if (to == "document") {
-    // One pass: a malformed frame after the first ones leaves a FIFO or a device written in part (a
-    // regular file is replaced only when the document is complete).
+    // A regular file is replaced only when the document is complete. Written in place (a FIFO, a
+    // device, stdout), a malformed frame part way through would leave the frames before it there, so a
+    // session that can be read twice is checked whole first; one from a pipe is streamed once.
+    std::error_code ec;
+    if (!yams::detail::file_to_replace(out) && std::filesystem::is_regular_file(file, ec)) {
+      session_reader check(file);
+      FrameProfile f;
+      while (check.next(f)) {
+      }
+    }
     session_reader in(file);
     session_document_writer doc(out, in.info());
     for (FrameProfile f; in.next(f);) doc.write(f);
