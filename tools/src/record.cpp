@@ -1,8 +1,8 @@
 // `yams record`: one Beast WebSocket client on one thread. It handles hello (opens the file with the
-// server's session id), history and profile_frame (writes each frame not among the last ones written,
-// one flushed line each), status (the server's dropped count) and error messages; SIGINT, SIGTERM,
-// --frames or --seconds ask the server for a last status and close; a server close or a lost
-// connection ends it too.
+// server's session id), history, a part at a time, and profile_frame (writes each frame not among the
+// last ones written, one flushed line each), status (the server's dropped count) and error messages;
+// SIGINT, SIGTERM or --frames ask the server for a last status and close, --seconds does so once a
+// history in parts is complete; a server close, a lost connection or a second hello ends it too.
 #include "record.hpp"
 
 #include "cli.hpp"
@@ -38,11 +38,11 @@ using nlohmann::json;
 struct ws_url {
   std::string host, port, target;
   std::string dropped_encoding;  ///< the value of an `encoding` query parameter taken out of the target
+  std::string dropped_history;   ///< the value of a `history` query parameter taken out of the target
 };
 
-// `target` without its `encoding` query parameters: the recorder writes the frame JSON, so it never asks
-// for another encoding (see docs/protocol.md). `dropped` gets the value of the last one taken out.
-std::string without_encoding(const std::string& target, std::string& dropped) {
+// `target` without its `name` query parameters; `dropped` gets the value of the last one taken out.
+std::string without_param(const std::string& target, const std::string& name, std::string& dropped) {
   const auto q = target.find('?');
   if (q == std::string::npos) return target;
   std::string kept;
@@ -50,8 +50,8 @@ std::string without_encoding(const std::string& target, std::string& dropped) {
   while (begin <= target.size()) {
     const std::size_t end = std::min(target.find('&', begin), target.size());
     const std::string param = target.substr(begin, end - begin);
-    const std::string name = param.substr(0, param.find('='));
-    if (name == "encoding") {
+    const std::string param_name = param.substr(0, param.find('='));
+    if (param_name == name) {
       dropped = param.size() > name.size() ? param.substr(name.size() + 1) : std::string();
     } else if (!param.empty()) {
       kept += (kept.empty() ? "" : "&") + param;
@@ -59,6 +59,15 @@ std::string without_encoding(const std::string& target, std::string& dropped) {
     begin = end + 1;
   }
   return target.substr(0, q) + (kept.empty() ? "" : "?" + kept);
+}
+
+// The recorder writes the frame JSON, so it never asks for another encoding, and it takes a long history
+// (a replay's) a part at a time, as several messages: `encoding` and `history` query parameters are
+// replaced by `history=parts`; the rest of the query (a token) stays (see docs/protocol.md).
+void set_query(ws_url& u) {
+  u.target = without_param(u.target, "encoding", u.dropped_encoding);
+  u.target = without_param(u.target, "history", u.dropped_history);
+  u.target += (u.target.find('?') == std::string::npos ? "?" : "&") + std::string("history=parts");
 }
 
 ws_url parse_ws_url(const std::string& url) {
@@ -70,7 +79,7 @@ ws_url parse_ws_url(const std::string& url) {
   u.target = slash == std::string::npos ? "/ws" : rest.substr(slash);
   if (u.target == "/") u.target = "/ws";
   if (u.target.starts_with('?')) u.target = "/ws" + u.target;
-  u.target = without_encoding(u.target, u.dropped_encoding);
+  set_query(u);
   rest = rest.substr(0, slash);
   const auto colon = rest.rfind(':');
   if (colon == std::string::npos || colon + 1 == rest.size() || colon == 0)
@@ -109,6 +118,8 @@ struct record_options {
 
 // The most --frames: a billion (six months at 60 frames a second), as yams-duckhunt's --frames.
 constexpr unsigned long max_frame_limit = 1'000'000'000;
+// A read buffer larger than this, left by a history sent as one message, is given back after it.
+constexpr std::size_t max_kept_buffer = std::size_t{16} << 20;
 // The longest --seconds: a billion seconds (31 years); a longer limit is taken as this one, which keeps
 // the timer's nanoseconds far from overflowing.
 constexpr double max_seconds = 1e9;
@@ -170,13 +181,14 @@ class recorder {
     limits.idle_timeout = websocket::stream_base::none();
     limits.keep_alive_pings = false;
     ws_.set_option(limits);
-    // A replayed session arrives as one `history` message, larger than Beast's 16 MB default allows.
+    // A replay's history comes in parts of at most 4 MiB (or one larger frame); a server from before
+    // `history=parts` sends it as one message, larger than Beast's 16 MB default allows.
     ws_.read_message_max(std::uint64_t{1} << 30);
     if (opt_.seconds) {
       timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
           std::chrono::duration<double>(*opt_.seconds)));
       timer_.async_wait([this](beast::error_code ec) {
-        if (!ec) stop("time limit reached");
+        if (!ec) on_time_limit();
       });
     }
     do_read();
@@ -197,18 +209,18 @@ class recorder {
       timer_.cancel();
       return;
     }
-    const std::string text = beast::buffers_to_string(buffer_.data());
-    buffer_.consume(buffer_.size());
     try {
-      handle(text);
+      handle(static_cast<const char*>(buffer_.data().data()), buffer_.size());  // parsed in place, not copied
     } catch (const nlohmann::json::exception& e) {
       std::cerr << "yams: record: ignoring a malformed message: " << printable(e.what()) << '\n';
     }
+    buffer_.consume(buffer_.size());
+    if (buffer_.capacity() > max_kept_buffer) buffer_.shrink_to_fit();  // after a history sent whole
     do_read();
   }
 
-  void handle(const std::string& text) {
-    json m = json::parse(text, nullptr, false);
+  void handle(const char* text, std::size_t size) {
+    json m = json::parse(text, text + size, nullptr, false);
     if (!m.is_object()) {
       std::cerr << "yams: record: ignoring a message that is not a JSON object\n";
       return;
@@ -222,11 +234,17 @@ class recorder {
   }
 
   void on_hello(const json& m) {
-    if (writer_) return;
     SessionInfo info;
     info.session_id = m.value("session_id", "");
     info.start_time = m.value("start_time", 0.0);
+    if (writer_) {
+      // The protocol has one hello a connection: another is a new start whose frames are not this file's.
+      if (!stopping_) stop("the server sent a second hello (session " + printable(info.session_id) +
+                           "); frames after it are not recorded");
+      return;
+    }
     writer_.emplace(opt_.out, info);
+    history_size_ = m.value("history_size", std::uint64_t{0});
     const bool replay = m.value("replay", false);
     std::cerr << "yams: recording session " << printable(info.session_id) << " to " << opt_.out
               << (replay ? " (a replayed session)" : "") << '\n';
@@ -235,11 +253,23 @@ class recorder {
     else if (!m.value("enabled", true)) std::cerr << "yams: profiling is off in the game; pass --enable to turn it on\n";
   }
 
+  // One history message: a whole history, or a part of one when `more` is true (docs/protocol.md). A
+  // history in parts is a replay's, which sends no live frames; a live server's history is one message.
+  // Live frames overlapping a history are its newest, all in its last part, so twice the longest
+  // message's frames are remembered, not a whole replay's.
   void on_history(const json& m) {
-    const auto frames = m.find("frames");  // not copied: a replay's history holds the whole session
+    const auto frames = m.find("frames");  // not copied: a part holds up to 4 MiB of frames
     if (frames == m.end() || !frames->is_array()) return;
+    if (!history_more_) history_received_ = 0;  // a new history starts
+    history_received_ += frames->size();
     recent_.keep_at_least(2 * frames->size());
-    for (const auto& f : *frames) on_frame(f);
+    for (const auto& f : *frames) {
+      if (stopping_) break;
+      on_frame(f);
+    }
+    const auto more = m.find("more");
+    history_more_ = more != m.end() && more->is_boolean() && more->get<bool>();
+    if (!history_more_ && time_up_) stop("time limit reached");
   }
 
   void on_frame(const json& data) {
@@ -259,6 +289,14 @@ class recorder {
   void on_status(const json& m) {
     dropped_ = m.value("dropped", dropped_);
     if (stopping_) close();
+  }
+
+  // --seconds ends the recording between histories: with part of one written, after its last part.
+  void on_time_limit() {
+    if (!history_more_) return stop("time limit reached");
+    time_up_ = true;
+    std::cerr << "yams: record: time limit reached; finishing the history (" << history_received_ << " of "
+              << history_size_ << " frames received)\n";
   }
 
   // Asks for a last status (the dropped count), then closes; closes anyway after a second.
@@ -300,6 +338,9 @@ class recorder {
     writer_->close();
     std::cerr << "yams: " << end_reason_ << "; " << writer_->frames_written() << " frames written to " << opt_.out
               << ", " << dropped_ << " dropped by the server\n";
+    if (history_more_)  // Ctrl-C, --frames or the connection ended it between two parts
+      std::cerr << "yams: record: the recording ended in the middle of the server's history of " << history_size_
+                << " frames\n";
     return 0;
   }
 
@@ -314,6 +355,10 @@ class recorder {
   std::optional<session_writer> writer_;
   recent_frames recent_;
   std::uint64_t dropped_ = 0;
+  std::uint64_t history_size_ = 0;      // hello's: the frames of the history on connect
+  std::uint64_t history_received_ = 0;  // frames in the messages of the latest history so far
+  bool history_more_ = false;           // the latest history message said more parts follow
+  bool time_up_ = false;                // --seconds passed during a history in parts
   bool stopping_ = false, closing_ = false;
   std::string end_reason_;
 };
@@ -334,6 +379,9 @@ int run_record(const std::vector<std::string>& args) {
   if (!o.url.dropped_encoding.empty() && o.url.dropped_encoding != "json")
     std::cerr << "yams: record: ignoring encoding=" << printable(o.url.dropped_encoding)
               << " in the URL: the recorder always receives and writes the frame JSON\n";
+  if (!o.url.dropped_history.empty() && o.url.dropped_history != "parts")
+    std::cerr << "yams: record: ignoring history=" << printable(o.url.dropped_history)
+              << " in the URL: the recorder takes a long history in parts\n";
   try {
     return recorder(std::move(o)).run();
   } catch (const boost::system::system_error& e) {
