@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ProfilerClient, socketUrl, withEncoding, withHistoryParts, type SocketLike } from './client';
+import { ProfilerClient, socketUrl, unreadableHistory, withEncoding, withHistoryParts, type SocketLike } from './client';
 import type { FrameProfile } from '../model/format';
 
 const hello = (session: string) => JSON.stringify({ type: 'hello', protocol_version: 1, session_id: session,
@@ -188,5 +188,54 @@ describe('ProfilerClient', () => {
       [[1, 2], true, true], [[3], false, true], [[4], false, false], [[1], true, false],
     ]);
     expect(urls[0]).toBe('/ws?encoding=compact&history=parts');  // it asks for the history in parts
+  });
+
+  it('ends a history at a part it cannot read, skips the rest of it, and starts the next history afresh', async () => {
+    const frame = (n: number | string) => ({ frame: n, timestamp: 1, duration_ms: 1, calls: [], rollback: null });
+    const history = (frames: (number | string)[], more: boolean) =>
+      JSON.stringify({ type: 'history', frames: frames.map(frame), ...(more ? { more } : {}) });
+    const wss = await listen((ws) => {
+      ws.send(hello('replay'));
+      // The first history: its second part holds a frame the panel cannot read; its third part is the rest.
+      ws.send(history([1, 2], true));
+      ws.send(history([3, 'four'], true));
+      ws.send('{"type":"status","enabled":false,"dropped":0}');  // other messages may come between parts
+      ws.send(history([5, 6], false));
+      // The next history (a get_history answer): read whole, from its start.
+      ws.send(history([1, 2], true));
+      ws.send(history([3], false));
+      // A bad last part, cut short so that it is not even JSON: the history after it starts afresh too.
+      ws.send(history([1], true));
+      ws.send(history([2], false).slice(0, -3));
+      ws.send(history([7], false));
+    });
+    cleanup.push(() => closeServer(wss));
+    const events: unknown[] = [];
+    const client = new ProfilerClient(`ws://127.0.0.1:${portOf(wss)}/ws`, {
+      history: (h, part) => events.push([h.map((f) => f.frame), part.first, part.more]),
+      historyFailed: (m, first) => events.push([m, first]),
+      status: () => events.push('status'),
+    }, { socket: (u) => new WebSocket(u) as unknown as SocketLike });
+    client.start();
+    cleanup.push(async () => client.stop());
+    await until(() => events.length === 8);
+    expect(events).toEqual([
+      [[1, 2], true, true],
+      ['unreadable history message from the server: history message.frames[1].frame: expected a number, got string', false],
+      'status',
+      [[1, 2], true, true], [[3], false, false],
+      [[1], true, true],
+      [expect.stringMatching(/^unreadable history message from the server: message: not valid JSON/), false],
+      [[7], true, false],
+    ]);
+  });
+
+  it('tells an unreadable history message, and whether more parts follow it, from other unreadable messages', () => {
+    expect(unreadableHistory('{"type":"history","frames":[{"frame":"x"}],"more":true}')).toEqual({ more: true });
+    expect(unreadableHistory('{"type":"history","frames":[{"frame":"x"}]}')).toEqual({ more: false });
+    expect(unreadableHistory('{"type":"history","frames":[{"fra')).toEqual({ more: false });
+    expect(unreadableHistory('{"type":"history","frames":[{"fra ... ]}],"more":true}')).toEqual({ more: true });
+    expect(unreadableHistory('{"type":"profile_frame","data":{"frame":"two"}}')).toBeNull();
+    expect(unreadableHistory('not json')).toBeNull();
   });
 });

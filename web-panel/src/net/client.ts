@@ -1,6 +1,7 @@
 // WebSocket client of protocol v1: reads hello/history/profile_frame/status/error/encoding (a history sent
-// in several messages as parts of one), sends commands, asks for the compact frame encoding when the server
-// offers it, reconnects with exponential backoff when the game goes away, and notices a different session_id.
+// in several messages as parts of one; a part it cannot read ends that history), sends commands, asks for the
+// compact frame encoding when the server offers it, reconnects with exponential backoff when the game goes
+// away, and notices a different session_id.
 import {
   FormatError, PROTOCOL_VERSION, parseServerMessage,
   type ClientCommand, type FrameEncoding, type FrameProfile, type HelloMessage, type StatusMessage,
@@ -15,6 +16,9 @@ export interface ClientHandlers {
   /** one history message: `first` when it starts a history (else it continues the one before), `more`
    *  when another part of it follows */
   history?(frames: FrameProfile[], part: HistoryPart): void;
+  /** a part of a history could not be read (`first`: its first part): that history ends here (the parts
+   *  before it stand, the rest of it is skipped) and the next history message starts a new one */
+  historyFailed?(message: string, first: boolean): void;
   frame?(frame: FrameProfile): void;
   status?(status: StatusMessage): void;
   /** the server confirmed the encoding of the frames that follow */
@@ -25,6 +29,26 @@ export interface ClientHandlers {
 
 /** Where a history message stands in its history. */
 export interface HistoryPart { first: boolean; more: boolean }
+
+/** Between histories; receiving the parts of one; skipping the rest of one whose part could not be read. */
+type HistoryState = 'none' | 'receiving' | 'skipping';
+
+/**
+ * Whether a message the client could not read is a `history` message, and if so whether more parts follow
+ * it: from its JSON when that parses (a frame in it was bad), else from the text's ends as the server writes
+ * them (`{"type":"history",...,"more":true}`). null: not a history.
+ */
+export function unreadableHistory(text: string): { more: boolean } | null {
+  let o: unknown;
+  try {
+    o = JSON.parse(text);
+  } catch {
+    if (!/^\s*\{\s*"type"\s*:\s*"history"/.test(text)) return null;
+    return { more: /"more"\s*:\s*true\s*\}\s*$/.test(text) };
+  }
+  if (typeof o !== 'object' || o === null || (o as { type?: unknown }).type !== 'history') return null;
+  return { more: (o as { more?: unknown }).more === true };
+}
 
 /** The subset of the browser WebSocket the client uses (the `ws` package's client has it too). */
 export interface SocketLike {
@@ -71,8 +95,8 @@ export class ProfilerClient {
   private attempt = 0;
   private stopped = true;
   private sessionId: string | null = null;
-  /** the last history message said `more`: the next one continues it */
-  private historyContinues = false;
+  /** where the history messages stand: `receiving` after a part that said `more` */
+  private historyState: HistoryState = 'none';
   private readonly minDelay: number;
   private readonly maxDelay: number;
   private readonly factory: SocketFactory;
@@ -82,6 +106,10 @@ export class ProfilerClient {
   encoding: FrameEncoding = 'json';
   /** ms until the next reconnection attempt, 0 when none is scheduled */
   nextRetryMs = 0;
+  /** connection attempts that failed since the last connection opened (or since start) */
+  failedAttempts = 0;
+  /** when the last open connection closed (epoch ms); null while open or before one opened */
+  lostAt: number | null = null;
 
   constructor(private readonly url: string, private readonly on: ClientHandlers, options: ClientOptions = {}) {
     this.minDelay = options.minDelayMs ?? 250;
@@ -126,14 +154,20 @@ export class ProfilerClient {
     try {
       socket = this.factory(withHistoryParts(this.wanted === 'json' ? this.url : withEncoding(this.url, this.wanted)));
     } catch (e) {
+      this.failedAttempts += 1;
       this.scheduleRetry(`cannot connect: ${(e as Error).message}`);
       return;
     }
     this.socket = socket;
     this.encoding = 'json';
-    this.historyContinues = false;
+    this.historyState = 'none';
+    let opened = false;
     socket.onopen = () => {
-      if (this.socket === socket) this.setState('open', `connected to ${this.url}`);
+      if (this.socket !== socket) return;
+      opened = true;
+      this.failedAttempts = 0;
+      this.lostAt = null;
+      this.setState('open', `connected to ${this.url}`);
     };
     socket.onmessage = (ev) => {
       if (this.socket === socket) this.receive(ev.data);
@@ -142,7 +176,9 @@ export class ProfilerClient {
     socket.onclose = () => {
       if (this.socket !== socket) return;
       this.socket = null;
-      this.scheduleRetry('connection closed');
+      if (opened) this.lostAt = Date.now();
+      else this.failedAttempts += 1;
+      this.scheduleRetry(opened ? 'connection closed' : 'cannot connect');
     };
   }
 
@@ -156,11 +192,22 @@ export class ProfilerClient {
   }
 
   private receive(data: unknown): void {
+    const text = typeof data === 'string' ? data : String(data);
     let msg;
     try {
-      msg = parseServerMessage(typeof data === 'string' ? data : String(data));
+      msg = parseServerMessage(text);
     } catch (e) {
-      this.on.error?.(e instanceof FormatError ? `unreadable message from the server: ${e.message}` : String(e));
+      const why = e instanceof FormatError ? e.message : String(e);
+      const history = unreadableHistory(text);
+      if (!history) {
+        this.on.error?.(`unreadable message from the server: ${why}`);
+      } else if (this.historyState === 'skipping') {
+        if (!history.more) this.historyState = 'none';
+      } else {
+        const first = this.historyState === 'none';
+        this.historyState = history.more ? 'skipping' : 'none';
+        this.on.historyFailed?.(`unreadable history message from the server: ${why}`, first);
+      }
       return;
     }
     switch (msg.type) {
@@ -188,8 +235,12 @@ export class ProfilerClient {
         this.on.encoding?.(msg.encoding);
         break;
       case 'history': {
-        const first = !this.historyContinues;
-        this.historyContinues = msg.more;
+        if (this.historyState === 'skipping') {  // the rest of a history that could not be read
+          if (!msg.more) this.historyState = 'none';
+          break;
+        }
+        const first = this.historyState === 'none';
+        this.historyState = msg.more ? 'receiving' : 'none';
         this.on.history?.(msg.frames, { first, more: msg.more });
         break;
       }
