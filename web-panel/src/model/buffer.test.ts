@@ -92,6 +92,28 @@ describe('FrameBuffer', () => {
     expect(b.leftOut).toBe(0);
   });
 
+  it('counts the frames the game lost, live, paused and across history parts, each frame once', () => {
+    const lossy = (n: number, lost: number): FrameProfile => ({ ...fr(n), frames_lost: lost });
+    const b = new FrameBuffer(3);
+    b.reset('s', 0, [lossy(1, 0), lossy(4, 2)], 'live');
+    expect(b.lost).toBe(2);
+    b.push(lossy(4, 2));  // a history answer overlapping a frame already received
+    b.push(lossy(9, 4));
+    b.select(0);
+    b.push(lossy(10, 0));
+    b.push(lossy(12, 1));  // while paused too
+    expect(b.lost).toBe(7);
+    // Frames that left the window stay counted: what was lost does not shrink.
+    for (let n = 13; n <= 20; ++n) b.push(lossy(n, 0));
+    expect(b.lost).toBe(7);
+    // A new history starts the count over; its parts add to it.
+    b.reset('s', 0, [lossy(1, 5)], 'replay');
+    b.append([lossy(2, 0), lossy(4, 1)]);
+    expect(b.lost).toBe(6);
+    b.reset('s', 0, [], 'live');
+    expect(b.lost).toBe(0);
+  });
+
   it('does not append to a loaded file', () => {
     const b = new FrameBuffer(4, 10);
     b.reset('s', 0, [fr(1)], 'file');

@@ -6,6 +6,12 @@ import type { FrameProfile, Session } from './format';
 /** `replay`: a server replaying a saved session, whose history is the whole session, kept like a file's. */
 export type Source = 'live' | 'replay' | 'file';
 
+function lostIn(frames: FrameProfile[]): number {
+  let n = 0;
+  for (const f of frames) n += f.frames_lost;
+  return n;
+}
+
 export class FrameBuffer {
   /** live frames kept */
   readonly capacity: number;
@@ -28,6 +34,9 @@ export class FrameBuffer {
   sincePause = 0;
   /** older frames of the file or replayed session left out to keep the newest `fileCapacity` */
   leftOut = 0;
+  /** frames the game began but could not record, by the `frames_lost` of the frames received since the
+   *  buffer was last reset (those left out included) */
+  lost = 0;
 
   constructor(capacity = 240, fileCapacity = 10_000) {
     this.capacity = capacity;
@@ -49,6 +58,7 @@ export class FrameBuffer {
     this.frames.push(frame);
     if (this.frames.length > this.window) this.frames.splice(0, this.frames.length - this.window);
     this.received += 1;
+    this.lost += frame.frames_lost;
     if (this.frozen) this.sincePause += 1;
     this.version += 1;
   }
@@ -66,6 +76,7 @@ export class FrameBuffer {
     this.received = source === 'file' ? this.frames.length : frames.length;
     this.sincePause = 0;
     this.leftOut = source === 'live' ? 0 : frames.length - this.frames.length;
+    this.lost = lostIn(frames);
     this.version += 1;
     return frames.length - this.frames.length;
   }
@@ -75,6 +86,7 @@ export class FrameBuffer {
   append(frames: FrameProfile[]): number {
     if (this.source === 'file' || frames.length === 0) return this.leftOut;
     for (const f of frames) this.frames.push(f);
+    this.lost += lostIn(frames);
     const over = this.frames.length - this.window;
     if (over > 0) {
       this.frames.splice(0, over);
