@@ -98,9 +98,12 @@ describe('parseServerMessage', () => {
   it('reads each message type', () => {
     expect(parseServerMessage('{"type":"hello","protocol_version":1,"session_id":"s","start_time":1,"enabled":true,"history_size":3,"replay":false}'))
       .toEqual({ type: 'hello', protocol_version: 1, session_id: 's', start_time: 1, enabled: true, history_size: 3, replay: false,
-                 encodings: ['json'], encoding: 'json' });  // a server without set_encoding: JSON only
+                 replay_file: '', encodings: ['json'], encoding: 'json' });  // a server without set_encoding: JSON only
     expect(parseServerMessage('{"type":"hello","protocol_version":1,"session_id":"s","start_time":1,"enabled":true,"history_size":3,"replay":false,"encodings":["json","compact"],"encoding":"compact"}'))
       .toMatchObject({ encodings: ['json', 'compact'], encoding: 'compact' });
+    // A replay names its file (servers before the key do not: '').
+    expect(parseServerMessage('{"type":"hello","protocol_version":1,"session_id":"s","start_time":1,"enabled":false,"history_size":300,"replay":true,"replay_file":"run.jsonl"}'))
+      .toMatchObject({ replay: true, replay_file: 'run.jsonl', history_size: 300 });
     expect(parseServerMessage(JSON.stringify({ type: 'history', frames: [frame(1)] }))).toMatchObject({ type: 'history', frames: [{ frame: 1 }], more: false });
     expect(parseServerMessage(JSON.stringify({ type: 'history', frames: [frame(1)], more: true }))).toMatchObject({ more: true });
     expect(parseServerMessage(JSON.stringify({ type: 'profile_frame', data: frame(2) }))).toMatchObject({ data: { frame: 2 } });

@@ -267,6 +267,8 @@ export interface HelloMessage {
   enabled: boolean;
   history_size: number;
   replay: boolean;
+  /** a replay's file name (`yams serve FILE`); '' from a live server, a replay given none, or older servers */
+  replay_file: string;
   /** frame encodings the server offers (set_encoding); only `json` from servers before the compact one */
   encodings: FrameEncoding[];
   /** the encoding this connection starts in (`/ws?encoding=`); `json` from servers that do not say */
@@ -314,6 +316,7 @@ export function parseServerMessage(text: string): ServerMessage {
         enabled: bool(o, 'enabled', where),
         history_size: num(o, 'history_size', where, 0),
         replay: bool(o, 'replay', where),
+        replay_file: str(o, 'replay_file', where, ''),
         encodings: encodings(o.encodings, where),
         encoding: encodingOf(o, where),
       };

@@ -1,0 +1,45 @@
+// The panel's words on where its frames come from: a replay is named as one (never "profiling is off"),
+// lost frames are counted, and a lost connection says which server, since when, and that it keeps trying.
+import { describe, expect, it } from 'vitest';
+import { disconnectedText, lostText, modeText, type ModeState } from './status';
+
+const live: ModeState = { paused: false, sincePause: 0, disconnected: false, profilingOff: false, replay: null };
+
+describe('modeText', () => {
+  it('names a replay by its file and frames, whatever the (absent) game\'s profiling', () => {
+    const replay = { file: 'run.jsonl', frames: 12000 };
+    expect(modeText({ ...live, profilingOff: true, replay })).toBe('replay · run.jsonl · 12,000 frames');
+    expect(modeText({ ...live, replay })).toBe('replay · run.jsonl · 12,000 frames');
+    // A server before replay_file names no file.
+    expect(modeText({ ...live, profilingOff: true, replay: { file: '', frames: 1 } })).toBe('replay · 1 frame');
+  });
+
+  it('says live, profiling off, paused and disconnected for a game', () => {
+    expect(modeText(live)).toBe('live');
+    expect(modeText({ ...live, profilingOff: true })).toBe('live · profiling is off in the game');
+    expect(modeText({ ...live, paused: true, sincePause: 1 })).toBe('paused · 1 newer frame');
+    expect(modeText({ ...live, paused: true, replay: { file: 'a', frames: 3 } })).toBe('paused');
+    expect(modeText({ ...live, disconnected: true, replay: { file: 'a', frames: 3 } }))
+      .toBe('disconnected · the last frames received');
+  });
+});
+
+describe('lostText', () => {
+  it('counts lost frames, and says nothing of none', () => {
+    expect(lostText(0)).toBe('');
+    expect(lostText(1)).toBe('the game lost 1 frame');
+    expect(lostText(1234)).toBe('the game lost 1,234 frames');
+  });
+});
+
+describe('disconnectedText', () => {
+  it('names the server, when it went away and the attempts since', () => {
+    const since = new Date(2026, 10, 27, 4, 5, 6).getTime();
+    expect(disconnectedText({ host: '127.0.0.1:8765', since, attempts: 0 }))
+      .toBe('The game\'s server at 127.0.0.1:8765 went away at 04:05:06; showing the last frames received and ' +
+            'reconnecting by itself.');
+    expect(disconnectedText({ host: '127.0.0.1:8765', since, attempts: 3 })).toMatch(/reconnecting by itself \(3 attempts so far\)\.$/);
+    expect(disconnectedText({ host: 'h:1', since: null, attempts: 1 }))
+      .toBe('Cannot reach the game\'s server at h:1; trying again every few seconds (1 attempt so far).');
+  });
+});

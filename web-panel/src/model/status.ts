@@ -1,0 +1,53 @@
+// What the panel says about where its frames come from and what is missing from them: the frame strip's
+// mode (live, paused, a replay, disconnected), the frames the game lost, and the connection while it is
+// down. Texts only; the views place them.
+
+/** A server replaying a saved session (`yams serve FILE`): its file's name ('' when the server names none)
+ *  and how many frames the session holds. */
+export interface ReplayInfo { file: string; frames: number }
+
+export interface ModeState {
+  paused: boolean;
+  /** frames received since the view paused */
+  sincePause: number;
+  /** the game's server is gone: the frames are the last ones received */
+  disconnected: boolean;
+  /** live from a game whose profiling is off */
+  profilingOff: boolean;
+  /** set when the server replays a saved session (whose profiling is always "off": there is no game) */
+  replay: ReplayInfo | null;
+}
+
+const count = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/** The frame strip's mode: `paused · 12 newer frames`, `disconnected · …`, `replay · run.jsonl · 300 frames`,
+ *  `live · profiling is off in the game` (never for a replay) or `live`. */
+export function modeText(s: ModeState): string {
+  if (s.paused) return s.sincePause ? `paused · ${count(s.sincePause, 'newer frame')}` : 'paused';
+  if (s.disconnected) return 'disconnected · the last frames received';
+  if (s.replay) return ['replay', s.replay.file, count(s.replay.frames, 'frame')].filter((t) => t).join(' · ');
+  return s.profilingOff ? 'live · profiling is off in the game' : 'live';
+}
+
+/** The frames the game began but could not record (the `frames_lost` of the frames received), or '' for none. */
+export function lostText(lost: number): string {
+  return lost ? `the game lost ${count(lost, 'frame')}` : '';
+}
+
+export interface Disconnection {
+  /** host:port of the game's server */
+  host: string;
+  /** when the connection was lost (epoch ms), or null when it never opened */
+  since: number | null;
+  /** connection attempts since then that failed */
+  attempts: number;
+}
+
+/** What the panel says while it has no connection: which server, since when, that it keeps trying. */
+export function disconnectedText(d: Disconnection): string {
+  const tries = d.attempts ? ` (${count(d.attempts, 'attempt')} so far)` : '';
+  if (d.since === null) return `Cannot reach the game's server at ${d.host}; trying again every few seconds${tries}.`;
+  const at = new Date(d.since).toLocaleTimeString('en-GB');
+  return `The game's server at ${d.host} went away at ${at}; showing the last frames received and reconnecting by ` +
+         `itself${tries}.`;
+}
