@@ -10,6 +10,16 @@ const { chromium } = require('playwright-core');
 
 export const CHROMIUM = process.env.YAMS_CHROMIUM ?? '/usr/bin/chromium';
 
+/**
+ * Whether a console error is Chromium's own note on a refused WebSocket connection to the panel's server (at
+ * `port`, or any): the browser writes one for every attempt that fails while the game is away, whatever
+ * the page does (no page code can silence it); the page's own errors are everything else.
+ */
+export function refusedConnection(text, port = '\\d+') {
+  return new RegExp(`^WebSocket connection to 'ws://127\\.0\\.0\\.1:${port}/ws(\\?[^']*)?' failed: .*ERR_CONNECTION_REFUSED$`)
+    .test(text);
+}
+
 /** Opens a 1280x720 page; returns { browser, page, errors, close }. */
 export async function openPage({ width = 1280, height = 720, downloads = false } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'yams-chromium-'));
