@@ -1,7 +1,7 @@
 // The panel's words on where its frames come from: a replay is named as one (never "profiling is off"),
 // lost frames are counted, and a lost connection says which server, since when, and that it keeps trying.
 import { describe, expect, it } from 'vitest';
-import { disconnectedText, lostText, modeText, type ModeState } from './status';
+import { disconnectedText, disconnection, lostText, modeText, type ModeState } from './status';
 
 const live: ModeState = { paused: false, sincePause: 0, disconnected: false, profilingOff: false, replay: null };
 
@@ -32,14 +32,27 @@ describe('lostText', () => {
   });
 });
 
+describe('disconnection', () => {
+  it('is spoken of once a connection was lost or an attempt failed, not while the page first connects', () => {
+    expect(disconnection(false, null, 0, 'h:1', false)).toBeNull();
+    expect(disconnection(true, null, 0, 'h:1', false)).toBeNull();
+    expect(disconnection(false, null, 1, 'h:1', false)).toEqual({ host: 'h:1', since: null, attempts: 1, replay: false });
+    expect(disconnection(false, 5, 0, 'h:1', true)).toEqual({ host: 'h:1', since: 5, attempts: 0, replay: true });
+    expect(disconnection(true, 5, 2, 'h:1', false)).toBeNull();
+  });
+});
+
 describe('disconnectedText', () => {
   it('names the server, when it went away and the attempts since', () => {
     const since = new Date(2026, 10, 27, 4, 5, 6).getTime();
-    expect(disconnectedText({ host: '127.0.0.1:8765', since, attempts: 0 }))
+    expect(disconnectedText({ host: '127.0.0.1:8765', since, attempts: 0, replay: false }))
       .toBe('The game\'s server at 127.0.0.1:8765 went away at 04:05:06; showing the last frames received and ' +
             'reconnecting by itself.');
-    expect(disconnectedText({ host: '127.0.0.1:8765', since, attempts: 3 })).toMatch(/reconnecting by itself \(3 attempts so far\)\.$/);
-    expect(disconnectedText({ host: 'h:1', since: null, attempts: 1 }))
+    expect(disconnectedText({ host: '127.0.0.1:8765', since, attempts: 3, replay: false }))
+      .toMatch(/reconnecting by itself \(3 attempts so far\)\.$/);
+    expect(disconnectedText({ host: 'h:1', since, attempts: 1, replay: true }))
+      .toMatch(/^The replay server \(yams serve\) at h:1 went away at 04:05:06; .* \(1 attempt so far\)\.$/);
+    expect(disconnectedText({ host: 'h:1', since: null, attempts: 1, replay: false }))
       .toBe('Cannot reach the game\'s server at h:1; trying again every few seconds (1 attempt so far).');
   });
 });

@@ -37,17 +37,27 @@ export function lostText(lost: number): string {
 export interface Disconnection {
   /** host:port of the game's server */
   host: string;
+  /** the server was replaying a saved session (`yams serve`), not running a game */
+  replay: boolean;
   /** when the connection was lost (epoch ms), or null when it never opened */
   since: number | null;
   /** connection attempts since then that failed */
   attempts: number;
 }
 
+/** The disconnection to speak of: none while open, nor while the page first connects (no connection lost
+ *  yet, no attempt failed yet). */
+export function disconnection(open: boolean, lostAt: number | null, attempts: number, host: string,
+                              replay: boolean): Disconnection | null {
+  return open || (lostAt === null && attempts === 0) ? null : { host, since: lostAt, attempts, replay };
+}
+
 /** What the panel says while it has no connection: which server, since when, that it keeps trying. */
 export function disconnectedText(d: Disconnection): string {
   const tries = d.attempts ? ` (${count(d.attempts, 'attempt')} so far)` : '';
+  const server = d.replay ? 'The replay server (yams serve)' : 'The game\'s server';
   if (d.since === null) return `Cannot reach the game's server at ${d.host}; trying again every few seconds${tries}.`;
   const at = new Date(d.since).toLocaleTimeString('en-GB');
-  return `The game's server at ${d.host} went away at ${at}; showing the last frames received and reconnecting by ` +
+  return `${server} at ${d.host} went away at ${at}; showing the last frames received and reconnecting by ` +
          `itself${tries}.`;
 }
