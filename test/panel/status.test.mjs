@@ -68,6 +68,8 @@ test('a replayed session is named as a replay of its file, never as a game whose
       await page.waitForFunction((s) => Number(document.querySelector(s)?.dataset.newestFrame) === 300, STRIP);
       assert.equal(await settled(page, MODE, 'replay · replay-wording.jsonl · 300 frames'),
                    'replay · replay-wording.jsonl · 300 frames');
+      // As seen (other modes are in capitals): the file's name as written.
+      assert.equal(await page.locator(MODE).innerText(), 'replay · replay-wording.jsonl · 300 frames');
       // There is no game to switch: the button says so instead of "Profiling off".
       const toggle = page.locator('[data-testid=profiling-toggle]');
       assert.equal(await toggle.innerText(), 'Profiling: a replay');
