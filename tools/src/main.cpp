@@ -44,7 +44,7 @@ const std::map<std::string, subcommand>& subcommands() {
         "  --enable               asks the game to turn profiling on (a game with it off sends no frames)\n"
         "  --frames N             stops after N frames: a whole number from 1 to 1000000000 (default: no\n"
         "                         limit)\n"
-        "  --seconds S            stops after S seconds, once a history arriving in parts is complete: a\n"
+        "  --seconds S            stops after S seconds, once the history sent on connecting is complete: a\n"
         "                         positive number, above 1e9 taken as 1e9 (default: no limit)\n"}},
       {"report",
        {yams::tool::run_report, "yams report FILE [--json] [--budget MS] [--top N] [--worst N]",

@@ -1,8 +1,9 @@
 // `yams record`: one Beast WebSocket client on one thread. It handles hello (opens the file with the
 // server's session id), history, a part at a time, and profile_frame (writes each frame not among the
 // last ones written, one flushed line each), status (the server's dropped count) and error messages;
-// SIGINT, SIGTERM or --frames ask the server for a last status and close, --seconds does so once a
-// history in parts is complete; a server close, a lost connection or a second hello ends it too.
+// SIGINT, SIGTERM or --frames ask the server for a last status and close, --seconds does so once the
+// history (the one after hello, or one in parts) is complete; a server close, a lost connection or a
+// second hello ends it too.
 #include "record.hpp"
 
 #include "cli.hpp"
@@ -118,6 +119,8 @@ struct record_options {
 
 // The most --frames: a billion (six months at 60 frames a second), as yams-duckhunt's --frames.
 constexpr unsigned long max_frame_limit = 1'000'000'000;
+// Once --seconds is up, how long the recorder waits for each message of a history still to come.
+constexpr std::chrono::seconds history_stall_limit{10};
 // A read buffer larger than this, left by a history sent as one message, is given back after it.
 constexpr std::size_t max_kept_buffer = std::size_t{16} << 20;
 // The longest --seconds: a billion seconds (31 years); a longer limit is taken as this one, which keeps
@@ -216,6 +219,7 @@ class recorder {
     }
     buffer_.consume(buffer_.size());
     if (buffer_.capacity() > max_kept_buffer) buffer_.shrink_to_fit();  // after a history sent whole
+    if (time_up_ && !stopping_) wait_for_history();
     do_read();
   }
 
@@ -245,6 +249,7 @@ class recorder {
     }
     writer_.emplace(opt_.out, info);
     history_size_ = m.value("history_size", std::uint64_t{0});
+    history_pending_ = history_size_ > 0;  // the history follows hello
     const bool replay = m.value("replay", false);
     std::cerr << "yams: recording session " << printable(info.session_id) << " to " << opt_.out
               << (replay ? " (a replayed session)" : "") << '\n';
@@ -260,7 +265,7 @@ class recorder {
   void on_history(const json& m) {
     const auto frames = m.find("frames");  // not copied: a part holds up to 4 MiB of frames
     if (frames == m.end() || !frames->is_array()) return;
-    if (!history_more_) history_received_ = 0;  // a new history starts
+    if (!history_pending_) history_received_ = 0;  // another history starts
     history_received_ += frames->size();
     recent_.keep_at_least(2 * frames->size());
     for (const auto& f : *frames) {
@@ -268,8 +273,8 @@ class recorder {
       on_frame(f);
     }
     const auto more = m.find("more");
-    history_more_ = more != m.end() && more->is_boolean() && more->get<bool>();
-    if (!history_more_ && time_up_) stop("time limit reached");
+    history_pending_ = more != m.end() && more->is_boolean() && more->get<bool>();
+    if (!history_pending_ && time_up_) stop("time limit reached");
   }
 
   void on_frame(const json& data) {
@@ -291,12 +296,27 @@ class recorder {
     if (stopping_) close();
   }
 
-  // --seconds ends the recording between histories: with part of one written, after its last part.
+  // --seconds ends the recording between histories: with the history on connect or part of one still to
+  // come, after its last part. A server that then sends nothing for a while is not waited for.
   void on_time_limit() {
-    if (!history_more_) return stop("time limit reached");
+    if (!history_pending_) return stop("time limit reached");
     time_up_ = true;
-    std::cerr << "yams: record: time limit reached; finishing the history (" << history_received_ << " of "
-              << history_size_ << " frames received)\n";
+    if (writer_)
+      std::cerr << "yams: record: time limit reached; finishing the history (" << history_received_ << " of "
+                << history_size_ << " frames received)\n";
+    else
+      std::cerr << "yams: record: time limit reached; waiting for the server's hello and history\n";
+    wait_for_history();
+  }
+
+  // (Re)starts the wait for the server's next message once the time is up.
+  void wait_for_history() {
+    timer_.expires_after(history_stall_limit);
+    timer_.async_wait([this](beast::error_code ec) {
+      if (!ec)
+        stop("time limit reached, and the server sent nothing for " + std::to_string(history_stall_limit.count()) +
+             " s while its history was due");
+    });
   }
 
   // Asks for a last status (the dropped count), then closes; closes anyway after a second.
@@ -338,8 +358,8 @@ class recorder {
     writer_->close();
     std::cerr << "yams: " << end_reason_ << "; " << writer_->frames_written() << " frames written to " << opt_.out
               << ", " << dropped_ << " dropped by the server\n";
-    if (history_more_)  // Ctrl-C, --frames or the connection ended it between two parts
-      std::cerr << "yams: record: the recording ended in the middle of the server's history of " << history_size_
+    if (history_pending_)  // Ctrl-C, --frames or the connection ended it before the history's last part
+      std::cerr << "yams: record: the recording ended before the end of the server's history of " << history_size_
                 << " frames\n";
     return 0;
   }
@@ -357,8 +377,8 @@ class recorder {
   std::uint64_t dropped_ = 0;
   std::uint64_t history_size_ = 0;      // hello's: the frames of the history on connect
   std::uint64_t history_received_ = 0;  // frames in the messages of the latest history so far
-  bool history_more_ = false;           // the latest history message said more parts follow
-  bool time_up_ = false;                // --seconds passed during a history in parts
+  bool history_pending_ = true;         // hello and its history, or the rest of one in parts, are to come
+  bool time_up_ = false;                // --seconds passed while history_pending_
   bool stopping_ = false, closing_ = false;
   std::string end_reason_;
 };
