@@ -183,6 +183,10 @@ def wait_until(condition, what):
     return False
 
 
+def count(frames):
+    return "no end line: None" if frames is None else len(frames)
+
+
 def lines_in(path):
     if not os.path.exists(path):
         return 0
@@ -218,6 +222,12 @@ def interrupted_between_parts(ws, rec, out):
     return ws.answer_until_close()
 
 
+def stalled_between_parts(ws, rec, out):
+    ws.send(hello("parts", 30))
+    ws.send(history([frame(n) for n in range(1, 11)], more=True))
+    return ws.answer_until_close()  # and nothing more: the recorder gives up waiting
+
+
 def second_hello(ws, rec, out):
     ws.send(hello("first", 10))
     ws.send(history([frame(n) for n in range(1, 11)]))
@@ -251,24 +261,31 @@ try:
         failures.append(f"URL: the recorder asked for {target!r}: {err!r}")
     if rc != 0 or "time limit reached" not in err or frames != [frame(n) for n in range(1, 31)]:
         failures.append(f"--seconds between parts: exit {rc}, "
-                        f"{'no end line' if frames is None else len(frames)} frames of 30: {err!r}")
+                        f"{count(frames)} frames of 30: {err!r}")
 
     # 2. A server from before history=parts: one history, no `more`; --seconds ends the recording after it.
     rc, err, frames, _ = record_scripted("whole.jsonl", ["", "--seconds", "0.2"], one_history)
-    if rc != 0 or "time limit reached" not in err or frames != [frame(n) for n in range(1, 21)] or "middle" in err:
-        failures.append(f"one history: exit {rc}, {None if frames is None else len(frames)} frames of 20: {err!r}")
+    if rc != 0 or "time limit reached" not in err or frames != [frame(n) for n in range(1, 21)] or \
+            "before the end" in err:
+        failures.append(f"one history: exit {rc}, {count(frames)} frames of 20: {err!r}")
 
     # 3. Ctrl-C between two parts: the frames received so far, the end line, and stderr saying so.
     rc, err, frames, _ = record_scripted("interrupted.jsonl", [""], interrupted_between_parts)
     if rc != 0 or "interrupted; 10 frames written" not in err or frames != [frame(n) for n in range(1, 11)] or \
-            "the recording ended in the middle of the server's history of 30 frames" not in err:
-        failures.append(f"Ctrl-C between parts: exit {rc}, {None if frames is None else len(frames)} frames of 10: {err!r}")
+            "the recording ended before the end of the server's history of 30 frames" not in err:
+        failures.append(f"Ctrl-C between parts: exit {rc}, {count(frames)} frames of 10: {err!r}")
+
+    # 3b. --seconds has passed and the rest of the history never comes: the recorder does not wait forever.
+    rc, err, frames, _ = record_scripted("stalled.jsonl", ["", "--seconds", "0.2"], stalled_between_parts)
+    if rc != 0 or "the server sent nothing for 10 s while its history was due" not in err or \
+            frames != [frame(n) for n in range(1, 11)]:
+        failures.append(f"stalled history: exit {rc}, {count(frames)} frames of 10: {err!r}")
 
     # 4. A second hello on the connection ends the recording; the other session's frames are not written.
     rc, err, frames, _ = record_scripted("second-hello.jsonl", [""], second_hello)
     if rc != 0 or "the server sent a second hello (session second)" not in err or \
             frames != [frame(n) for n in range(1, 11)]:
-        failures.append(f"second hello: exit {rc}, {None if frames is None else len(frames)} frames of 10: {err!r}")
+        failures.append(f"second hello: exit {rc}, {count(frames)} frames of 10: {err!r}")
 
     # 5. Real replays of about 8 MB and 48 MB (2 and 12 parts): every frame back unchanged, and the peak
     # memory grows by far less than the session (holding the history whole took ten times the session).
@@ -283,23 +300,26 @@ try:
         want = [frame(i, calls=60) for i in range(1, n + 1)]
         got = read_frames(out) if rc == 0 else None
         if got != want:
-            failures.append(f"replay of {n} frames: exit {rc}, {None if got is None else len(got)} frames, "
+            failures.append(f"replay of {n} frames: exit {rc}, {count(got)} frames, "
                             f"{'equal' if got == want else 'not equal'}: {err!r}")
         if n == 3800:
-            # 6. --seconds far shorter than the history takes: still every frame, never a part of the history.
-            out = os.path.join(work, "replayed-timed.jsonl")
-            rc, err, _ = record([f"ws://127.0.0.1:{port}", "-o", out, "--seconds", "0.01"])
-            got = read_frames(out) if rc == 0 else None
-            if rc != 0 or "time limit reached" not in err or got != want:
-                failures.append(f"replay --seconds 0.01: exit {rc}, {None if got is None else len(got)} frames of {n}: {err!r}")
-            print("replay --seconds 0.01:", err.strip().replace("\n", " | "))
+            # 6. --seconds shorter than the history takes (up to the hello, or to some part): still every
+            # frame, never a part of the history.
+            for seconds in ("0.01", "0.3"):
+                out = os.path.join(work, "replayed-timed.jsonl")
+                rc, err, _ = record([f"ws://127.0.0.1:{port}", "-o", out, "--seconds", seconds])
+                got = read_frames(out) if rc == 0 else None
+                if rc != 0 or "time limit reached" not in err or got != want:
+                    failures.append(f"replay --seconds {seconds}: exit {rc}, "
+                                    f"{count(got)} frames of {n}: {err!r}")
+                print(f"replay --seconds {seconds}:", err.strip().replace("\n", " | "))
         stop(server)
     grown, allowed = peaks[1] - peaks[0], (sizes[1] - sizes[0]) // 1024 // 4
-    print(f"record peak RSS: {peaks[0] / 1024:.1f} MB for a {sizes[0] / 2**20:.1f} MB replay, "
-          f"{peaks[1] / 1024:.1f} MB for {sizes[1] / 2**20:.1f} MB")
+    print(f"record peak RSS: {peaks[0] / 1024:.1f} MB for a {sizes[0] / 1e6:.1f} MB replay, "
+          f"{peaks[1] / 1024:.1f} MB for {sizes[1] / 1e6:.1f} MB")
     if grown > allowed:
         failures.append(f"record's peak RSS grew by {grown / 1024:.1f} MB from the smaller replay to the larger "
-                        f"(allowed: a quarter of the {(sizes[1] - sizes[0]) / 2**20:.1f} MB more session)")
+                        f"(allowed: a quarter of the {(sizes[1] - sizes[0]) / 1e6:.1f} MB more session)")
 finally:
     for p in children:
         if p.poll() is None:
