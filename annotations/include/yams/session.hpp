@@ -5,6 +5,7 @@
 
 #include <yams/frame.hpp>
 
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -88,10 +89,65 @@ class session_reader {
   std::uint64_t frames_lost_at_end() const noexcept;
   /// Session::warnings, complete once next() has returned false.
   const std::vector<std::string>& warnings() const noexcept;
+  /// Where the frame next() returned last lies: the byte offset in the file of its JSON object's text
+  /// (a pipe's offsets count the bytes read from it) ...
+  std::uint64_t last_frame_offset() const noexcept;
+  /// ... and that text as read (without the line end or the comma after it), valid until next().
+  std::string_view last_frame_text() const noexcept;
 
  private:
   class impl;
   std::unique_ptr<impl> impl_;
+};
+
+/// A session file read once to learn where each frame lies, whose frames are then read again from the
+/// file one at a time, in any order: memory holds the index (24 bytes a frame), not the frames. `yams
+/// serve FILE` replays a session this way (serve_options::replay_index):
+///
+///     session_index index(path);                  // one pass with a session_reader: index.info()
+///     FrameProfile f = index.frame(index.size() - 1);  // the last frame, read from the file again
+///
+/// Each frame is checked when read again (its bytes' checksum, its number): a file cut short or changed
+/// since it was indexed gives an error naming the file and the frame, never a different frame. Only a
+/// regular file can be read again (not a pipe). The file stays open while the index lives.
+class session_index {
+ public:
+  /// Opens and reads `path` (either form). Throws format_error as read_session does, or naming the file
+  /// when it is not a regular file.
+  explicit session_index(const std::string& path);
+  ~session_index();
+  session_index(const session_index&) = delete;
+  session_index& operator=(const session_index&) = delete;
+
+  /// The session's id and start time. Any thread.
+  const SessionInfo& info() const noexcept { return info_; }
+  /// The file's name as given. Any thread.
+  const std::string& path() const noexcept { return path_; }
+  /// Number of frames. Any thread.
+  std::size_t size() const noexcept { return entries_.size(); }
+  /// The number (`frame`) of the `i`-th frame of the file. Any thread.
+  std::uint64_t frame_number(std::size_t i) const { return entries_.at(i).frame; }
+  /// Session::warnings and Session::frames_lost_at_end. Any thread.
+  const std::vector<std::string>& warnings() const noexcept { return warnings_; }
+  std::uint64_t frames_lost_at_end() const noexcept { return frames_lost_at_end_; }
+  /// Reads the `i`-th frame (0-based) from the file again. Throws format_error naming the file, the
+  /// frame's number and its bytes when the file no longer holds the frame indexed there (cut short, or
+  /// changed), or when it cannot be read. Any thread (concurrent calls are fine).
+  FrameProfile frame(std::size_t i) const;
+
+ private:
+  struct entry {
+    std::uint64_t offset;   ///< of the frame object's first byte
+    std::uint64_t frame;    ///< its number
+    std::uint32_t size;     ///< of its text, in bytes
+    std::uint32_t checksum; ///< of its text
+  };
+  std::string path_;
+  int fd_ = -1;
+  SessionInfo info_;
+  std::vector<entry> entries_;
+  std::vector<std::string> warnings_;
+  std::uint64_t frames_lost_at_end_ = 0;
 };
 
 /// Reads either form (detected from the first non-blank character) with a session_reader, keeping

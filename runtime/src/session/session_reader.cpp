@@ -50,6 +50,9 @@ class session_reader::impl {
   std::size_t frames = 0;
   std::uint64_t frames_lost_at_end = 0;
   std::vector<std::string> warnings;
+  // The frame next() returned last: its object's text (in text_) and the file offset of its first byte.
+  std::string_view last_text;
+  std::uint64_t last_offset = 0;
 
  private:
   const std::string& path() const noexcept { return bytes_.path(); }
@@ -139,7 +142,8 @@ void session_reader::impl::read_header(std::uint64_t first) {
 
 bool session_reader::impl::next_line(FrameProfile& frame) {
   bool terminated = true;
-  while (!done_ && cursor_.read_line(text_, terminated)) {
+  for (std::uint64_t line_at = cursor_.offset(); !done_ && cursor_.read_line(text_, terminated);
+       line_at = cursor_.offset()) {
     ++line_number_;
     bytes_.forget_before(cursor_.offset());
     const std::size_t begin = detail::skip_space(text_, 0);
@@ -159,6 +163,8 @@ bool session_reader::impl::next_line(FrameProfile& frame) {
       continue;
     }
     parse_frame(object, frame, [&](std::size_t at, const std::string& what) { fail_in_line(begin + at, what); });
+    last_text = object;
+    last_offset = line_at + begin;
     ++frames;
     return true;
   }
@@ -267,6 +273,8 @@ bool session_reader::impl::next_in_document(FrameProfile& frame) {
     text_.clear();
     cursor_.skip_value(&text_);
     parse_frame(text_, frame, [&](std::size_t off, const std::string& what) { fail_at(at + off, what); });
+    last_text = text_;
+    last_offset = at;
     cursor_.skip_space();
     if (cursor_.peek() == ',') {
       cursor_.advance();
@@ -296,6 +304,8 @@ bool session_reader::next(FrameProfile& frame) { return impl_->next(frame); }
 std::size_t session_reader::frames_read() const noexcept { return impl_->frames; }
 std::uint64_t session_reader::frames_lost_at_end() const noexcept { return impl_->frames_lost_at_end; }
 const std::vector<std::string>& session_reader::warnings() const noexcept { return impl_->warnings; }
+std::uint64_t session_reader::last_frame_offset() const noexcept { return impl_->last_offset; }
+std::string_view session_reader::last_frame_text() const noexcept { return impl_->last_text; }
 
 Session read_session(const std::string& path) {
   session_reader in(path);
