@@ -2,7 +2,9 @@
 // real Beast clients: with `/ws?history=parts` its history comes as several `history` messages within
 // max_history_message, oldest first, the last one unmarked; without, as one message; in both encodings,
 // on connect and for get_history; clients that leave mid-history or stop reading hurt no one; the parts
-// are shared between clients.
+// are shared between clients. A session file replayed through a session_index (`replay_index`) gives
+// the same parts, read from the file again; a file changed after it was indexed ends a client's history
+// with an error naming the file and the frame, and the server serves on.
 #include "server_fixture.hpp"
 #include "test_client.hpp"
 
@@ -12,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <fstream>
 #include <future>
 #include <memory>
 #include <string>
@@ -224,6 +227,107 @@ TEST(ReplayParts, AnEmptySessionIsOneEmptyHistory) {
   EXPECT_EQ(*only.message, R"({"type":"history","encoding":"compact","frames":[]})");
   EXPECT_FALSE(only.more);
   EXPECT_EQ(only.total, 0u);
+}
+
+/// `saved` written to `dir` as a streaming file, and the index of that file.
+std::shared_ptr<const session_index> indexed(const Session& saved, const temp_tree& dir) {
+  const auto path = (dir.path() / "long.jsonl").string();
+  session_writer out(path, saved.info);
+  for (const auto& f : saved.frames) out.write(f);
+  out.close();
+  return std::make_shared<const session_index>(path);
+}
+
+/// Overwrites the `n`-th line (0-based: the header is line 0) of the file at `path` with `text`, padded to
+/// its length with spaces.
+void overwrite_line(const std::string& path, std::size_t n, std::string text) {
+  std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+  std::string line;
+  std::streamoff at = 0;
+  for (std::size_t i = 0; i < n && std::getline(f, line); ++i) at = f.tellg();
+  std::getline(f, line);
+  ASSERT_LE(text.size(), line.size());
+  text.resize(line.size(), ' ');
+  f.clear();
+  f.seekp(at);
+  f.write(text.data(), static_cast<std::streamsize>(text.size()));
+}
+
+TEST(ReplayParts, AnIndexedFileGivesTheSamePartsAsTheSessionInMemory) {
+  const temp_tree dir("replay_index_parts");
+  serve_options in_memory, from_file;
+  in_memory.replay = long_session();
+  from_file.replay_index = indexed(*in_memory.replay, dir);
+  detail::shared_state memory_state(in_memory, {}, {}), file_state(from_file, {}, {});
+  EXPECT_EQ(file_state.session().session_id, in_memory.replay->info.session_id);
+  EXPECT_TRUE(file_state.replay());
+  for (const auto encoding : {detail::frame_encoding::json, detail::frame_encoding::compact}) {
+    std::size_t parts = 0;
+    for (bool more = true; more; ++parts) {
+      const auto want = memory_state.history(encoding, parts), got = file_state.history(encoding, parts);
+      ASSERT_TRUE(got.error.empty()) << got.error;
+      EXPECT_EQ(*got.message, *want.message) << "part " << parts;  // byte for byte
+      EXPECT_EQ(got.frame_count, want.frame_count);
+      EXPECT_EQ(got.total, want.total);
+      EXPECT_EQ(got.more, want.more);
+      more = want.more;
+    }
+    EXPECT_GE(parts, 3u);
+  }
+}
+
+TEST_F(ServerTest, AReplayedFileChangedAfterIndexingEndsTheHistoryWithAnErrorAndTheServerServesOn) {
+  const temp_tree dir("replay_index_changed");
+  const auto saved = long_session(240);  // 8 parts: the first is not among the newest three kept
+  serve_options o;
+  o.replay_index = indexed(*saved, dir);
+  const std::string path = o.replay_index->path();
+  const auto port = start(o);
+  ::testing::internal::CaptureStderr();
+  // Frame 60, in the second part, changed in place (the reader's view: a frame with other values).
+  FrameProfile changed = saved->frames[59];
+  changed.duration_ms = 17.5;
+  overwrite_line(path, 60, to_json(changed));
+  const std::string named = path + ": frame 60 (bytes ";
+  {
+    ws_client parts(port, "/ws?history=parts");
+    EXPECT_EQ(parts.read_json()["history_size"], saved->frames.size());
+    EXPECT_EQ(parts.read_json()["more"], true);  // the first part, as indexed
+    const auto error = parts.read_json(30s);
+    EXPECT_EQ(error["type"], "error");
+    const auto message = error.value("message", "");
+    EXPECT_TRUE(message.starts_with(named)) << message;
+    EXPECT_NE(message.find("changed in the file after it was indexed"), std::string::npos) << message;
+    EXPECT_EQ(parts.read_until_closed(30s), boost::beast::websocket::error::closed);
+    EXPECT_EQ(parts.close_reason().code, boost::beast::websocket::close_code::internal_error);
+  }
+  {
+    ws_client whole(port, "/ws");  // its one message already begun: the close frame alone says why
+    EXPECT_EQ(whole.read_json()["type"], "hello");
+    EXPECT_EQ(whole.read_until_closed(30s), boost::beast::websocket::error::closed);
+    EXPECT_EQ(whole.close_reason().code, boost::beast::websocket::close_code::internal_error);
+    const std::string reason(whole.close_reason().reason.data(), whole.close_reason().reason.size());
+    EXPECT_NE(reason.find("frame 60 (bytes "), std::string::npos) << reason;
+  }
+  EXPECT_EQ(http_get(port, "/api/info").result_int(), 200u);
+  overwrite_line(path, 60, to_json(saved->frames[59]));  // put back: the whole session again
+  ws_client again(port, "/ws?history=parts");
+  EXPECT_EQ(again.read_json()["type"], "hello");
+  EXPECT_EQ(read_history(again, "json").frames, saved->frames);
+  // Cut short in the first part: a client asking for the history again gets the error.
+  std::filesystem::resize_file(path, 1'000'000);
+  again.write(R"({"command":"get_history"})");
+  const auto error = again.read_json(30s);
+  EXPECT_EQ(error["type"], "error");
+  const auto message = error.value("message", "");
+  EXPECT_TRUE(message.starts_with(path + ": frame ")) << message;
+  EXPECT_NE(message.find("no longer in the file, which was cut short after it was indexed"), std::string::npos)
+      << message;
+  EXPECT_EQ(again.read_until_closed(30s), boost::beast::websocket::error::closed);
+  const auto err = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("yams server: cannot send the replayed session: " + named), std::string::npos) << err;
+  EXPECT_NE(err.find("cut short after it was indexed"), std::string::npos) << err;
+  EXPECT_EQ(http_get(port, "/api/info").result_int(), 200u);
 }
 
 }  // namespace

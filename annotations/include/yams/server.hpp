@@ -27,6 +27,11 @@ struct serve_options {
   /// everything queued for it; a browser tab reads continuously, also in the background).
   std::uint32_t client_stall_seconds = 10;
   std::shared_ptr<const Session> replay;   ///< serve this saved session instead of live frames
+  /// Or serve the session file this index reads, instead of live frames: each part of the history is read
+  /// from the file again when a client asks for it (memory: the index and the parts being sent, not the
+  /// session). A file changed since it was indexed ends that client's history with an error naming the
+  /// file and the frame.
+  std::shared_ptr<const session_index> replay_index;
   std::string replay_file;                 ///< the replayed session's file name, for the panel to show
 };
 

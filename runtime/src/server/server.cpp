@@ -156,7 +156,7 @@ server_info serve(const serve_options& options) {
                                        : "clients need the token");
   }
   server->acceptor->run();
-  if (!options.replay) {
+  if (!options.replay && !options.replay_index) {
     server->frame_listener = detail::add_frame_listener(
         [state = server->state](const detail::published_frame& frame) { state->broadcast(frame); },
         [state = server->state] { return state->needs(); });

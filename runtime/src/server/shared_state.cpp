@@ -7,6 +7,8 @@
 
 #include <yams/yams.hpp>
 
+#include <cstdio>
+
 namespace yams::detail {
 
 namespace {
@@ -28,7 +30,8 @@ shared_state::shared_state(serve_options options, std::filesystem::path panel_di
     : options_(std::move(options)), panel_dir_(std::move(panel_dir)), source_roots_(std::move(source_roots)) {}
 
 const SessionInfo& shared_state::session() const noexcept {
-  return options_.replay ? options_.replay->info : yams::session();
+  if (options_.replay) return options_.replay->info;
+  return options_.replay_index ? options_.replay_index->info() : yams::session();
 }
 
 bool shared_state::enabled() const noexcept { return !replay() && yams::enabled(); }
@@ -92,16 +95,48 @@ history_part shared_state::history(frame_encoding encoding, std::size_t part) {
   return replay() ? replay_history(encoding, part) : live_history(encoding);
 }
 
+std::size_t shared_state::replay_size() const noexcept {
+  return options_.replay ? options_.replay->frames.size() : options_.replay_index->size();
+}
+
+std::string shared_state::replay_frame_text(std::size_t i, frame_encoding encoding) const {
+  if (options_.replay) return frame_text(options_.replay->frames[i], encoding);
+  return frame_text(options_.replay_index->frame(i), encoding);  // read from the file again
+}
+
 history_part shared_state::replay_history(frame_encoding encoding, std::size_t part) {
   auto& parts = replay_parts_[static_cast<int>(encoding)];
-  const auto& frames = options_.replay->frames;
   // Parts are asked for in order, so the start of `part` is known; each part's end is found by building
   // it (its frames' texts up to the size bound, at least one frame) and then kept.
-  while (parts.starts.size() <= part) replay_history(encoding, parts.starts.size() - 1);
+  while (parts.starts.size() <= part) {
+    auto earlier = replay_history(encoding, parts.starts.size() - 1);
+    if (!earlier.error.empty()) return earlier;  // not delimited: nor is any part after it
+  }
+  history_part out;
+  out.total = replay_size();
+  try {
+    build_replay_part(encoding, part, out);
+  } catch (const std::exception& e) {
+    // The file changed since it was indexed: this part is not built, and a next try starts it afresh.
+    parts.spare_frame = npos;
+    parts.spare_text = std::string();
+    out = history_part{};
+    out.total = replay_size();
+    out.error = e.what();
+    if (out.error != replay_error_) {
+      replay_error_ = out.error;
+      std::fprintf(stderr, "yams server: cannot send the replayed session: %s\n", out.error.c_str());
+    }
+  }
+  return out;
+}
+
+void shared_state::build_replay_part(frame_encoding encoding, std::size_t part, history_part& out) {
+  auto& parts = replay_parts_[static_cast<int>(encoding)];
+  const std::size_t size = replay_size();
   const std::size_t begin = parts.starts[part];
   const bool delimited = part + 1 < parts.starts.size();
-  std::size_t end = delimited ? parts.starts[part + 1] : frames.size();
-  history_part out;
+  std::size_t end = delimited ? parts.starts[part + 1] : size;
   if (part < parts.texts.size()) out.message = parts.texts[part].lock();
   if (!out.message) {
     history_builder builder(encoding);
@@ -111,7 +146,7 @@ history_part shared_state::replay_history(frame_encoding encoding, std::size_t p
         text = std::move(parts.spare_text);
         parts.spare_frame = npos;
       } else {
-        text = frame_text(frames[i], encoding);
+        text = replay_frame_text(i, encoding);
       }
       if (!delimited && builder.frames() != 0 && builder.size_with(text) > max_history_message) {
         end = i;
@@ -122,7 +157,7 @@ history_part shared_state::replay_history(frame_encoding encoding, std::size_t p
       builder.add(text);
     }
     if (!delimited) parts.starts.push_back(end);
-    auto text = builder.finish(end < frames.size());
+    auto text = builder.finish(end < size);
     text.shrink_to_fit();  // held while clients read it: not the builder's spare capacity too
     out.message = std::make_shared<const std::string>(std::move(text));
     if (parts.texts.size() <= part) parts.texts.resize(part + 1);
@@ -131,9 +166,7 @@ history_part shared_state::replay_history(frame_encoding encoding, std::size_t p
     if (parts.recent.size() > recent_replay_parts) parts.recent.pop_front();
   }
   out.frame_count = end - begin;
-  out.total = frames.size();
-  out.more = end < frames.size();
-  return out;
+  out.more = end < size;
 }
 
 history_part shared_state::live_history(frame_encoding encoding) {

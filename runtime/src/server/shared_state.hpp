@@ -31,6 +31,9 @@ struct history_part {
   std::size_t total = 0;                       ///< frames in the whole history (hello's history_size)
   bool more = false;                           ///< whether the next part follows
   std::vector<const FrameProfile*> frames;     ///< live: identities, to skip live duplicates
+  /// A replay's part that could not be built (its file changed since it was indexed): what to tell the
+  /// client, naming the file and the frame. `message` is then null.
+  std::string error;
 };
 
 class shared_state {
@@ -46,7 +49,7 @@ class shared_state {
   std::uint16_t port() const noexcept { return port_; }
   void set_port(std::uint16_t port) noexcept { port_ = port; }
   /// Whether this server replays a saved session instead of live frames.
-  bool replay() const noexcept { return options_.replay != nullptr; }
+  bool replay() const noexcept { return options_.replay != nullptr || options_.replay_index != nullptr; }
   /// The session announced in `hello`: the replayed one or this process's.
   const SessionInfo& session() const noexcept;
   /// Whether profiling is on (always false for a replay). Any thread.
@@ -70,13 +73,18 @@ class shared_state {
   /// Part `part` of the history for a new client or a get_history command. A live server's is one
   /// message, built once per distinct ring content and encoding (`part` must be 0); a replay's is the
   /// saved session in parts of at most max_history_message bytes, asked for in order, each built when
-  /// first asked for and shared while any client holds it. Any thread.
+  /// first asked for and shared while any client holds it; a replay_index's part is read from the file
+  /// then, and is an `error` when the file changed. Any thread.
   history_part history(frame_encoding encoding = frame_encoding::json, std::size_t part = 0);
 
  private:
   std::vector<std::weak_ptr<websocket_session>> sessions_snapshot();
   history_part live_history(frame_encoding encoding);  // history_mutex_ held
   history_part replay_history(frame_encoding encoding, std::size_t part);  // history_mutex_ held
+  void build_replay_part(frame_encoding encoding, std::size_t part, history_part& out);  // history_mutex_ held
+  std::size_t replay_size() const noexcept;
+  /// The replay's `i`-th frame's object text; throws format_error when its file changed.
+  std::string replay_frame_text(std::size_t i, frame_encoding encoding) const;
 
   serve_options options_;
   std::filesystem::path panel_dir_;
@@ -103,6 +111,7 @@ class shared_state {
   std::mutex history_mutex_;
   history_cache cached_history_[2];  ///< indexed by frame_encoding
   replay_parts replay_parts_[2];     ///< indexed by frame_encoding
+  std::string replay_error_;         ///< the last error reported on stderr, to report each once
 };
 
 }  // namespace yams::detail

@@ -24,6 +24,15 @@ namespace net = boost::asio;
 namespace {
 /// Replies waiting to be written beyond which the session stops reading commands until they drain.
 constexpr std::size_t max_pending_replies = 16;
+
+/// `text` as a close frame's reason: at most 123 bytes, printable ASCII (a file name's other bytes as '?').
+std::string close_reason_text(std::string_view text) {
+  constexpr std::size_t max_reason = 123;
+  std::string out;
+  for (const char c : text.substr(0, max_reason)) out += c >= 0x20 && c < 0x7f ? c : '?';
+  if (text.size() > max_reason) out.replace(max_reason - 3, 3, "...");
+  return out;
+}
 }  // namespace
 
 websocket_session::websocket_session(net::ip::tcp::socket&& socket, std::shared_ptr<shared_state> state)
@@ -238,6 +247,7 @@ void websocket_session::start_history(history_part first) {
 
 void websocket_session::queue_history_part(history_part part) {
   if (closing_) return;
+  if (!part.error.empty()) return fail_history(part.error);
   entry e{entry_kind::history, std::move(part.message), history_next_ == 0, part.more};
   history_next_ = part.more ? history_next_ + 1 : 0;
   // A history written whole is one WebSocket message: nothing else may be written between its parts.
@@ -245,6 +255,25 @@ void websocket_session::queue_history_part(history_part part) {
     queue_.push_front(std::move(e));
   } else {
     queue_.push_back(std::move(e));
+  }
+  ++controls_queued_;
+  if (!writing_) do_write();
+}
+
+// A replay's history that cannot be completed (its file changed since it was indexed): the client is told
+// why in an `error` message, unless the history goes as one message already begun (nothing may come
+// between its fragments), and in the close frame that ends the connection.
+void websocket_session::fail_history(const std::string& error) {
+  const bool mid_message = history_mode_ == history_mode::whole && history_next_ != 0;
+  history_sending_ = false;
+  history_wanted_ = false;
+  history_next_ = 0;
+  entry close{entry_kind::close, std::make_shared<const std::string>(close_reason_text(error))};
+  if (mid_message) {
+    queue_.push_front(std::move(close));
+  } else {
+    queue_control(error_message(error));
+    queue_.push_back(std::move(close));
   }
   ++controls_queued_;
   if (!writing_) do_write();
@@ -265,6 +294,16 @@ void websocket_session::do_write() {
   if (next.kind == entry_kind::status) {
     next.text = std::make_shared<const std::string>(status_message(state_->enabled(), dropped_));
     status_queued_ = false;
+  }
+  if (next.kind == entry_kind::close) {
+    closing_ = true;
+    stall_timer_.cancel();
+    const websocket::close_reason reason(websocket::close_code::internal_error, *next.text);
+    queue_.clear();
+    ws_.async_close(reason, [self = shared_from_this()](beast::error_code ec) {
+      if (ec) fail(ec, "websocket close");
+    });
+    return;
   }
   if (next.kind == entry_kind::history && history_mode_ == history_mode::whole && !(next.first && !next.more)) {
     return write_fragment(next);

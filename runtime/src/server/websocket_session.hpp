@@ -39,7 +39,8 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
  private:
   /// `history`: one part of a history (on connect or for get_history); the next is queued once it is
   /// written (at the front when the history is one message), so a client holds one part at a time.
-  enum class entry_kind { frame, control, status, history };
+  /// `close`: ends the connection with 1011 and `text` as the reason (a replay's history failed).
+  enum class entry_kind { frame, control, status, history, close };
   struct entry {
     entry_kind kind;
     std::shared_ptr<const std::string> text;  ///< filled at write time for `status`
@@ -58,6 +59,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void queue_history();
   void start_history(history_part first);
   void queue_history_part(history_part part);
+  void fail_history(const std::string& error);
   void set_encoding(frame_encoding encoding);
   bool drop_oldest_frame();
   void do_write();
