@@ -278,7 +278,7 @@ TEST(ReplayParts, AnIndexedFileGivesTheSamePartsAsTheSessionInMemory) {
 
 TEST_F(ServerTest, AReplayedFileChangedAfterIndexingEndsTheHistoryWithAnErrorAndTheServerServesOn) {
   const temp_tree dir("replay_index_changed");
-  const auto saved = long_session(240);  // 8 parts: the first is not among the newest three kept
+  const auto saved = long_session(160);  // 5 parts: the first is not among the newest three kept
   serve_options o;
   o.replay_index = indexed(*saved, dir);
   const std::string path = o.replay_index->path();
