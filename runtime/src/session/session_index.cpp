@@ -25,10 +25,7 @@ session_index::session_index(const std::string& path) : path_(path) {
   // Opened before it is read, so a file renamed over `path` meanwhile is at worst reported as changed;
   // without blocking, so that a FIFO is refused rather than waited on (a regular file ignores the flag).
   fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd_ < 0) {
-    session_reader in(path);  // names the file and says why, as read_session does
-    throw format_error(path + ": cannot open: " + std::strerror(errno));
-  }
+  if (fd_ < 0) throw format_error(path + ": cannot open: " + std::strerror(errno));
   struct stat st {};
   if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd_);
