@@ -67,7 +67,9 @@ const std::map<std::string, subcommand>& subcommands() {
        {yams::tool::run_serve,
         "yams serve FILE [--port P] [--address A] [--panel DIR] [--source-root DIR]... [--token T]",
         "Serves a saved session to the web panel (the live server replaying it) until Ctrl-C or SIGTERM.\n"
-        "  FILE                   a session file (streaming or document form)\n"
+        "  FILE                   a session file (streaming or document form), read once to index it and\n"
+        "                         again a part at a time as clients ask (keep it unchanged meanwhile); a\n"
+        "                         pipe is read into memory\n"
         "  --port P               the port to listen on: a whole number from 0 to 65535 (default 8765; 0\n"
         "                         picks a free port)\n"
         "  --address A            the address to listen on (default 127.0.0.1)\n"
