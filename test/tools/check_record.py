@@ -4,18 +4,16 @@ demo is given, record the live demo; and record a scripted server whose history 
 frames: every frame written exactly once, in memory that does not grow with the recording.
 Each recording must be a complete, readable session file.
 Usage: check_record.py YAMS MAKE_SESSION SESSION WORKDIR [YAMS_DUCKHUNT]"""
-import base64
-import hashlib
 import json
 import os
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import threading
 import time
 
+import ws_server
 from session_file import read_session
 
 tool, make_session, session, work = sys.argv[1:5]
@@ -59,61 +57,30 @@ def frame_numbers(path):
     return [f["frame"] for f in read_session(path)[1]]
 
 
-def receive(conn, n):
-    """Exactly `n` bytes from the socket; OSError if it ends first."""
-    data = b""
-    while len(data) < n:
-        more = conn.recv(n - len(data))
-        if not more:
-            raise OSError("connection closed")
-        data += more
-    return data
-
-
 def scripted_server(messages, before_close):
     """A WebSocket server of protocol v1 for one client, on a free port: it sends `messages` (JSON texts,
     made as they go), calls `before_close()`, then closes. Returns the port and the thread serving."""
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]
 
-    def message(text):
-        data = text.encode()
-        n = len(data)
-        head = bytes([0x81, n]) if n < 126 else struct.pack("!BBH", 0x81, 126, n) if n < 65536 else \
-            struct.pack("!BBQ", 0x81, 127, n)
-        return head + data
-
     def serve():
         conn, _ = listener.accept()
         listener.close()
         with conn:
-            request = b""
-            while b"\r\n\r\n" not in request:
-                request += conn.recv(4096)
-            key = next(l.split(b":", 1)[1].strip() for l in request.split(b"\r\n")
-                       if l.lower().startswith(b"sec-websocket-key:"))
-            accept = base64.b64encode(hashlib.sha1(key + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest())
-            conn.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                         b"Sec-WebSocket-Accept: " + accept + b"\r\n\r\n")
+            ws_server.accept(conn)
             batch = []
             for text in messages:
-                batch.append(message(text))
+                batch.append(ws_server.text_frame(text))
                 if len(batch) == 1000:
                     conn.sendall(b"".join(batch))
                     batch = []
             conn.sendall(b"".join(batch))
             before_close()
-            conn.sendall(bytes([0x88, 2]) + struct.pack("!H", 1000))  # close: normal
+            conn.sendall(ws_server.close_frame(1000))
             conn.settimeout(10)
-            try:  # read the client's messages (masked) up to its close, then end the connection
-                while True:
-                    head = receive(conn, 2)
-                    n = head[1] & 0x7F
-                    n = struct.unpack("!H", receive(conn, 2))[0] if n == 126 else \
-                        struct.unpack("!Q", receive(conn, 8))[0] if n == 127 else n
-                    receive(conn, 4 + n)
-                    if head[0] & 0x0F == 8:
-                        break
+            try:  # read the client's messages up to its close, then end the connection
+                while ws_server.read_frame(conn)[0] != 8:
+                    pass
             except OSError:
                 pass
 

@@ -3,20 +3,18 @@ real `yams serve` and `yams record` processes record a multi-part replay frame f
 does not grow with the session, and --seconds ends a recording only after a history's last part; scripted
 servers check the URL it asks for, a server that sends one history, Ctrl-C between two parts and a
 second hello. Usage: check_record_parts.py YAMS WORKDIR"""
-import base64
-import hashlib
 import json
 import os
 import select
 import shutil
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import threading
 import time
 
+import ws_server
 from session_file import make_call
 
 tool, work = sys.argv[1], sys.argv[2]
@@ -82,41 +80,15 @@ def record(args):
 class scripted_ws:
     def __init__(self, conn):
         self.conn = conn
-        request = b""
-        while b"\r\n\r\n" not in request:
-            request += conn.recv(4096)
-        lines = request.split(b"\r\n")
-        self.target = lines[0].split()[1].decode()
-        key = next(l.split(b":", 1)[1].strip() for l in lines if l.lower().startswith(b"sec-websocket-key:"))
-        accept = base64.b64encode(hashlib.sha1(key + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest())
-        conn.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                     b"Sec-WebSocket-Accept: " + accept + b"\r\n\r\n")
+        self.target = ws_server.accept(conn)
 
     def send(self, message):
-        data = json.dumps(message, separators=(",", ":")).encode()
-        n = len(data)
-        head = bytes([0x81, n]) if n < 126 else struct.pack("!BBH", 0x81, 126, n) if n < 65536 else \
-            struct.pack("!BBQ", 0x81, 127, n)
-        self.conn.sendall(head + data)
-
-    def receive(self, n):
-        data = b""
-        while len(data) < n:
-            more = self.conn.recv(n - len(data))
-            if not more:
-                raise OSError("connection closed")
-            data += more
-        return data
+        self.conn.sendall(ws_server.text_frame(json.dumps(message, separators=(",", ":"))))
 
     def read(self):
-        """The client's next message: (opcode, text), unmasked."""
-        head = self.receive(2)
-        n = head[1] & 0x7F
-        n = struct.unpack("!H", self.receive(2))[0] if n == 126 else \
-            struct.unpack("!Q", self.receive(8))[0] if n == 127 else n
-        mask = self.receive(4)
-        payload = bytes(b ^ mask[i % 4] for i, b in enumerate(self.receive(n)))
-        return head[0] & 0x0F, payload.decode(errors="replace")
+        """The client's next message: (opcode, text)."""
+        opcode, payload = ws_server.read_frame(self.conn)
+        return opcode, payload.decode(errors="replace")
 
     def answer_until_close(self):
         """Answers get_status as a replay does, up to the client's close; returns the commands received."""
@@ -124,7 +96,7 @@ class scripted_ws:
         while True:
             opcode, text = self.read()
             if opcode == 8:
-                self.conn.sendall(bytes([0x88, 2]) + struct.pack("!H", 1000))
+                self.conn.sendall(ws_server.close_frame(1000))
                 return commands
             commands.append(text)
             if "get_status" in text:
