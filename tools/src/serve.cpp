@@ -11,15 +11,16 @@
 #include <yams/server.hpp>
 #endif
 
-#include <csignal>
-#include <system_error>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
+
+#include <csignal>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <stdexcept>
+#include <system_error>
 
 namespace yams::tool {
 
