@@ -1,5 +1,6 @@
 // The client against a real WebSocket server (the `ws` package) on 127.0.0.1: messages, commands,
-// reconnection after the server restarts, and a different session noticed.
+// reconnection after the server restarts, a different session noticed, and a server that ends the
+// connection with an error (a replay's halts the client until reconnect(); a live one's is retried).
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { IncomingMessage } from 'node:http';
@@ -228,6 +229,103 @@ describe('ProfilerClient', () => {
       [expect.stringMatching(/^unreadable history message from the server: message: not valid JSON/), false],
       [[7], true, false],
     ]);
+  });
+
+  it('keeps what a replay sent when its server ends the connection with an error (1011), and waits to be asked', async () => {
+    const frame = (n: number) => ({ frame: n, timestamp: n, duration_ms: 1, calls: [], rollback: null });
+    const history = (frames: number[], more: boolean) =>
+      JSON.stringify({ type: 'history', frames: frames.map(frame), ...(more ? { more } : {}) });
+    // As `yams serve` says a part it cannot read from its file: an error with the whole text, then a close
+    // whose reason is that text cut to 123 bytes.
+    const why = 'a-session-file-with-a-rather-long-name-as-games-write-them-2026-11-27_04-05-06.jsonl: frame 3 (bytes ' +
+                '4194400 to 4195500): no longer in the file, which was cut short after it was indexed';
+    let connections = 0;
+    let broken = true;
+    const wss = await listen((ws) => {
+      connections += 1;
+      ws.send(JSON.stringify({ ...JSON.parse(hello('replay')), replay: true, history_size: 4 }));
+      ws.send(history([1, 2], true));
+      if (!broken) return void ws.send(history([3, 4], false));
+      ws.send(JSON.stringify({ type: 'error', message: why }));
+      ws.close(1011, `${why.slice(0, 120)}...`);
+    });
+    cleanup.push(() => closeServer(wss));
+    const events: unknown[] = [];
+    const client = new ProfilerClient(`ws://127.0.0.1:${portOf(wss)}/ws`, {
+      history: (h, part) => events.push([h.map((f) => f.frame), part.first, part.more]),
+      error: (m) => events.push(['error', m]),
+      fault: (reason, halted) => events.push(['fault', reason, halted]),
+    }, { minDelayMs: 10, maxDelayMs: 40, socket: (u) => new WebSocket(u) as unknown as SocketLike });
+    client.start();
+    cleanup.push(async () => client.stop());
+    await until(() => events.length === 3);
+    expect(events).toEqual([[[1, 2], true, true], ['error', why], ['fault', why, true]]);
+    expect(client.halted).toBe(true);
+    expect(client.fault).toBe(why);
+    expect(client.state).toBe('closed');
+    expect(client.nextRetryMs).toBe(0);
+    // Ten and more backoff periods later, still the one connection: the server is not asked again.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(connections).toBe(1);
+
+    // Asked: one connection, the same fault, halted again.
+    client.reconnect();
+    await until(() => events.length === 6);
+    expect(events.slice(3)).toEqual([[[1, 2], true, true], ['error', why], ['fault', why, true]]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(connections).toBe(2);
+    expect(client.halted).toBe(true);
+
+    // The file put back: the next press gets the whole session, and the fault is gone.
+    broken = false;
+    client.reconnect();
+    await until(() => events.length === 8);
+    expect(events.slice(6)).toEqual([[[1, 2], true, true], [[3, 4], false, false]]);
+    expect(connections).toBe(3);
+    expect([client.state, client.halted, client.fault]).toEqual(['open', false, null]);
+  });
+
+  it('says a replay\'s close reason when no error came before it, and halts on it too', async () => {
+    let connections = 0;
+    const wss = await listen((ws) => {
+      connections += 1;
+      ws.send(JSON.stringify({ ...JSON.parse(hello('replay')), replay: true }));
+      ws.close(1011, 'rec.jsonl: frame 1 (bytes 90 to 200): changed in the file after it was indexed');
+    });
+    cleanup.push(() => closeServer(wss));
+    const faults: [string, boolean][] = [];
+    const client = new ProfilerClient(`ws://127.0.0.1:${portOf(wss)}/ws`, {
+      fault: (reason, halted) => faults.push([reason, halted]),
+    }, { minDelayMs: 10, socket: (u) => new WebSocket(u) as unknown as SocketLike });
+    client.start();
+    cleanup.push(async () => client.stop());
+    await until(() => faults.length === 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(faults).toEqual([['rec.jsonl: frame 1 (bytes 90 to 200): changed in the file after it was indexed', true]]);
+    expect(connections).toBe(1);
+  });
+
+  it('retries a live server that ends the connection with an error (1011), saying why and backing off', async () => {
+    let connections = 0;
+    const wss = await listen((ws) => {
+      connections += 1;
+      ws.send(hello('live'));  // replay: false
+      ws.close(1011, 'something broke');
+    });
+    cleanup.push(() => closeServer(wss));
+    const faults: [string, boolean][] = [];
+    const delays: number[] = [];
+    const client = new ProfilerClient(`ws://127.0.0.1:${portOf(wss)}/ws`, {
+      fault: (reason, halted) => faults.push([reason, halted]),
+      state: (state) => { if (state === 'closed') delays.push(client.nextRetryMs); },
+    }, { minDelayMs: 10, maxDelayMs: 1000, socket: (u) => new WebSocket(u) as unknown as SocketLike });
+    client.start();
+    cleanup.push(async () => client.stop());
+    await until(() => connections >= 4);
+    expect(faults.slice(0, 3)).toEqual([['something broke', false], ['something broke', false], ['something broke', false]]);
+    expect(client.halted).toBe(false);
+    // Each connection said hello (which resets the backoff of a lost server); the retries back off all the same.
+    expect(delays.slice(0, 3)).toEqual([10, 20, 40]);
   });
 
   it('tells an unreadable history message, and whether more parts follow it, from other unreadable messages', () => {

@@ -1,7 +1,8 @@
 // WebSocket client of protocol v1: reads hello/history/profile_frame/status/error/encoding (a history sent
 // in several messages as parts of one; a part it cannot read ends that history), sends commands, asks for the
 // compact frame encoding when the server offers it, reconnects with exponential backoff when the game goes
-// away, and notices a different session_id.
+// away (but waits for reconnect() after a replay's server ended the connection with an error), and notices
+// a different session_id.
 import {
   FormatError, PROTOCOL_VERSION, parseServerMessage,
   type ClientCommand, type FrameEncoding, type FrameProfile, type HelloMessage, type StatusMessage,
@@ -25,7 +26,15 @@ export interface ClientHandlers {
   encoding?(encoding: FrameEncoding): void;
   /** an error message from the server, or a message the client could not read */
   error?(message: string): void;
+  /** the server ended the connection with an error (close code 1011): `reason` is the `error` message just
+   *  before the close (the whole text), else the close frame's reason; `halted` when the server was a replay:
+   *  the client then waits for reconnect() (`state` follows, `closed`) */
+  fault?(reason: string, halted: boolean): void;
 }
+
+/** The close code of a server that ends a connection with an error (RFC 6455 "internal error"; a replay's
+ *  server sends it when a history part cannot be read from its file). */
+export const CLOSE_INTERNAL_ERROR = 1011;
 
 /** Where a history message stands in its history. */
 export interface HistoryPart { first: boolean; more: boolean }
@@ -110,6 +119,17 @@ export class ProfilerClient {
   failedAttempts = 0;
   /** when the last open connection closed (epoch ms); null while open or before one opened */
   lostAt: number | null = null;
+  /** why the server ended the last connection with an error (close code 1011); null after one opens */
+  fault: string | null = null;
+  /** no reconnection is scheduled: a replay's server ended the connection with an error, and every attempt
+   *  would make it read the session again up to the same frame; reconnect() tries once */
+  halted = false;
+  /** connections ended with an error in a row: their retries back off although each one said hello */
+  private faults = 0;
+  /** the last message of this connection was an `error` (the whole text of a close's cut reason) */
+  private lastError: string | null = null;
+  /** this connection's hello said the server replays a saved session */
+  private replay = false;
 
   constructor(private readonly url: string, private readonly on: ClientHandlers, options: ClientOptions = {}) {
     this.minDelay = options.minDelayMs ?? 250;
@@ -124,9 +144,20 @@ export class ProfilerClient {
     this.connect();
   }
 
+  /** Connects once now, after a fault halted the client (or sooner than the scheduled retry); a replay whose
+   *  file is still broken halts it again. No-op while connected or connecting, and after stop(). */
+  reconnect(): void {
+    if (this.stopped || this.socket) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.halted = false;
+    this.attempt = 0;
+    this.connect();
+  }
+
   /** Closes the connection and cancels any reconnection. */
   stop(): void {
     this.stopped = true;
+    this.halted = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const s = this.socket;
@@ -161,25 +192,48 @@ export class ProfilerClient {
     this.socket = socket;
     this.encoding = 'json';
     this.historyState = 'none';
+    this.lastError = null;
+    this.replay = false;
     let opened = false;
     socket.onopen = () => {
       if (this.socket !== socket) return;
       opened = true;
       this.failedAttempts = 0;
       this.lostAt = null;
+      this.fault = null;
       this.setState('open', `connected to ${this.url}`);
     };
     socket.onmessage = (ev) => {
       if (this.socket === socket) this.receive(ev.data);
     };
     socket.onerror = () => {};
-    socket.onclose = () => {
+    socket.onclose = (ev) => {
       if (this.socket !== socket) return;
       this.socket = null;
       if (opened) this.lostAt = Date.now();
       else this.failedAttempts += 1;
+      const close = ev as { code?: number; reason?: string } | null;
+      if (close?.code === CLOSE_INTERNAL_ERROR) return this.faulted(close.reason ?? '');
+      if (opened) this.faults = 0;
       this.scheduleRetry(opened ? 'connection closed' : 'cannot connect');
     };
+  }
+
+  /** The server ended the connection with an error: a replay's halts the client (trying again would read the
+   *  session again up to the same broken frame, to no end until its file is put back); a live server's is
+   *  retried as a lost one, backing off as its hellos would not. */
+  private faulted(reason: string): void {
+    this.fault = this.lastError ?? (reason || 'the server ended the connection with an error (1011)');
+    this.on.fault?.(this.fault, this.replay);
+    if (this.replay && !this.stopped) {
+      this.halted = true;
+      this.nextRetryMs = 0;
+      this.setState('closed', `the replay server ended the connection: ${this.fault}; not reconnecting by itself`);
+      return;
+    }
+    this.attempt = Math.max(this.attempt, this.faults);
+    this.faults += 1;
+    this.scheduleRetry(`the server ended the connection: ${this.fault}`);
   }
 
   private scheduleRetry(reason: string): void {
@@ -193,6 +247,7 @@ export class ProfilerClient {
 
   private receive(data: unknown): void {
     const text = typeof data === 'string' ? data : String(data);
+    this.lastError = null;
     let msg;
     try {
       msg = parseServerMessage(text);
@@ -218,6 +273,7 @@ export class ProfilerClient {
           this.on.error?.(`server speaks protocol ${msg.protocol_version}, this panel ${PROTOCOL_VERSION}`);
         const previous = this.sessionId !== null && this.sessionId !== msg.session_id ? this.sessionId : null;
         this.sessionId = msg.session_id;
+        this.replay = msg.replay;
         this.on.hello?.(msg, previous);
         // A server that took the URL's `?encoding=` says so in hello: nothing to ask. One that did not
         // (older) is asked with set_encoding: frames already queued stay JSON, the ones after its
@@ -246,7 +302,10 @@ export class ProfilerClient {
       }
       case 'profile_frame': this.on.frame?.(msg.data); break;
       case 'status': this.on.status?.(msg); break;
-      case 'error': this.on.error?.(msg.message); break;
+      case 'error':
+        this.lastError = msg.message;
+        this.on.error?.(msg.message);
+        break;
     }
   }
 }
