@@ -1,5 +1,6 @@
 // The panel's words on where its frames come from: a replay is named as one (never "profiling is off"),
-// lost frames are counted, and a lost connection says which server, since when, and that it keeps trying.
+// lost frames are counted, and a lost connection says which server, since when, and that it keeps trying
+// (or, for a replay whose server ended it with an error, why, what is kept, and that it waits to be asked).
 import { describe, expect, it } from 'vitest';
 import { disconnectedText, disconnection, lostText, modeText, type ModeState } from './status';
 
@@ -36,23 +37,41 @@ describe('disconnection', () => {
   it('is spoken of once a connection was lost or an attempt failed, not while the page first connects', () => {
     expect(disconnection(false, null, 0, 'h:1', false)).toBeNull();
     expect(disconnection(true, null, 0, 'h:1', false)).toBeNull();
-    expect(disconnection(false, null, 1, 'h:1', false)).toEqual({ host: 'h:1', since: null, attempts: 1, replay: false });
-    expect(disconnection(false, 5, 0, 'h:1', true)).toEqual({ host: 'h:1', since: 5, attempts: 0, replay: true });
+    expect(disconnection(false, null, 1, 'h:1', false))
+      .toEqual({ host: 'h:1', since: null, attempts: 1, replay: false, fault: null, halted: false });
+    expect(disconnection(false, 5, 0, 'h:1', true, 'f.jsonl: frame 9', true))
+      .toEqual({ host: 'h:1', since: 5, attempts: 0, replay: true, fault: 'f.jsonl: frame 9', halted: true });
     expect(disconnection(true, 5, 2, 'h:1', false)).toBeNull();
   });
 });
 
 describe('disconnectedText', () => {
+  const down = { fault: null, halted: false };
   it('names the server, when it went away and the attempts since', () => {
     const since = new Date(2026, 10, 27, 4, 5, 6).getTime();
-    expect(disconnectedText({ host: '127.0.0.1:8765', since, attempts: 0, replay: false }))
+    expect(disconnectedText({ ...down, host: '127.0.0.1:8765', since, attempts: 0, replay: false }))
       .toBe('The game\'s server at 127.0.0.1:8765 went away at 04:05:06; showing the last frames received and ' +
             'reconnecting by itself.');
-    expect(disconnectedText({ host: '127.0.0.1:8765', since, attempts: 3, replay: false }))
+    expect(disconnectedText({ ...down, host: '127.0.0.1:8765', since, attempts: 3, replay: false }))
       .toMatch(/reconnecting by itself \(3 attempts so far\)\.$/);
-    expect(disconnectedText({ host: 'h:1', since, attempts: 1, replay: true }))
+    expect(disconnectedText({ ...down, host: 'h:1', since, attempts: 1, replay: true }))
       .toMatch(/^The replay server \(yams serve\) at h:1 went away at 04:05:06; .* \(1 attempt so far\)\.$/);
-    expect(disconnectedText({ host: 'h:1', since: null, attempts: 1, replay: false }))
+    expect(disconnectedText({ ...down, host: 'h:1', since: null, attempts: 1, replay: false }))
       .toBe('Cannot reach the game\'s server at h:1; trying again every few seconds (1 attempt so far).');
+  });
+
+  it('gives a replay\'s server\'s reason for ending the connection, what is kept, and that it waits to be asked', () => {
+    const since = new Date(2026, 10, 27, 4, 5, 6).getTime();
+    const fault = 'rec.jsonl: frame 60 (bytes 10 to 20): no longer in the file, which was cut short after it was indexed';
+    const replay = { host: 'h:1', since, attempts: 0, replay: true, fault, halted: true };
+    expect(disconnectedText(replay, 59))
+      .toBe(`The replay server (yams serve) at h:1 stopped sending the session at 04:05:06: ${fault}. The frames ` +
+            'received up to frame 59 are kept. The panel does not reconnect by itself: each attempt makes the ' +
+            'server read the session again up to that point.');
+    expect(disconnectedText(replay)).toContain(`: ${fault}. No frame arrived before it. The panel does not `);
+    // A live server's error: said, and retried as a lost server is.
+    expect(disconnectedText({ host: 'h:1', since, attempts: 2, replay: false, fault: 'out of memory', halted: false }))
+      .toBe('The game\'s server at h:1 ended the connection with an error at 04:05:06: out of memory. Showing the ' +
+            'last frames received and reconnecting by itself (2 attempts so far).');
   });
 });

@@ -1,6 +1,6 @@
 // What the panel says about where its frames come from and what is missing from them: the frame strip's
 // mode (live, paused, a replay, disconnected), the frames the game lost, and the connection while it is
-// down. Texts only; the views place them.
+// down (a replay's server that ended it with an error included). Texts only; the views place them.
 
 /** A server replaying a saved session (`yams serve FILE`): its file's name ('' when the server names none)
  *  and how many frames the session holds. */
@@ -43,21 +43,35 @@ export interface Disconnection {
   since: number | null;
   /** connection attempts since then that failed */
   attempts: number;
+  /** why the server ended the connection with an error (close code 1011), else null */
+  fault: string | null;
+  /** no reconnection until asked: a replay's server ended the connection with an error (`fault`) */
+  halted: boolean;
 }
 
 /** The disconnection to speak of: none while open, nor while the page first connects (no connection lost
  *  yet, no attempt failed yet). */
 export function disconnection(open: boolean, lostAt: number | null, attempts: number, host: string,
-                              replay: boolean): Disconnection | null {
-  return open || (lostAt === null && attempts === 0) ? null : { host, since: lostAt, attempts, replay };
+                              replay: boolean, fault: string | null = null, halted = false): Disconnection | null {
+  return open || (lostAt === null && attempts === 0) ? null
+    : { host, since: lostAt, attempts, replay, fault, halted };
 }
 
-/** What the panel says while it has no connection: which server, since when, that it keeps trying. */
-export function disconnectedText(d: Disconnection): string {
+/** What the panel says while it has no connection: which server, since when, why when the server said (an
+ *  error), and whether it keeps trying; `newest`: the newest frame kept, for a halted replay. */
+export function disconnectedText(d: Disconnection, newest?: number): string {
   const tries = d.attempts ? ` (${count(d.attempts, 'attempt')} so far)` : '';
   const server = d.replay ? 'The replay server (yams serve)' : 'The game\'s server';
-  if (d.since === null) return `Cannot reach the game's server at ${d.host}; trying again every few seconds${tries}.`;
-  const at = new Date(d.since).toLocaleTimeString('en-GB');
-  return `${server} at ${d.host} went away at ${at}; showing the last frames received and reconnecting by ` +
-         `itself${tries}.`;
+  if (d.since === null && !d.fault)
+    return `Cannot reach the game's server at ${d.host}; trying again every few seconds${tries}.`;
+  const at = d.since === null ? '' : ` at ${new Date(d.since).toLocaleTimeString('en-GB')}`;
+  if (d.halted) {
+    const kept = newest === undefined ? 'No frame arrived before it' : `The frames received up to frame ${newest} are kept`;
+    return `${server} at ${d.host} stopped sending the session${at}: ${d.fault}. ${kept}. The panel does not ` +
+           `reconnect by itself: each attempt makes the server read the session again up to that point.`;
+  }
+  if (d.fault)
+    return `${server} at ${d.host} ended the connection with an error${at}: ${d.fault}. Showing the last frames ` +
+           `received and reconnecting by itself${tries}.`;
+  return `${server} at ${d.host} went away${at}; showing the last frames received and reconnecting by itself${tries}.`;
 }
