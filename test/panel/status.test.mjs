@@ -1,12 +1,14 @@
 // End-to-end, the panel's status (web-panel/src/model/status.ts) in Debian's Chromium against the real servers:
 // a session replayed by `yams serve` is named as a replay (never "profiling is off"); a replayed history
-// whose part the panel cannot read ends there, its frames kept whole and the fault said; the frames the
-// game lost are counted live; a game that goes away and comes back leaves a clear status meanwhile and no
-// errors of the page's own. Each test starts its own server and browser.
+// whose part the panel cannot read ends there, its frames kept whole and the fault said; a replay whose file
+// is cut short after the server indexed it keeps the frames before, says the server's reason and waits for
+// Reconnect instead of retrying; the frames the game lost are counted live; a game that goes away and comes
+// back leaves a clear status meanwhile and no errors of the page's own. Each test starts its own server and
+// browser.
 //   YAMS_DUCKHUNT=<exe> YAMS_TOOL=<yams> YAMS_ARTIFACTS=<dir> node --test status.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openPage, refusedConnection } from './browser.mjs';
 import { startGame, stopGame } from './game.mjs';
@@ -129,6 +131,81 @@ test('a replayed history whose part cannot be read ends there, whole, and says s
         `duration must not be negative \\(-1\\)\\.`));
       assert.equal(await page.locator('[data-testid=replay-notice]').count(), 0, 'nothing of the kept part left out');
       await page.screenshot({ path: join(artifacts, 'status-02-bad-history-part.png') });
+    });
+  } finally {
+    await stopGame(server);
+  }
+});
+
+test('a replay whose file was cut short after indexing keeps its frames, says why, and waits for Reconnect', async (t) => {
+  if (!tool) return t.skip('YAMS_TOOL (the yams tool) is not set');
+  // 12,000 frames of 12 calls come in three or more parts of at most 4 MiB; the file is cut short in frame
+  // 8,000 (not in the first part) once the server has indexed it (it prints its URL after).
+  const count = 12_000;
+  const cut = 8_000;
+  const name = 'replay-cut-short.jsonl';
+  const file = writeSession(name, count);
+  const original = readFileSync(file);
+  const server = await startGame(tool, ['serve', file, '--port', '0']);
+  const lines = original.toString('latin1').split('\n');
+  truncateSync(file, lines.slice(0, cut).reduce((n, l) => n + l.length + 1, 0) + 10);  // line `cut` is frame `cut`
+  try {
+    await withViewer(async ({ page, errors }) => {
+      const sockets = [];
+      const parts = [];
+      page.on('websocket', (ws) => {
+        const socket = { closed: false };
+        sockets.push(socket);
+        ws.on('close', () => (socket.closed = true));
+        ws.on('framereceived', ({ payload }) => {
+          const s = String(payload);
+          if (!s.startsWith('{"type":"history"')) return;
+          const frames = JSON.parse(s).frames;
+          parts.push({ first: frames[0].frame, last: frames.at(-1).frame, more: /"more":true}$/.test(s) });
+        });
+      });
+      await page.goto(server.url);
+      await page.keyboard.press('F9');
+      const DOWN = '[data-testid=disconnected]';
+      const halted = `${DOWN}[data-halted=true]`;
+      await page.waitForSelector(halted, { timeout: 30_000 });
+      // The parts before the one holding frame `cut` arrived, and are kept: frames 1 to the last of them.
+      assert.ok(parts.length >= 1 && parts.at(-1).more && parts.at(-1).last < cut, JSON.stringify(parts));
+      const kept = parts.at(-1).last;
+      await page.waitForFunction(([s, n]) => Number(document.querySelector(s)?.dataset.newestFrame) === n, [STRIP, kept]);
+      assert.equal(Number(await page.getAttribute(STRIP, 'data-count')), kept);
+      assert.equal(Number(await page.getAttribute(STATS, 'data-history-left')), 0, 'nothing said to be still coming');
+      // The server's reason (its error message, whole: the file as given to it, and the frame), what is kept, and
+      // that it does not retry.
+      const reason = `${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: frame ${cut} \\(bytes \\d+ to \\d+\\): no longer in the file, which ` +
+                     'was cut short after it was indexed';
+      assert.match(await page.locator(DOWN).innerText(), new RegExp(
+        `^The replay server \\(yams serve\\) at 127\\.0\\.0\\.1:${server.port} stopped sending the session at ` +
+        `\\d\\d:\\d\\d:\\d\\d: ${reason}\\. The frames received up to frame ${kept} are kept\\. The panel does not ` +
+        'reconnect by itself: each attempt makes the server read the session again up to that point\\.\\s*Reconnect$'));
+      assert.equal(await page.locator('[data-testid=problem]').count(), 0, 'the reason said once, not again as a problem');
+      assert.equal(await settled(page, MODE, 'disconnected · the last frames received'), 'disconnected · the last frames received');
+      // Several backoff periods (250 ms doubling) later: still the one connection.
+      await page.waitForTimeout(4_000);
+      assert.equal(sockets.length, 1, 'no reconnection by itself');
+      await page.screenshot({ path: join(artifacts, 'status-05-replay-file-cut-short.png') });
+
+      // Reconnect: one connection, which ends at the same frame and halts again.
+      await page.click('[data-testid=reconnect]');
+      await until(() => sockets.length === 2 && sockets[1].closed);
+      await page.waitForSelector(halted);
+      assert.match(await page.locator(DOWN).innerText(), new RegExp(`: ${reason}\\. The frames received up to frame ${kept} are kept\\.`));
+      await page.waitForTimeout(4_000);
+      assert.equal(sockets.length, 2, 'one connection for one press');
+
+      // The file put back: the next press gets the whole session.
+      writeFileSync(file, original);
+      await page.click('[data-testid=reconnect]');
+      await page.waitForFunction(([s, n]) => Number(document.querySelector(s)?.dataset.newestFrame) === n, [STRIP, count],
+                                 { timeout: 30_000 });
+      assert.equal(await page.locator(DOWN).count(), 0);
+      assert.equal(sockets.length, 3);
+      assert.deepEqual(errors, []);
     });
   } finally {
     await stopGame(server);
