@@ -7,6 +7,7 @@
 #include "record.hpp"
 
 #include "cli.hpp"
+#include "json_spans.hpp"
 #include "printable.hpp"
 
 #include <yams/session.hpp>
@@ -26,6 +27,8 @@
 #include <optional>
 #include <set>
 #include <stdexcept>
+#include <string_view>
+#include <vector>
 
 namespace yams::tool {
 namespace {
@@ -127,6 +130,15 @@ constexpr std::size_t max_kept_buffer = std::size_t{16} << 20;
 // the timer's nanoseconds far from overflowing.
 constexpr double max_seconds = 1e9;
 
+// Each call's args in the order of their names. The recorder has always written them so (it parsed each
+// frame from an nlohmann::json, whose objects are sorted, until it parsed frames from their own text), and
+// its files stay byte for byte as they were; a frame's own order (capture order) is lost here.
+void sort_args(FrameProfile& f) {
+  for (CallNode& c : f.calls)
+    if (c.args.size() > 1)
+      std::sort(c.args.begin(), c.args.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+}
+
 // The frames written last, so that one arriving twice is written once, in bounded memory (hours of
 // recording). A `history` and the live frames around it may overlap (docs/protocol.md), but a
 // repeated frame is always among the history's length of frames written last: both are a server's
@@ -223,16 +235,32 @@ class recorder {
     do_read();
   }
 
+  // The message is checked as JSON first (nothing of a malformed one is written), then read without
+  // building it whole: a history's frames or a profile_frame's data are found as texts and each frame is
+  // parsed once, from its text; the message's other keys are parsed as before.
   void handle(const char* text, std::size_t size) {
-    json m = json::parse(text, text + size, nullptr, false);
-    if (!m.is_object()) {
+    const std::string_view message(text, size);
+    const std::size_t first = message.find_first_not_of(" \t\n\r");
+    if (first == std::string_view::npos || message[first] != '{' || !json::accept(message.begin(), message.end())) {
       std::cerr << "yams: record: ignoring a message that is not a JSON object\n";
       return;
     }
+    const auto members = json_object_members(message);
+    std::string_view type_text;  // the last "type" wins, as in a parsed object
+    for (const auto& [key, value] : members)
+      if (key == "type") type_text = value;
+    const json type_value = type_text.empty() ? json() : json::parse(type_text.begin(), type_text.end());
+    const std::string frames_key = type_value == "history" ? "frames" : type_value == "profile_frame" ? "data" : "";
+    json m = json::object();
+    std::optional<std::string_view> frames_text;
+    for (const auto& [key, value] : members) {
+      if (key == frames_key) frames_text = value;
+      else m[key] = json::parse(value.begin(), value.end());
+    }
     const std::string type = m.value("type", "");
     if (type == "hello") on_hello(m);
-    else if (type == "history") on_history(m);
-    else if (type == "profile_frame") on_frame(m["data"]);
+    else if (type == "history") on_history(m, frames_text);
+    else if (type == "profile_frame") on_frame(frames_text.value_or(std::string_view()));
     else if (type == "status") on_status(m);
     else if (type == "error") std::cerr << "yams: record: server error: " << printable(m.value("message", "")) << '\n';
   }
@@ -262,13 +290,13 @@ class recorder {
   // history in parts is a replay's, which sends no live frames; a live server's history is one message.
   // Live frames overlapping a history are its newest, all in its last part, so twice the longest
   // message's frames are remembered, not a whole replay's.
-  void on_history(const json& m) {
-    const auto frames = m.find("frames");  // not copied: a part holds up to 4 MiB of frames
-    if (frames == m.end() || !frames->is_array()) return;
+  void on_history(const json& m, std::optional<std::string_view> frames_text) {
+    if (!frames_text || !frames_text->starts_with('[')) return;
+    const std::vector<std::string_view> frames = json_array_elements(*frames_text);  // texts, not copies
     if (!history_pending_) history_received_ = 0;  // another history starts
-    history_received_ += frames->size();
-    recent_.keep_at_least(2 * frames->size());
-    for (const auto& f : *frames) {
+    history_received_ += frames.size();
+    recent_.keep_at_least(2 * frames.size());
+    for (const std::string_view f : frames) {
       if (stopping_) break;
       on_frame(f);
     }
@@ -277,15 +305,17 @@ class recorder {
     if (!history_pending_ && time_up_) stop("time limit reached");
   }
 
-  void on_frame(const json& data) {
-    if (!writer_ || !data.is_object() || stopping_) return;
+  // One frame object's text (anything else is passed over), parsed once and written.
+  void on_frame(std::string_view data) {
+    if (!writer_ || !data.starts_with('{') || stopping_) return;
     FrameProfile f;
     try {
-      f = frame_from_json(data.dump());
+      f = frame_from_json(data);
     } catch (const format_error& e) {
       std::cerr << "yams: record: skipping a malformed frame: " << printable(e.what()) << '\n';
       return;
     }
+    sort_args(f);
     if (!recent_.add(f.frame, f.timestamp)) return;  // history and live frames may overlap
     writer_->write(f);
     if (opt_.max_frames && writer_->frames_written() >= *opt_.max_frames) stop("frame limit reached");
