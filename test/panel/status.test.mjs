@@ -185,6 +185,8 @@ test('a replay whose file was cut short after indexing keeps its frames, says wh
         'reconnect by itself: each attempt makes the server read the session again up to that point\\.\\s*Reconnect$'));
       assert.equal(await page.locator('[data-testid=problem]').count(), 0, 'the reason said once, not again as a problem');
       assert.equal(await settled(page, MODE, 'disconnected · the last frames received'), 'disconnected · the last frames received');
+      // Still a replay, not a game that went away.
+      assert.equal(await page.locator('[data-testid=profiling-toggle]').innerText(), 'Profiling: a replay');
       // Several backoff periods (250 ms doubling) later: still the one connection.
       await page.waitForTimeout(4_000);
       assert.equal(sockets.length, 1, 'no reconnection by itself');
