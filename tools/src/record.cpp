@@ -139,6 +139,17 @@ void sort_args(FrameProfile& f) {
       std::sort(c.args.begin(), c.args.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
 }
 
+// What is wrong with the frame `text`, which frame_from_json refused with `e`, said as the recorder always
+// said it: with its objects' keys sorted, so that of two bad args the first by name is named.
+std::string error_by_sorted_keys(std::string_view text, const format_error& e) {
+  try {
+    frame_from_json(nlohmann::json::parse(text.begin(), text.end()).dump());
+  } catch (const format_error& sorted) {
+    return sorted.what();
+  }
+  return e.what();
+}
+
 // The frames written last, so that one arriving twice is written once, in bounded memory (hours of
 // recording). A `history` and the live frames around it may overlap (docs/protocol.md), but a
 // repeated frame is always among the history's length of frames written last: both are a server's
@@ -312,7 +323,7 @@ class recorder {
     try {
       f = frame_from_json(data);
     } catch (const format_error& e) {
-      std::cerr << "yams: record: skipping a malformed frame: " << printable(e.what()) << '\n';
+      std::cerr << "yams: record: skipping a malformed frame: " << printable(error_by_sorted_keys(data, e)) << '\n';
       return;
     }
     sort_args(f);
