@@ -209,6 +209,30 @@ def second_hello(ws, rec, out):
     return ws.answer_until_close()
 
 
+def tricky_frame():
+    """Frame 4: a label holding brackets and a quote, an escaped arg name, args not in the order of their names."""
+    f = frame(4, calls=2)
+    f["calls"][1]["label"] = 'a"]}{'
+    f["calls"][1]["args"] = {"z": 1, "k\u00e9": "v\\"}
+    return f
+
+
+def texts_as_written(ws, rec, out):
+    """Messages written as any JSON writer may: spaces, escaped keys, a repeated key, frames among other values."""
+    def raw(text):
+        ws.conn.sendall(ws_server.text_frame(text))
+    f = json.dumps  # with spaces after ',' and ':'
+    ws.send(hello("texts", 4))
+    raw(' { "frames" : [ %s , 5, {"frame": "x"}, %s ] , "typ\\u0065" : "history", "more": true } ' %
+        (f(frame(1)), f(frame(2))))
+    raw('{"type":"history","frames":[%s],"more":tru}' % f(frame(90)))  # not JSON: none of it is written
+    raw('{"type":"history","frames":[%s,%s]}' % (f(frame(3)), f(tricky_frame())))
+    raw('{"type":"profile_frame","data":{"frame":91,"calls":[{"id":1,"label":"a","module":"m","func":"f",'
+        '"args":{"b":[1],"a":{}}}]}}')
+    raw('{"type":"profile_frame","data":%s,"data":%s}' % (f(frame(92)), f(frame(5))))  # the last one counts
+    return ws.answer_until_close()
+
+
 def serve(path):
     server = subprocess.Popen([tool, "serve", path, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True, env=env)
@@ -258,6 +282,20 @@ try:
     if rc != 0 or "the server sent a second hello (session second)" not in err or \
             frames != [frame(n) for n in range(1, 11)]:
         failures.append(f"second hello: exit {rc}, {count(frames)} frames of 10: {err!r}")
+
+    # 4b. Messages read as a JSON parser reads them, each frame parsed from its own text: a malformed message
+    # ignored whole, a malformed frame named and skipped, the others written (args sorted by name, as ever).
+    rc, err, frames, _ = record_scripted("texts.jsonl", ["", "--frames", "5"], texts_as_written)
+    want = [frame(1), frame(2), frame(3), tricky_frame(), frame(5)]
+    expected_lines = ["skipping a malformed frame: frame: expected a non-negative integer",
+                      "ignoring a message that is not a JSON object",
+                      "skipping a malformed frame: calls[0].args.a: expected a number, string, bool or null"]
+    with open(os.path.join(work, "texts.jsonl"), encoding="utf-8") as written:
+        sorted_args = '"args":{"k\u00e9":"v\\\\","z":1}' in written.read()
+    if rc != 0 or frames != want or not sorted_args or any(line not in err for line in expected_lines) or \
+            err.count("malformed") != 2 or err.count("not a JSON object") != 1:
+        failures.append(f"messages as written: exit {rc}, {count(frames)} frames of 5 "
+                        f"({'equal' if frames == want else 'not equal'}, args sorted: {sorted_args}): {err!r}")
 
     # 5. Real replays of 130 KB, about 8 MB and 48 MB (1, 2 and 12 parts): every frame back unchanged, and
     # the peak memory grows by far less than the session (holding the history whole took ten times the
