@@ -284,18 +284,20 @@ try:
         failures.append(f"second hello: exit {rc}, {count(frames)} frames of 10: {err!r}")
 
     # 4b. Messages read as a JSON parser reads them, each frame parsed from its own text: a malformed message
-    # ignored whole, a malformed frame named and skipped, the others written (args sorted by name, as ever).
+    # ignored whole, a malformed frame named (its first bad arg in the order sent) and skipped, the others
+    # written, each call's args in the order the server sent them (their capture order).
     rc, err, frames, _ = record_scripted("texts.jsonl", ["", "--frames", "5"], texts_as_written)
     want = [frame(1), frame(2), frame(3), tricky_frame(), frame(5)]
     expected_lines = ["skipping a malformed frame: frame: expected a non-negative integer",
                       "ignoring a message that is not a JSON object",
-                      "skipping a malformed frame: calls[0].args.a: expected a number, string, bool or null"]
+                      "skipping a malformed frame: calls[0].args.b: expected a number, string, bool or null"]
     with open(os.path.join(work, "texts.jsonl"), encoding="utf-8") as written:
-        sorted_args = '"args":{"k\u00e9":"v\\\\","z":1}' in written.read()
-    if rc != 0 or frames != want or not sorted_args or any(line not in err for line in expected_lines) or \
+        args_as_sent = '"args":{"z":1,"k\u00e9":"v\\\\"}' in written.read()
+    if rc != 0 or frames != want or not args_as_sent or any(line not in err for line in expected_lines) or \
             err.count("malformed") != 2 or err.count("not a JSON object") != 1:
         failures.append(f"messages as written: exit {rc}, {count(frames)} frames of 5 "
-                        f"({'equal' if frames == want else 'not equal'}, args sorted: {sorted_args}): {err!r}")
+                        f"({'equal' if frames == want else 'not equal'}, "
+                        f"args in the order sent: {args_as_sent}): {err!r}")
 
     # 5. Real replays of 130 KB, about 8 MB and 48 MB (1, 2 and 12 parts): every frame back unchanged, and
     # the peak memory grows by far less than the session (holding the history whole took ten times the

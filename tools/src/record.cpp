@@ -130,26 +130,6 @@ constexpr std::size_t max_kept_buffer = std::size_t{16} << 20;
 // the timer's nanoseconds far from overflowing.
 constexpr double max_seconds = 1e9;
 
-// Each call's args in the order of their names. The recorder has always written them so (it parsed each
-// frame from an nlohmann::json, whose objects are sorted, until it parsed frames from their own text), and
-// its files stay byte for byte as they were; a frame's own order (capture order) is lost here.
-void sort_args(FrameProfile& f) {
-  for (CallNode& c : f.calls)
-    if (c.args.size() > 1)
-      std::sort(c.args.begin(), c.args.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-}
-
-// What is wrong with the frame `text`, which frame_from_json refused with `e`, said as the recorder always
-// said it: with its objects' keys sorted, so that of two bad args the first by name is named.
-std::string error_by_sorted_keys(std::string_view text, const format_error& e) {
-  try {
-    frame_from_json(nlohmann::json::parse(text.begin(), text.end()).dump());
-  } catch (const format_error& sorted) {
-    return sorted.what();
-  }
-  return e.what();
-}
-
 // The frames written last, so that one arriving twice is written once, in bounded memory (hours of
 // recording). A `history` and the live frames around it may overlap (docs/protocol.md), but a
 // repeated frame is always among the history's length of frames written last: both are a server's
@@ -323,10 +303,9 @@ class recorder {
     try {
       f = frame_from_json(data);
     } catch (const format_error& e) {
-      std::cerr << "yams: record: skipping a malformed frame: " << printable(error_by_sorted_keys(data, e)) << '\n';
+      std::cerr << "yams: record: skipping a malformed frame: " << printable(e.what()) << '\n';
       return;
     }
-    sort_args(f);
     if (!recent_.add(f.frame, f.timestamp)) return;  // history and live frames may overlap
     writer_->write(f);
     if (opt_.max_frames && writer_->frames_written() >= *opt_.max_frames) stop("frame limit reached");
