@@ -1,12 +1,15 @@
 // The runtime half of reentry probes (yams::detail::reentry_wanted, reenter_function,
 // reenter_method), with the probes spelled out by hand as the plugin writes them (the plugin's own
 // tests are in test/plugin), so that the ASan+UBSan and TSan builds, which have no plugin, run it.
+#include "collector.hpp"  // collector_pause (runtime internals)
+#include "ring.hpp"       // default_ring_slots
 #include "test_support.hpp"
 
 #include <yams/yams.hpp>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <stdexcept>
 #include <string>
@@ -32,6 +35,22 @@ int descend(int depth, std::string_view name, bool throw_at_bottom) {
     return static_cast<int>(name.size());
   }
   return 1 + descend(depth - 1, name, throw_at_bottom);
+}
+
+constexpr yams::arg_desc mix_args[] = {
+    {"name", yams::arg_in_args, 1}, {"a", yams::arg_in_args, 0}, {"c", yams::arg_in_args, 4}};
+
+// Parameters in six integer and four vector registers, three of them captured (mask 0b10011): a
+// probe whose slow paths (a string longer than the inline path takes, a ring to wrap or found full,
+// an exit at the ring's end) lost one of them would return another sum.
+double mix(double a, std::string_view name, long k, double b, float c, int d, double e, long f) {
+  static constexpr yams::site site{"mix", "test", "mix", __FILE__, __LINE__, 0, mix_args, 3, 0b10011};
+  if (yams::detail::reentry_wanted(&site)) [[unlikely]]
+    return yams::detail::reenter_function<&site, &mix, double, double, std::string_view, long, double, float, int,
+                                          double, long>(a, name, k, b, c, d, e, f);
+  body_runs.fetch_add(1, std::memory_order_relaxed);
+  return a + 2 * b + 3 * e + static_cast<double>(c) + static_cast<double>(k * 5 + d * 7 + f * 11) +
+         static_cast<double>(name.size()) + (name.empty() ? 0.0 : static_cast<double>(name.front()));
 }
 
 constexpr yams::arg_desc amount_args[] = {{"amount", yams::arg_in_args, 0}, {"tag", yams::arg_in_args, 2}};
@@ -134,6 +153,68 @@ TEST_F(Reentry, NotRecordingRunsOnlyTheBody) {
   EXPECT_EQ(counter.add(1, none, ""), 2);
   EXPECT_EQ(reentry_runtime::descend(5, "", false), 5);
   EXPECT_EQ(body_runs, 2 + 6);
+}
+
+// The recording path's slow cases keep every parameter and the result: strings of 0 to 299 bytes
+// (over 15: the out-of-line path; over 256: cut) and frames larger than a 1,024-slot ring, each
+// recorded while the collector is paused after it drained the previous one, so that enters and
+// exits meet the end of the ring (wrapping) and then find no room (the zones lost) part way.
+TEST_F(Reentry, SlowPathsKeepEveryParameterAndTheResult) {
+  yams::set_thread_ring_size(1024);
+  const std::string text(300, 'q');
+  const int frames = 12;
+  const auto calls_in = [](int n) { return 150 + 7 * n; };
+  const auto length = [](int n, int i) { return static_cast<std::size_t>((n * 61 + i) * 7 % 300); };
+  const auto expected = [&](int n, int i) {
+    const std::size_t len = length(n, i);
+    return 0.5 * i + 2 * 1.25 * n + 3 * 2.5 + 0.75 * i +
+           static_cast<double>((i - 20) * 5 + -3 * i * 7 + (1000L + n) * 11) + static_cast<double>(len) +
+           (len == 0 ? 0.0 : 'q');
+  };
+  std::vector<yams::finished_frame> handles;
+  std::vector<std::vector<double>> results(frames);
+  std::thread t([&] {
+    for (int n = 0; n < frames; ++n) {
+      yams::detail::collector_pause(true);
+      yams::begin_frame(static_cast<std::uint64_t>(n + 1));
+      for (int i = 0; i < calls_in(n); ++i)
+        results[static_cast<std::size_t>(n)].push_back(reentry_runtime::mix(
+            0.5 * i, std::string_view(text.data(), length(n, i)), i - 20, 1.25 * n, 0.75f * static_cast<float>(i),
+            -3 * i, 2.5, 1000L + n));
+      handles.push_back(yams::end_frame());
+      yams::detail::collector_pause(false);
+      yams::detail::collector_wait_assembled();  // the ring is drained: room again
+    }
+  });
+  t.join();
+  yams::set_thread_ring_size(yams::detail::default_ring_slots);
+  long calls = 0;
+  std::size_t long_names = 0;
+  for (int n = 0; n < frames; ++n) {
+    calls += calls_in(n);
+    for (int i = 0; i < calls_in(n); ++i)
+      ASSERT_DOUBLE_EQ(results[static_cast<std::size_t>(n)][static_cast<std::size_t>(i)], expected(n, i))
+          << "frame " << n << ", call " << i;
+    const yams::finished_frame& h = handles[static_cast<std::size_t>(n)];
+    ASSERT_TRUE(h) << "frame " << n;
+    const yams::FrameProfile& f = *h;
+    ASSERT_EQ(f.calls.size() + f.overflow, static_cast<std::size_t>(calls_in(n))) << "frame " << n;
+    EXPECT_GT(f.calls.size(), 20u) << "frame " << n << " recorded until the ring was full";
+    EXPECT_GT(f.overflow, 0u) << "frame " << n << " is larger than the ring";
+    // A thread that lost a zone records no more in that frame: the recorded calls are the first ones.
+    for (std::size_t i = 0; i < f.calls.size(); ++i) {
+      const yams::CallNode& c = f.calls[i];
+      const std::size_t len = length(n, static_cast<int>(i));
+      EXPECT_EQ(arg(c, "name"), yams::arg_value(std::string(std::min<std::size_t>(len, 256), 'q')))
+          << "frame " << n << ", call " << i;
+      EXPECT_EQ(arg(c, "a"), yams::arg_value(0.5 * static_cast<double>(i)));
+      EXPECT_EQ(arg(c, "c"), yams::arg_value(0.75 * static_cast<double>(i)));
+      EXPECT_FALSE(c.parent_id.has_value());
+      if (len > 15) ++long_names;
+    }
+  }
+  EXPECT_EQ(body_runs, calls) << "each body ran once";
+  EXPECT_GT(long_names, 0u) << "the out-of-line path recorded long strings";
 }
 
 // Threads recording their own calls while the main thread opens and closes frames: every body runs
