@@ -30,7 +30,10 @@ INSTRUMENTED = re.compile(
     r"|GameLuaAPI::(set_x|set_y|set_vx|set_vy|spawn|destroy|play_sound|schedule)"
     r"|LuaEngine::(update|execute_collision_action|execute_input_action)"
     r"|RollbackStateManager::(rollback_and_resimulate|resimulate))\(")
-YAMS = re.compile(r"^(\S+ )?yams::")  # a function of namespace yams (after its result type)
+# A function of namespace yams (after its result type), or one whose name valgrind leaves mangled:
+# the demangler gives up on reenter_function / reenter_method instances (their `auto` template
+# parameter), which hold each recorded call's enter and exit.
+YAMS = re.compile(r"^(\S+ )?yams::|^_ZN4yams")
 LINE = re.compile(r"^\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(?:\S+?:)?(.*?)(?:\s+\[.*\])?$")
 
 
