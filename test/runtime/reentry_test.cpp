@@ -41,8 +41,8 @@ constexpr yams::arg_desc mix_args[] = {
     {"name", yams::arg_in_args, 1}, {"a", yams::arg_in_args, 0}, {"c", yams::arg_in_args, 4}};
 
 // Parameters in six integer and four vector registers, three of them captured (mask 0b10011): a
-// probe whose slow paths (a string longer than the inline path takes, a ring to wrap or found full,
-// an exit at the ring's end) lost one of them would return another sum.
+// probe whose slow paths (a string longer than the short-string path takes, a ring to wrap or found
+// full, an exit at the ring's end) lost one of them would return another sum.
 double mix(double a, std::string_view name, long k, double b, float c, int d, double e, long f) {
   static constexpr yams::site site{"mix", "test", "mix", __FILE__, __LINE__, 0, mix_args, 3, 0b10011};
   if (yams::detail::reentry_wanted(&site)) [[unlikely]]
@@ -156,7 +156,7 @@ TEST_F(Reentry, NotRecordingRunsOnlyTheBody) {
 }
 
 // The recording path's slow cases keep every parameter and the result: strings of 0 to 299 bytes
-// (over 15: the out-of-line path; over 256: cut) and frames larger than a 1,024-slot ring, each
+// (over 15: enter_args_any_length; over 256: cut) and frames larger than a 1,024-slot ring, each
 // recorded while the collector is paused after it drained the previous one, so that enters and
 // exits meet the end of the ring (wrapping) and then find no room (the zones lost) part way.
 TEST_F(Reentry, SlowPathsKeepEveryParameterAndTheResult) {
@@ -214,7 +214,7 @@ TEST_F(Reentry, SlowPathsKeepEveryParameterAndTheResult) {
     }
   }
   EXPECT_EQ(body_runs, calls) << "each body ran once";
-  EXPECT_GT(long_names, 0u) << "the out-of-line path recorded long strings";
+  EXPECT_GT(long_names, 0u) << "strings over 15 bytes were recorded";
 }
 
 // Threads recording their own calls while the main thread opens and closes frames: every body runs
