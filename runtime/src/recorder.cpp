@@ -22,6 +22,7 @@ constinit thread_local thread_cursor tl_cursor{};
 constinit std::atomic<std::uint32_t> g_recording{0};
 constinit thread_local const site* tl_reentry = nullptr;
 std::atomic<bool> g_enabled{false};
+std::atomic<std::uint32_t> g_recorded_kinds{zone_kinds_all};
 std::atomic<std::uint64_t> g_frames_closed{0};
 std::atomic<std::size_t> g_max_calls{100'000};
 
@@ -411,7 +412,8 @@ bool begin_frame_noexcept(std::uint64_t frame_number) noexcept {
   if (p->zones_skipped) skip_zones(r);
   fc.current = std::move(p);
   g_frame_generation.fetch_add(1, std::memory_order_relaxed);
-  g_recording.store(1, std::memory_order_relaxed);
+  g_recording.store(g_recorded_kinds.load(std::memory_order_relaxed) | recording_frame_root,
+                    std::memory_order_relaxed);
   return true;
 }
 
@@ -450,6 +452,12 @@ void disable() noexcept {
 }
 
 bool enabled() noexcept { return g_enabled.load(std::memory_order_relaxed); }
+
+void set_recorded_kinds(std::uint32_t kinds) noexcept {
+  g_recorded_kinds.store(kinds & zone_kinds_all, std::memory_order_relaxed);
+}
+
+std::uint32_t recorded_kinds() noexcept { return g_recorded_kinds.load(std::memory_order_relaxed); }
 
 void begin_frame(std::uint64_t frame_number) noexcept { (void)begin_frame_noexcept(frame_number); }
 

@@ -45,7 +45,7 @@ expect bad-number 2 "yams-duckhunt: --ducks: expected a whole number from 1 to 1
 expect unknown-option 2 "yams-duckhunt-noplugin: unknown option '--fps'" -- "$plain" --fps 30
 expect port-alone 2 "yams-duckhunt: --port: only meaningful with --serve" -- "$plugin" --port 9000
 expect latency 2 "--latency-ms: expected a whole number from 0 to 1900, got '2500'" -- "$plugin" --latency-ms 2500
-expect plain-record 2 "yams-duckhunt-noplugin: --serve, --record, --profile and --ring-slots need the instrumented build" -- \
+expect plain-record 2 "yams-duckhunt-noplugin: --serve, --record, --profile, --ring-slots and --skip-zones need the instrumented build" -- \
   "$plain" --record "$tmp/x.jsonl" --frames 1
 expect missing-scripts 1 "yams-duckhunt: error: scripts directory '$tmp/none' not found (use --scripts DIR)" -- \
   "$plugin" --scripts "$tmp/none" --frames 1

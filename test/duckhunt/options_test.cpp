@@ -40,6 +40,23 @@ TEST(DuckhuntOptions, EveryOption) {
   EXPECT_EQ(o.record, "s.jsonl");
   EXPECT_EQ(o.scripts, "dir");
   EXPECT_EQ(o.ring_slots, 1048576u);
+  EXPECT_EQ(o.skip_zones, 0u);
+}
+
+TEST(DuckhuntOptions, SkipZones) {
+  EXPECT_EQ(parse_options({"--skip-zones", "lua_callback"}).skip_zones, std::uint32_t{skip_lua_callback});
+  const Options o = parse_options({"--skip-zones", "engine,lua_code,lua_callback"});
+  EXPECT_EQ(o.skip_zones, std::uint32_t{skip_engine | skip_lua_code | skip_lua_callback});
+  EXPECT_EQ(zone_kinds_text(o.skip_zones), "engine,lua_code,lua_callback");
+  EXPECT_EQ(zone_kinds_text(skip_lua_code), "lua_code");
+  EXPECT_EQ(zone_kinds_text(0), "");
+  EXPECT_EQ(error_of({"--skip-zones", "lua_code,callbacks"}),
+            "--skip-zones: expected zone kinds engine, lua_code or lua_callback separated by commas, got "
+            "'callbacks' in 'lua_code,callbacks'");
+  EXPECT_EQ(error_of({"--skip-zones", "lua_code,"}),
+            "--skip-zones: expected zone kinds engine, lua_code or lua_callback separated by commas, got "
+            "'' in 'lua_code,'");
+  EXPECT_EQ(error_of({"--skip-zones"}), "--skip-zones: missing value");
 }
 
 TEST(DuckhuntOptions, Mistakes) {

@@ -116,6 +116,7 @@ int measure(const settings& s) {
   cfg.seed = o.seed;
   cfg.latency_frames = duckhunt::latency_frames(o.latency_ms, cfg.dt);
   if (o.ring_slots != 0) yams::set_thread_ring_size(o.ring_slots);
+  yams::set_recorded_kinds(yams::zone_kinds_all & ~o.skip_zones);
   yams::set_history_size(60);
 
   auto report = [](std::string_view line) {
@@ -182,6 +183,7 @@ int measure(const settings& s) {
               static_cast<unsigned long long>(blocks), s.block, o.ducks, static_cast<unsigned long long>(o.seed),
               o.ring_slots ? std::to_string(o.ring_slots).c_str() : "default",
               s.paused ? "collector paused" : s.wait ? "collector caught up after each recorded block" : "collector never waited for");
+  if (o.skip_zones != 0) std::printf("zones not recorded (--skip-zones): %s\n", duckhunt::zone_kinds_text(o.skip_zones).c_str());
   std::printf("game-thread cpu: disabled %.1f us/frame, enabled %.1f us/frame: %+.2f%%\n", off, on,
               (on / off - 1) * 100);
   std::printf("per-block ratio: median %+.2f%% (middle half %+.2f%% .. %+.2f%%)\n",

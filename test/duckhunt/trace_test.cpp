@@ -247,6 +247,44 @@ TEST(DuckhuntRing, ARingAsLargeAsTheRunLosesNoZoneUnpaced) {
   EXPECT_EQ(small_calls + small_overflow, calls) << "recorded and dropped zones add up to the same game";
 }
 
+// --skip-zones lua_callback: the same game (same hash) records every call but the API callbacks, and
+// the script calls that made them are still there.
+TEST(DuckhuntSkipZones, LeavesOutTheApiCallbacksAndNothingElse) {
+  const std::string args = " --unpaced --ducks 50 --frames 60 --seed 1 --hash --ring-slots 4194304 --record ";
+  struct result {
+    std::string hash_line;
+    std::uint64_t calls = 0, callbacks = 0, script_calls = 0, overflow = 0;
+  };
+  auto play = [&](const std::string& extra, const std::string& path) {
+    auto [out, status] = run(std::string(DUCKHUNT_EXE) + args + path + extra);
+    EXPECT_EQ(status, 0) << out;
+    result r;
+    const std::size_t at = out.find("hash");
+    r.hash_line = at == std::string::npos ? "(no hash in: " + out + ")" : out.substr(at, out.find('\n', at) - at);
+    const yams::Session s = yams::read_session(path);
+    std::filesystem::remove(path);
+    EXPECT_EQ(s.frames.size(), 60u);
+    for (const auto& f : s.frames) {
+      r.calls += f.calls.size();
+      r.overflow += f.overflow;
+      for (const auto& c : f.calls) {
+        r.callbacks += c.lua_callback;
+        r.script_calls += c.lua_code;
+      }
+    }
+    return r;
+  };
+  const result all = play("", temp_file("duckhunt_all_kinds"));
+  const result skipped = play(" --skip-zones lua_callback", temp_file("duckhunt_no_callbacks"));
+  EXPECT_EQ(skipped.hash_line, all.hash_line);
+  EXPECT_EQ(all.overflow, 0u);
+  EXPECT_EQ(skipped.overflow, 0u);
+  EXPECT_GT(all.callbacks, 60u * 40u) << "every frame's ams.set_vy calls, at least";
+  EXPECT_EQ(skipped.callbacks, 0u);
+  EXPECT_EQ(skipped.script_calls, all.script_calls);
+  EXPECT_EQ(skipped.calls, all.calls - all.callbacks);
+}
+
 // Runs the demo recording to `path` and sends it `sig` after 0.8 s; returns its wait status (-1 if
 // it could not be started or waited for).
 int record_until_signal(const std::string& path, int sig) {

@@ -23,6 +23,15 @@ enum site_flag : std::uint32_t {
   site_frame = 1u << 2,         ///< the function is a frame root (`[[yams::frame]]`)
 };
 
+/// Kinds of zones, for yams::set_recorded_kinds(): each site is of one kind, by its flags. Frame
+/// roots (`[[yams::frame]]`) always record.
+enum zone_kind : std::uint32_t {
+  zone_kind_engine = 1u << 0,        ///< a site neither `lua_code` nor `lua_callback`
+  zone_kind_lua_code = 1u << 1,      ///< a `lua_code` site (and not `lua_callback`)
+  zone_kind_lua_callback = 1u << 2,  ///< a `lua_callback` site: an API function scripts call
+  zone_kinds_all = zone_kind_engine | zone_kind_lua_code | zone_kind_lua_callback,
+};
+
 /// Flags of a captured argument, or-ed together in `arg_desc::flags`.
 enum arg_flag : std::uint32_t {
   arg_in_args = 1u << 0,    ///< the value goes into the call's `args` object
@@ -66,6 +75,17 @@ struct script_source {
   std::uint32_t line;
 };
 
+namespace detail {
+/// The bit of `g_recording` that lets the zones of `s` record: its kind's (see zone_kind), or for a
+/// frame root the bit every open frame sets. A constant wherever `s` is a probe's site.
+constexpr std::uint32_t recording_bit(const site* s) noexcept {
+  if (s->flags & site_frame) return recording_frame_root;
+  if (s->flags & site_lua_callback) return zone_kind_lua_callback;
+  if (s->flags & site_lua_code) return zone_kind_lua_code;
+  return zone_kind_engine;
+}
+}  // namespace detail
+
 /// True for the argument types a zone can capture: arithmetic types, bool, enums, strings
 /// (`std::string`, `std::string_view`, `const char*`, character arrays) and `const script_source*`.
 template <class T>
@@ -77,7 +97,7 @@ inline constexpr bool capturable_v = detail::capturable<std::remove_cvref_t<T>>:
 class zone {
  public:
   constexpr explicit zone(const site* s) noexcept {
-    if (!std::is_constant_evaluated()) active_ = detail::enter(s);
+    if (!std::is_constant_evaluated()) active_ = detail::enter(s, detail::recording_bit(s));
   }
   /// Captures `values` (one per `s->args` entry, in order) together with entering the site.
   template <class... A>
@@ -88,7 +108,7 @@ class zone {
                   "must be a number, bool, enum, string or const yams::script_source*, and this "
                   "instantiation gives it another type (see 'in instantiation of' below)");
     if constexpr ((capturable_v<A> && ...)) {
-      if (!std::is_constant_evaluated()) active_ = detail::enter_args(s, values...);
+      if (!std::is_constant_evaluated()) active_ = detail::enter_args(s, detail::recording_bit(s), values...);
     }
   }
   constexpr ~zone() {
@@ -115,14 +135,14 @@ class frame_zone {
   constexpr frame_zone(const site* s, std::uint64_t frame_number, const A&... values) noexcept {
     if (!std::is_constant_evaluated()) {
       open_ = detail::begin_frame_noexcept(frame_number);
-      if (open_) active_ = detail::enter_args(s, values...);
+      if (open_) active_ = detail::enter_args(s, detail::recording_frame_root, values...);
     }
   }
   template <class... A>
   constexpr frame_zone(const site* s, auto_frame_number_t, const A&... values) noexcept {
     if (!std::is_constant_evaluated()) {
       open_ = detail::begin_frame_noexcept(detail::next_frame_number());
-      if (open_) active_ = detail::enter_args(s, values...);
+      if (open_) active_ = detail::enter_args(s, detail::recording_frame_root, values...);
     }
   }
   constexpr ~frame_zone() {
@@ -167,7 +187,7 @@ namespace detail {
 /// during constant evaluation.
 constexpr bool reentry_wanted(const site* s) noexcept {
   if (std::is_constant_evaluated()) return false;
-  if (!g_recording.load(std::memory_order_relaxed)) [[likely]] return false;
+  if (!(g_recording.load(std::memory_order_relaxed) & recording_bit(s))) [[likely]] return false;
   if (tl_reentry == s) {  // called back by reenter_*: run the body
     tl_reentry = nullptr;
     return false;

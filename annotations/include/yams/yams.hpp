@@ -50,6 +50,16 @@ void disable() noexcept;
 /// Whether recording is on. Any thread.
 bool enabled() noexcept;
 
+/// Records, from the next frame begun on, only the zones of these kinds (`zone_kind` bits or-ed
+/// together; frame roots always record). The default is `zone_kinds_all`. A kind left out costs its
+/// probes what profiling off costs them, so dense kinds can be dropped to make recording cheaper:
+/// `zone_kinds_all & ~zone_kind_lua_callback` keeps the scripts' calls but not the API callbacks they
+/// make (docs/attributes.md, "What a zone costs"). Bits beyond `zone_kinds_all` are ignored. A frame
+/// keeps the kinds it began with, so each frame's tree is consistent. Any thread.
+void set_recorded_kinds(std::uint32_t kinds) noexcept;
+/// The kinds set_recorded_kinds() chose (`zone_kinds_all` by default). Any thread.
+std::uint32_t recorded_kinds() noexcept;
+
 /// Begins frame `frame_number` on the calling thread, which becomes the frame thread until
 /// end_frame(). Does nothing when disabled. A frame still open is ended first.
 void begin_frame(std::uint64_t frame_number) noexcept;

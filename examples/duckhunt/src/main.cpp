@@ -46,10 +46,15 @@ std::string default_scripts_dir() {
 }
 
 #if DUCKHUNT_WITH_YAMS
+static_assert(duckhunt::skip_engine == yams::zone_kind_engine && duckhunt::skip_lua_code == yams::zone_kind_lua_code &&
+                  duckhunt::skip_lua_callback == yams::zone_kind_lua_callback,
+              "--skip-zones' bits are yams::zone_kind's");
+
 /// Starts what the options ask for; returns false after printing an error.
 bool start_profiling(const duckhunt::Options& o, const std::string& scripts_dir) {
   try {
     if (o.ring_slots != 0) yams::set_thread_ring_size(o.ring_slots);
+    yams::set_recorded_kinds(yams::zone_kinds_all & ~o.skip_zones);
     if (o.profile || o.serve || !o.record.empty()) yams::enable();
     if (!o.record.empty()) yams::start_recording(o.record);
     if (o.serve) {
@@ -162,8 +167,10 @@ int main(int argc, char** argv) {
     return 0;
   }
 #if !DUCKHUNT_WITH_YAMS
-  if (o.serve || o.profile || !o.record.empty() || o.ring_slots != 0) {
-    std::fprintf(stderr, "%s: --serve, --record, --profile and --ring-slots need the instrumented build, yams-duckhunt\n",
+  if (o.serve || o.profile || !o.record.empty() || o.ring_slots != 0 || o.skip_zones != 0) {
+    std::fprintf(stderr,
+                 "%s: --serve, --record, --profile, --ring-slots and --skip-zones need the instrumented build, "
+                 "yams-duckhunt\n",
                  program_name());
     return 2;
   }

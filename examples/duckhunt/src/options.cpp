@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <utility>
 
 namespace duckhunt {
 namespace {
@@ -15,6 +16,28 @@ std::uint64_t parse_number(const std::string& option, const std::string& text, s
                       std::to_string(hi) + ", got '" + text + "'");
   }
   return v;
+}
+
+// A comma-separated list of zone kinds, as skip_* bits.
+std::uint32_t parse_kinds(const std::string& option, const std::string& text) {
+  std::uint32_t bits = 0;
+  std::size_t from = 0;
+  while (true) {
+    const std::size_t comma = text.find(',', from);
+    const std::string name = text.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
+    if (name == "engine") {
+      bits |= skip_engine;
+    } else if (name == "lua_code") {
+      bits |= skip_lua_code;
+    } else if (name == "lua_callback") {
+      bits |= skip_lua_callback;
+    } else {
+      throw usage_error(option + ": expected zone kinds engine, lua_code or lua_callback separated by commas, got '" +
+                        name + "' in '" + text + "'");
+    }
+    if (comma == std::string::npos) return bits;
+    from = comma + 1;
+  }
 }
 
 }  // namespace
@@ -35,6 +58,9 @@ const char* usage_text() noexcept {
          "  --scripts DIR     the Lua scripts (default: installed next to the program, else the sources)\n"
          "  --ring-slots N    16-byte slots of each thread's profiling ring (256 to 268435456; default\n"
          "                    262144); a larger ring lets an unpaced run record every zone\n"
+         "  --skip-zones KINDS  do not record these kinds of zones, comma-separated: lua_callback\n"
+         "                    (the ams.* API callbacks), lua_code (script calls), engine (the rest;\n"
+         "                    frames always record); skipped zones cost what profiling off costs\n"
          "  --help            this text\n";
 }
 
@@ -72,6 +98,8 @@ Options parse_options(const std::vector<std::string>& args) {
       o.reload_scripts = true;
     } else if (a == "--ring-slots") {
       o.ring_slots = parse_number(a, value(), 256, std::uint64_t{1} << 28);
+    } else if (a == "--skip-zones") {
+      o.skip_zones = parse_kinds(a, value());
     } else if (a == "--scripts") {
       o.scripts = value();
     } else if (a == "--help" || a == "-h") {
@@ -82,6 +110,17 @@ Options parse_options(const std::vector<std::string>& args) {
   }
   if (o.port_given && !o.serve) throw usage_error("--port: only meaningful with --serve");
   return o;
+}
+
+std::string zone_kinds_text(std::uint32_t bits) {
+  std::string out;
+  for (const auto& [bit, name] : {std::pair{skip_engine, "engine"}, std::pair{skip_lua_code, "lua_code"},
+                                  std::pair{skip_lua_callback, "lua_callback"}}) {
+    if ((bits & bit) == 0) continue;
+    if (!out.empty()) out += ',';
+    out += name;
+  }
+  return out;
 }
 
 int latency_frames(int latency_ms, double dt) noexcept {

@@ -55,10 +55,12 @@ int use() {
 // LIST-DAG: 'Box::get' label "class template member" {{.*}} probe zone
 // LIST-DAG: label "lambda" {{.*}} probe zone
 
-// The method's fast path: the g_recording load, its test, and the untouched body; the recording
-// path is a tail call with the arguments still in place, to a reenter_method of its own.
+// The method's fast path: the g_recording load, the test of its site's kind bit (a constant: 1, an
+// engine zone), and the untouched body; the recording path is a tail call with the arguments still
+// in place, to a reenter_method of its own.
 // IR-LABEL: define {{.*}} @_ZN6Engine6set_vxESt17basic_string_viewIcSt11char_traitsIcEEd(
-// IR-NEXT:    load atomic i32, ptr @_ZN4yams6detail11g_recordingE monotonic
-// IR-NEXT:    icmp eq i32
+// IR-NEXT:    [[REC:%[0-9]+]] = load atomic i32, ptr @_ZN4yams6detail11g_recordingE monotonic
+// IR-NEXT:    [[BIT:%[0-9]+]] = and i32 [[REC]], 1
+// IR-NEXT:    icmp eq i32 [[BIT]], 0
 // IR-NEXT:    br i1 {{.*}}, label %{{.*}}, label %{{.*}}, !prof
 // IR:         tail call {{.*}} @_ZN4yams6detail14reenter_methodIXadL_ZZN6Engine6set_vx{{.*}}(ptr {{.*}}%0, i64 {{.*}}%1, ptr {{.*}}%2, double {{.*}}%3)

@@ -75,8 +75,12 @@ struct thread_cursor {
 #endif
 
 extern constinit thread_local thread_cursor tl_cursor YAMS_DETAIL_TLS_MODEL;
-/// Non-zero while profiling is enabled and a frame is open: zones record only then.
+/// While profiling is enabled and a frame is open, the kinds of zones that record (yams::zone_kind
+/// bits, as set_recorded_kinds() chose when the frame began) and `recording_frame_root`; 0 otherwise.
+/// A probe tests its site's bit (recording_bit() in <yams/probe.hpp>): one load, test and branch.
 extern constinit std::atomic<std::uint32_t> g_recording;
+/// The bit of `g_recording` set while any frame is open: the frame root's zone tests it.
+inline constexpr std::uint32_t recording_frame_root = 1u << 31;
 /// The site whose function a reentry probe is about to call back into (see `reenter_function` in
 /// <yams/probe.hpp>): that function's entry test consumes it and runs its body instead of reentering.
 extern constinit thread_local const site* tl_reentry YAMS_DETAIL_TLS_MODEL;
@@ -132,8 +136,9 @@ inline void publish(event* end) noexcept { tl_cursor.cur.store(end, std::memory_
   return true;
 }
 
-inline bool enter(const site* s) noexcept {
-  if (!g_recording.load(std::memory_order_relaxed)) return false;
+/// Enters `s` if `g_recording` has `bit` (its recording_bit()). The recording thread only.
+inline bool enter(const site* s, std::uint32_t bit) noexcept {
+  if (!(g_recording.load(std::memory_order_relaxed) & bit)) return false;
   event* e = tl_cursor.cur.load(std::memory_order_relaxed);
   if (e == tl_cursor.limit) [[unlikely]] {
     e = reserve_slow(1);
@@ -428,13 +433,14 @@ template <class... A>
   }
 }
 
-/// Enters `s` capturing `values`: one load, test and branch while not recording. Returns whether the
-/// zone was recorded (its exit must then be written by leave()). The recording thread only.
+/// Enters `s` capturing `values` if `g_recording` has `bit` (the site's recording_bit()): one load,
+/// test and branch while not recording. Returns whether the zone was recorded (its exit must then be
+/// written by leave()). The recording thread only.
 template <class... A>
-inline bool enter_args(const site* s, const A&... values) noexcept {
-  if (!g_recording.load(std::memory_order_relaxed)) [[likely]] return false;
+inline bool enter_args(const site* s, std::uint32_t bit, const A&... values) noexcept {
+  if (!(g_recording.load(std::memory_order_relaxed) & bit)) [[likely]] return false;
   if constexpr (sizeof...(A) == 0) {
-    return enter(s);
+    return enter(s, bit);
   } else {
     return enter_args_recording<passed_t<A>...>(s, pass_value(values)...);
   }
