@@ -609,6 +609,7 @@ void collector::cut(inflight& f) {
       fp->duration_ms = p.duration_ms;
       fp->rollback = p.rollback;
       fp->frames_lost = p.frames_lost;
+      fp->skipped_kinds = p.skipped_kinds;
     } catch (...) {
       fp.reset();
     }

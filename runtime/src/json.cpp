@@ -321,6 +321,19 @@ void detail::write_json_frame_end(std::string& out, const FrameProfile& f) {
   detail::write_json_int(out, f.overflow);
   out += ",\"frames_lost\":";
   detail::write_json_int(out, f.frames_lost);
+  if (f.skipped_kinds != 0) {
+    out += ",\"skipped_kinds\":[";
+    bool first = true;
+    for (const auto& [bit, name] : zone_kind_names) {
+      if ((f.skipped_kinds & bit) == 0) continue;
+      if (!first) out += ',';
+      first = false;
+      out += '"';
+      out += name;
+      out += '"';
+    }
+    out += ']';
+  }
   out += '}';
 }
 

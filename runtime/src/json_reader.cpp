@@ -111,6 +111,23 @@ std::optional<RollbackInfo> read_rollback(const json& r) {
   return info;
 }
 
+/// `skipped_kinds`: an array of distinct kind names, as zone_kind bits.
+std::uint32_t read_kinds(const json& v) {
+  if (!v.is_array()) fail("skipped_kinds", "an array of zone kinds");
+  std::uint32_t bits = 0;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const std::string where = "skipped_kinds[" + std::to_string(i) + "]";
+    const std::string name = get_string(v[i], where);
+    std::uint32_t bit = 0;
+    for (const auto& [b, n] : zone_kind_names)
+      if (n == name) bit = b;
+    if (bit == 0) fail(where, "engine, lua_code or lua_callback");
+    if (bits & bit) fail(where, "a kind not already listed");
+    bits |= bit;
+  }
+  return bits;
+}
+
 json parse_document(std::string_view json_text, const char* what) {
   json doc;
   try {
@@ -132,6 +149,7 @@ void read_header(const json& doc, FrameProfile& f) {
   if ((v = find(doc, "rollback"))) f.rollback = read_rollback(*v);
   if ((v = find(doc, "overflow"))) f.overflow = get_uint(*v, "overflow");
   if ((v = find(doc, "frames_lost"))) f.frames_lost = get_uint(*v, "frames_lost");
+  if ((v = find(doc, "skipped_kinds"))) f.skipped_kinds = read_kinds(*v);
 }
 
 std::int64_t get_int(const json& v, const std::string& where) {

@@ -412,8 +412,9 @@ bool begin_frame_noexcept(std::uint64_t frame_number) noexcept {
   if (p->zones_skipped) skip_zones(r);
   fc.current = std::move(p);
   g_frame_generation.fetch_add(1, std::memory_order_relaxed);
-  g_recording.store(g_recorded_kinds.load(std::memory_order_relaxed) | recording_frame_root,
-                    std::memory_order_relaxed);
+  const std::uint32_t kinds = g_recorded_kinds.load(std::memory_order_relaxed);
+  fc.current->skipped_kinds = zone_kinds_all & ~kinds;
+  g_recording.store(kinds | recording_frame_root, std::memory_order_relaxed);
   return true;
 }
 

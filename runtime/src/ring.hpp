@@ -62,6 +62,7 @@ struct pending_frame {
   std::uint64_t lost_at_begin = 0;
   bool zones_skipped = false;
   std::uint64_t frames_lost = 0;  // frames begun since the previous recorded one that found no room
+  std::uint32_t skipped_kinds = 0;  // zone kinds set_recorded_kinds() left out when the frame began
   std::optional<RollbackInfo> rollback;  // frame mutex until ended
   bool discarded = false;                // frame mutex until ended
   std::atomic<bool> ended{false};

@@ -254,6 +254,7 @@ TEST(DuckhuntSkipZones, LeavesOutTheApiCallbacksAndNothingElse) {
   struct result {
     std::string hash_line;
     std::uint64_t calls = 0, callbacks = 0, script_calls = 0, overflow = 0;
+    std::set<std::uint32_t> skipped;  // the frames' skipped_kinds
   };
   auto play = [&](const std::string& extra, const std::string& path) {
     auto [out, status] = run(std::string(DUCKHUNT_EXE) + args + path + extra);
@@ -267,6 +268,7 @@ TEST(DuckhuntSkipZones, LeavesOutTheApiCallbacksAndNothingElse) {
     for (const auto& f : s.frames) {
       r.calls += f.calls.size();
       r.overflow += f.overflow;
+      r.skipped.insert(f.skipped_kinds);
       for (const auto& c : f.calls) {
         r.callbacks += c.lua_callback;
         r.script_calls += c.lua_code;
@@ -281,6 +283,8 @@ TEST(DuckhuntSkipZones, LeavesOutTheApiCallbacksAndNothingElse) {
   EXPECT_EQ(skipped.overflow, 0u);
   EXPECT_GT(all.callbacks, 60u * 40u) << "every frame's ams.set_vy calls, at least";
   EXPECT_EQ(skipped.callbacks, 0u);
+  EXPECT_EQ(all.skipped, std::set<std::uint32_t>{0});
+  EXPECT_EQ(skipped.skipped, std::set<std::uint32_t>{yams::zone_kind_lua_callback}) << "every frame says so";
   EXPECT_EQ(skipped.script_calls, all.script_calls);
   EXPECT_EQ(skipped.calls, all.calls - all.callbacks);
 }

@@ -1,10 +1,11 @@
 // End-to-end: sessions from files in the real built panel, in Debian's Chromium beside the real
 // `yams-duckhunt --serve`. A saved session loads (a malformed one gives a clear message); a session recorded
-// by the game loads, closed or not; a made-up session checks site names, the timeline's width, the call
-// tree's scroll and the frame strip's bars and caption; a session longer than the live window loads whole,
-// long labels keep the controls in view, and a chosen call that leaves the frame is shown alike in the tree
-// and the source pane; a session replayed by `yams serve` in several history messages shows its newest
-// frame and says what it left out. The tests run in order on one page. Screenshots go to $YAMS_ARTIFACTS.
+// by the game loads, closed or not, and one recorded without the API callbacks says so; a made-up session
+// checks site names, the timeline's width, the call tree's scroll and the frame strip's bars and caption; a
+// session longer than the live window loads whole, long labels keep the controls in view, and a chosen call
+// that leaves the frame is shown alike in the tree and the source pane; a session replayed by `yams serve` in
+// several history messages shows its newest frame and says what it left out. The tests run in order on one
+// page. Screenshots go to $YAMS_ARTIFACTS.
 //   YAMS_DUCKHUNT=<exe> YAMS_TOOL=<yams> YAMS_ARTIFACTS=<dir> YAMS_SOURCE_ROOT=<repo> node --test sessions.test.mjs
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -105,6 +106,26 @@ test('a session recorded by the game (streaming form) loads', async () => {
   await page.click('[data-testid=back-to-live]');
   assert.equal(await page.locator('[data-testid=file-notice]').count(), 0, 'the notice leaves with the file');
   await page.waitForSelector('[data-testid=session-id]');
+});
+
+test('a session recorded without the API callbacks says so under the strip', async () => {
+  // The live game records every kind: nothing said.
+  assert.equal(await page.locator('[data-testid=strip-skipped]').count(), 0);
+  const recorded = join(artifacts, 'no-callbacks-session.jsonl');
+  const run = spawn(exe, ['--frames', '20', '--ducks', '4', '--unpaced', '--skip-zones', 'lua_callback', '--record', recorded],
+                    { stdio: 'ignore' });
+  assert.equal(await new Promise((r) => run.on('exit', r)), 0);
+  const frames = readFileSync(recorded, 'utf8').trim().split('\n').slice(1, -1).map((l) => JSON.parse(l));
+  assert.ok(frames.every((f) => JSON.stringify(f.skipped_kinds) === '["lua_callback"]'), 'every frame says what it left out');
+  assert.ok(frames.every((f) => f.calls.every((c) => !c.lua_callback)));
+  await loadFile(recorded, 20, 20);
+  const skipped = page.locator('[data-testid=strip-skipped]');
+  assert.equal(await skipped.innerText(), 'API callbacks not recorded');
+  assert.match(await skipped.getAttribute('title'), /their calls ran but are not in the views/);
+  await shot('sessions-skipped-kinds');
+  await page.click('[data-testid=back-to-live]');
+  await page.waitForSelector('[data-testid=session-id]');
+  await skipped.waitFor({ state: 'detached', timeout: 5000 });  // the live frames again, every kind recorded
 });
 
 /**

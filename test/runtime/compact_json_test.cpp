@@ -65,6 +65,14 @@ TEST(CompactJson, DecodesToTheSameFrameAsTheJson) {
   EXPECT_LT(compact.size(), yams::to_json(f).size());
 }
 
+TEST(CompactJson, SkippedKindsSurviveTheCompactEncoding) {
+  yams::FrameProfile f = sample_frame();
+  f.skipped_kinds = yams::zone_kind_lua_code;
+  const auto compact = yams::to_compact_json(f);
+  EXPECT_EQ(json::parse(compact)["skipped_kinds"], json::parse(R"(["lua_code"])")) << compact;
+  EXPECT_EQ(yams::frame_from_compact_json(compact), f);
+}
+
 TEST(CompactJson, EachSiteIsWrittenOnce) {
   const json j = json::parse(yams::to_compact_json(sample_frame()));
   // Frame/update, spawn (lua_callback), spawn (lua_code), Worker on two threads.

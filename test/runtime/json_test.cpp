@@ -128,6 +128,35 @@ TEST(Json, FramesLostIsOptionalAndChecked) {
   }
 }
 
+// The kinds a frame did not record: written by name only when there are some, read back as bits;
+// files without the key read back as every kind recorded; a bad list is named.
+TEST(Json, SkippedKindsAreWrittenByNameWhenThereAreSome) {
+  yams::FrameProfile f = sample_frame();
+  f.skipped_kinds = yams::zone_kind_lua_callback | yams::zone_kind_engine;
+  const std::string text = yams::to_json(f);
+  EXPECT_EQ(json::parse(text)["skipped_kinds"], json::parse(R"(["engine","lua_callback"])")) << text;
+  EXPECT_EQ(yams::frame_from_json(text), f);
+  EXPECT_EQ(yams::frame_from_json(R"({"frame":4,"calls":[],"skipped_kinds":[]})").skipped_kinds, 0u);
+  EXPECT_EQ(yams::frame_from_json(R"({"frame":4,"calls":[],"skipped_kinds":["lua_code"]})").skipped_kinds,
+            std::uint32_t{yams::zone_kind_lua_code});
+  EXPECT_EQ(yams::frame_from_json(R"({"frame":4,"calls":[]})").skipped_kinds, 0u);
+  EXPECT_EQ(json::parse(yams::to_json(sample_frame())).count("skipped_kinds"), 0u);
+  const std::pair<const char*, const char*> bad[] = {
+      {R"("lua_code")", "skipped_kinds: expected an array of zone kinds"},
+      {R"(["lua_code",3])", "skipped_kinds[1]: expected a string"},
+      {R"(["lua_code","scripts"])", "skipped_kinds[1]: expected engine, lua_code or lua_callback"},
+      {R"(["engine","engine"])", "skipped_kinds[1]: expected a kind not already listed"},
+  };
+  for (const auto& [list, message] : bad) {
+    try {
+      (void)yams::frame_from_json(std::string(R"({"frame":4,"calls":[],"skipped_kinds":)") + list + "}");
+      ADD_FAILURE() << list << ": no error";
+    } catch (const yams::format_error& e) {
+      EXPECT_EQ(std::string(e.what()), message) << list;
+    }
+  }
+}
+
 TEST(Json, KeySetIsTheDesigns) {
   const json j = json::parse(yams::to_json(sample_frame()));
   EXPECT_EQ(keys(j), (std::set<std::string>{"frame", "timestamp", "duration_ms", "calls", "rollback", "overflow",

@@ -107,7 +107,8 @@ TEST_F(Kinds, CallsUnderAKindLeftOutHangFromTheNearestRecordedCaller) {
   ASSERT_FALSE(h.empty());
   const yams::FrameProfile& f = *h.back();
   ASSERT_GE(f.calls.size(), 6u);  // this thread's first (see frame_labels)
-  EXPECT_EQ(f.overflow, 0u);  // left out is not lost
+  EXPECT_EQ(f.overflow, 0u);  // left out is not lost, but said
+  EXPECT_EQ(f.skipped_kinds, std::uint32_t{yams::zone_kind_lua_code});
   for (std::size_t i = 2; i < 6; ++i) {
     EXPECT_EQ(f.calls[i].parent_id, f.calls[1].id) << i;
     EXPECT_TRUE(f.calls[i].lua_callback);
@@ -128,6 +129,7 @@ TEST_F(Kinds, AFrameKeepsTheKindsItBeganWith) {
   ASSERT_EQ(h.back()->frame, 5u);
   ASSERT_GE(h.back()->calls.size(), 2u);  // this thread's first (see frame_labels)
   EXPECT_EQ(h.back()->calls[1].label, "Entity Updates");
+  EXPECT_EQ(h.back()->skipped_kinds, std::uint32_t{yams::zone_kind_lua_code | yams::zone_kind_lua_callback});
   if (h.back()->calls.size() > 2) EXPECT_NE(h.back()->calls[2].thread, h.back()->calls[0].thread);
   EXPECT_EQ(frame_labels(6).size(), 8u);
 }

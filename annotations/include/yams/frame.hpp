@@ -17,6 +17,20 @@ namespace yams {
 /// Version of the frame format written by to_json (JSON key `format_version` in session headers).
 inline constexpr int frame_format_version = 1;
 
+/// Kinds of zones, for yams::set_recorded_kinds() and FrameProfile::skipped_kinds: each site is of
+/// one kind, by its flags (`site_flag` in <yams/probe.hpp>). Frame roots (`[[yams::frame]]`) always
+/// record.
+enum zone_kind : std::uint32_t {
+  zone_kind_engine = 1u << 0,        ///< a site neither `lua_code` nor `lua_callback`
+  zone_kind_lua_code = 1u << 1,      ///< a `lua_code` site (and not `lua_callback`)
+  zone_kind_lua_callback = 1u << 2,  ///< a `lua_callback` site: an API function scripts call
+  zone_kinds_all = zone_kind_engine | zone_kind_lua_code | zone_kind_lua_callback,
+};
+
+/// Each kind's name in JSON (`skipped_kinds`), in bit order.
+inline constexpr std::pair<zone_kind, std::string_view> zone_kind_names[] = {
+    {zone_kind_engine, "engine"}, {zone_kind_lua_code, "lua_code"}, {zone_kind_lua_callback, "lua_callback"}};
+
 /// A captured argument value: JSON null, bool, integer, number or string.
 using arg_value = std::variant<std::nullptr_t, bool, std::int64_t, double, std::string>;
 
@@ -63,6 +77,9 @@ struct FrameProfile {
   /// JSON `frames_lost`: frames begun since the previous recorded frame whose recording could not
   /// start (the collector was too far behind); their numbers lie between the two frames' numbers.
   std::uint64_t frames_lost = 0;
+  /// JSON `skipped_kinds` (written only when not 0, as the kinds' names): the `zone_kind`s this frame
+  /// did not record (yams::set_recorded_kinds), so that their absence is not read as calls not made.
+  std::uint32_t skipped_kinds = 0;
 
   bool operator==(const FrameProfile&) const = default;
 };

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <yams/detail/recorder.hpp>
+#include <yams/frame.hpp>  // zone_kind
 
 #include <bit>
 #include <cstdint>
@@ -21,15 +22,6 @@ enum site_flag : std::uint32_t {
   site_lua_code = 1u << 0,      ///< the function runs script code (JSON `lua_code`)
   site_lua_callback = 1u << 1,  ///< the function is an API callback called from script (`lua_callback`)
   site_frame = 1u << 2,         ///< the function is a frame root (`[[yams::frame]]`)
-};
-
-/// Kinds of zones, for yams::set_recorded_kinds(): each site is of one kind, by its flags. Frame
-/// roots (`[[yams::frame]]`) always record.
-enum zone_kind : std::uint32_t {
-  zone_kind_engine = 1u << 0,        ///< a site neither `lua_code` nor `lua_callback`
-  zone_kind_lua_code = 1u << 1,      ///< a `lua_code` site (and not `lua_callback`)
-  zone_kind_lua_callback = 1u << 2,  ///< a `lua_callback` site: an API function scripts call
-  zone_kinds_all = zone_kind_engine | zone_kind_lua_code | zone_kind_lua_callback,
 };
 
 /// Flags of a captured argument, or-ed together in `arg_desc::flags`.

@@ -55,7 +55,8 @@ bool enabled() noexcept;
 /// probes what profiling off costs them, so dense kinds can be dropped to make recording cheaper:
 /// `zone_kinds_all & ~zone_kind_lua_callback` keeps the scripts' calls but not the API callbacks they
 /// make (docs/attributes.md, "What a zone costs"). Bits beyond `zone_kinds_all` are ignored. A frame
-/// keeps the kinds it began with, so each frame's tree is consistent. Any thread.
+/// keeps the kinds it began with, so each frame's tree is consistent, and lists those it left out
+/// (FrameProfile::skipped_kinds). Any thread.
 void set_recorded_kinds(std::uint32_t kinds) noexcept;
 /// The kinds set_recorded_kinds() chose (`zone_kinds_all` by default). Any thread.
 std::uint32_t recorded_kinds() noexcept;

@@ -59,6 +59,15 @@ describe('parseCompactFrame', () => {
     }
   });
 
+  it('carries the kinds a frame did not record, only when there are some', () => {
+    const f: FrameProfile = { ...bigFrame(2), skipped_kinds: ['lua_callback'] };
+    const c = toCompactFrame(f);
+    expect(c.skipped_kinds).toEqual(['lua_callback']);
+    expect(parseCompactFrame(JSON.parse(JSON.stringify(c)))).toEqual(parseFrame(JSON.parse(JSON.stringify(f))));
+    expect(parseCompactFrame(JSON.parse(JSON.stringify(c))).skipped_kinds).toEqual(['lua_callback']);
+    expect('skipped_kinds' in toCompactFrame(bigFrame(2))).toBe(false);
+  });
+
   it('writes each site once and a label only where it differs from its site\'s', () => {
     const c = toCompactFrame(bigFrame(1)) as { sites: unknown[]; calls: unknown[][] };
     expect(c.sites).toHaveLength(4);

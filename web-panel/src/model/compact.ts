@@ -2,7 +2,7 @@
 // `sites`, each call as `[id_delta, parent_delta, site, start, duration, label?, args?, entity_id?]`.
 // It yields exactly the FrameProfile that the frame's JSON form gives; the C++ writer is
 // runtime/src/compact_json.cpp.
-import { FormatError, type ArgValue, type CallNode, type FrameProfile, type RollbackInfo } from './format';
+import { FormatError, skippedKinds, type ArgValue, type CallNode, type FrameProfile, type RollbackInfo } from './format';
 
 /** A site: `[label, module, func, file, line, lua_code, lua_callback, thread]`. */
 export type CompactSite = [string, string, string, string, number, boolean, boolean, number];
@@ -129,6 +129,7 @@ export function parseCompactFrame(v: unknown, where = 'compact frame'): FramePro
     rollback: readRollback(o.rollback, `${where}.rollback`),
     overflow: headerNumber(o, 'overflow', where, 0),
     frames_lost: headerNumber(o, 'frames_lost', where, 0),
+    ...skippedKinds(o.skipped_kinds, `${where}.skipped_kinds`),
   };
 }
 
@@ -159,5 +160,6 @@ export function toCompactFrame(frame: FrameProfile): Record<string, unknown> {
     previousId = c.id;
   }
   return { frame: frame.frame, timestamp: frame.timestamp, duration_ms: frame.duration_ms, sites, calls,
-    rollback: frame.rollback, overflow: frame.overflow, frames_lost: frame.frames_lost };
+    rollback: frame.rollback, overflow: frame.overflow, frames_lost: frame.frames_lost,
+    ...(frame.skipped_kinds?.length ? { skipped_kinds: frame.skipped_kinds } : {}) };
 }

@@ -35,6 +35,19 @@ describe('parseFrame', () => {
     expect(parseFrame({ frame: 1843 }).calls).toEqual([]);
   });
 
+  it('reads the kinds a frame did not record, and names a bad list', () => {
+    expect(parseFrame(frame(1, { skipped_kinds: ['engine', 'lua_callback'] })).skipped_kinds)
+      .toEqual(['engine', 'lua_callback']);
+    expect(parseFrame(frame(1)).skipped_kinds).toBeUndefined();
+    expect(parseFrame(frame(1, { skipped_kinds: [] })).skipped_kinds).toBeUndefined();
+    expect(() => parseFrame(frame(1, { skipped_kinds: 'lua_code' })))
+      .toThrow(new FormatError('frame.skipped_kinds: expected an array of zone kinds, got string'));
+    expect(() => parseFrame(frame(1, { skipped_kinds: ['lua_code', 'scripts'] })))
+      .toThrow(new FormatError('frame.skipped_kinds[1]: expected engine, lua_code or lua_callback, got "scripts"'));
+    expect(() => parseFrame(frame(1, { skipped_kinds: ['lua_code', 'lua_code'] })))
+      .toThrow(new FormatError("frame.skipped_kinds[1]: 'lua_code' listed twice"));
+  });
+
   it('names the key and the call that is wrong', () => {
     const bad = frame(1);
     (bad.calls[1] as Record<string, unknown>).duration = '2ms';

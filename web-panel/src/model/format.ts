@@ -49,6 +49,34 @@ export interface FrameProfile {
   overflow: number;
   /** frames begun since the previous recorded frame that could not be recorded at all */
   frames_lost: number;
+  /** the kinds of zones this frame did not record (`yams::set_recorded_kinds`); absent or empty: none */
+  skipped_kinds?: ZoneKind[];
+}
+
+/** The kinds of zones, by their site's flags (`yams::zone_kind`). */
+export const ZONE_KINDS = ['engine', 'lua_code', 'lua_callback'] as const;
+export type ZoneKind = (typeof ZONE_KINDS)[number];
+
+/**
+ * Reads a frame's optional `skipped_kinds`: distinct names of ZONE_KINDS, as the C++ reader takes them; the
+ * frame's key only when there are some (as the C++ writer writes it). Throws FormatError naming the element.
+ */
+export function skippedKinds(v: unknown, where: string): { skipped_kinds?: ZoneKind[] } {
+  const kinds = parseSkippedKinds(v, where);
+  return kinds.length ? { skipped_kinds: kinds } : {};
+}
+
+function parseSkippedKinds(v: unknown, where: string): ZoneKind[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) fail(where, `expected an array of zone kinds, got ${kind(v)}`);
+  const out: ZoneKind[] = [];
+  v.forEach((k: unknown, i) => {
+    if (typeof k !== 'string' || !(ZONE_KINDS as readonly string[]).includes(k))
+      fail(`${where}[${i}]`, `expected engine, lua_code or lua_callback, got ${JSON.stringify(k) ?? kind(k)}`);
+    if (out.includes(k as ZoneKind)) fail(`${where}[${i}]`, `'${k}' listed twice`);
+    out.push(k as ZoneKind);
+  });
+  return out;
 }
 
 export interface Session {
@@ -178,6 +206,7 @@ export function parseFrame(v: unknown, where = 'frame'): FrameProfile {
     rollback: parseRollback(o.rollback, `${where}.rollback`),
     overflow: num(o, 'overflow', where, 0),
     frames_lost: num(o, 'frames_lost', where, 0),
+    ...skippedKinds(o.skipped_kinds, `${where}.skipped_kinds`),
   };
 }
 

@@ -2,7 +2,7 @@
 // lost frames are counted, and a lost connection says which server, since when, and that it keeps trying
 // (or, for a replay whose server ended it with an error, why, what is kept, and that it waits to be asked).
 import { describe, expect, it } from 'vitest';
-import { disconnectedText, disconnection, lostText, modeText, type ModeState } from './status';
+import { disconnectedText, disconnection, lostText, modeText, skippedText, type ModeState } from './status';
 
 const live: ModeState = { paused: false, sincePause: 0, disconnected: false, profilingOff: false, replay: null };
 
@@ -22,6 +22,16 @@ describe('modeText', () => {
     expect(modeText({ ...live, paused: true, replay: { file: 'a', frames: 3 } })).toBe('paused');
     expect(modeText({ ...live, disconnected: true, replay: { file: 'a', frames: 3 } }))
       .toBe('disconnected · the last frames received');
+  });
+});
+
+describe('skippedText', () => {
+  it('names the kinds a frame did not record, in words', () => {
+    expect(skippedText(undefined)).toBe('');
+    expect(skippedText([])).toBe('');
+    expect(skippedText(['lua_callback'])).toBe('API callbacks not recorded');
+    expect(skippedText(['lua_code', 'lua_callback'])).toBe('script calls and API callbacks not recorded');
+    expect(skippedText(['engine', 'lua_code', 'lua_callback'])).toBe('engine zones, script calls and API callbacks not recorded');
   });
 });
 

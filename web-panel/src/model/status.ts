@@ -2,6 +2,8 @@
 // mode (live, paused, a replay, disconnected), the frames the game lost, and the connection while it is
 // down (a replay's server that ended it with an error included). Texts only; the views place them.
 
+import type { ZoneKind } from './format';
+
 /** A server replaying a saved session (`yams serve FILE`): its file's name ('' when the server names none)
  *  and how many frames the session holds. */
 export interface ReplayInfo { file: string; frames: number }
@@ -32,6 +34,16 @@ export function modeText(s: ModeState): string {
 /** The frames the game began but could not record (the `frames_lost` of the frames received), or '' for none. */
 export function lostText(lost: number): string {
   return lost ? `the game lost ${count(lost, 'frame')}` : '';
+}
+
+const KIND_TEXT: Record<ZoneKind, string> = { engine: 'engine zones', lua_code: 'script calls', lua_callback: 'API callbacks' };
+
+/** What a frame's `skipped_kinds` left out, e.g. `API callbacks not recorded`, or '' for nothing. */
+export function skippedText(kinds: readonly ZoneKind[] | undefined): string {
+  if (!kinds?.length) return '';
+  const names = kinds.map((k) => KIND_TEXT[k]);
+  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0];
+  return `${list} not recorded`;
 }
 
 export interface Disconnection {
