@@ -3,7 +3,7 @@
 // shown, and it moves and zooms with the keyboard; a call-tree node shows its source line; pausing holds
 // a frame; a rollback band shows its details; the timeline has a time axis and a legend, and a click on a
 // tick selects the frame its tooltip names; the aggregate view lists the top sites; profiling is turned
-// off and on from the panel; a stopped and restarted game is noticed; editing a behaviour script changes
+// off and on from the panel, and the API callbacks left out of the recording; a stopped and restarted game is noticed; editing a behaviour script changes
 // the live flame graph and the source view's text. Sessions loaded from files are in sessions.test.mjs.
 // Screenshots go to $YAMS_ARTIFACTS.
 //   YAMS_DUCKHUNT=<exe> YAMS_ARTIFACTS=<dir> YAMS_SOURCE_ROOT=<repo> node --test e2e.test.mjs
@@ -469,6 +469,29 @@ test('the panel turns profiling off and on in the game', async () => {
   await page.waitForSelector('[data-testid=profiling-toggle][aria-pressed=true]');
   await page.waitForFunction(() => /^live$/i.test(document.querySelector('[data-testid=mode]').innerText));
   await page.waitForFunction((n) => Number(document.querySelector('[data-testid=stats]').dataset.received) > n + 10, before);
+});
+
+test('the panel chooses the kinds of zones the game records', async () => {
+  const callbacks = '[data-testid=kind-lua_callback]';
+  assert.equal(await page.isChecked(callbacks), true, 'every kind by default');
+  await page.uncheck(callbacks);
+  // The game answers with its new kinds, and the frames recorded from then on say what they left out.
+  await page.waitForSelector(`${callbacks}:not(:checked)`);
+  const skipped = page.locator('[data-testid=strip-skipped]');
+  await skipped.waitFor();
+  assert.equal(await skipped.innerText(), 'API callbacks not recorded');
+  // The frame shown has its behaviours' calls but none of the callbacks they made.
+  await page.click('[data-testid=tab-flame]');
+  const count = (label) => page.fill('[data-testid=search]', label)
+    .then(() => page.locator('[data-testid=search-count]').innerText());
+  assert.match(await count('on_update(duck_'), /^[1-9]\d* match(es)?$/);
+  assert.equal(await count('ams.set_v'), '0 matches');
+  assert.equal(await page.isChecked('[data-testid=kind-lua_code]'), true);
+  await shot('05c-kinds');
+  await page.check(callbacks);
+  await skipped.waitFor({ state: 'detached' });
+  await page.waitForFunction(() => /^[1-9]/.test(document.querySelector('[data-testid=search-count]').innerText));
+  await page.fill('[data-testid=search]', '');
 });
 
 test('a restarted game is reconnected to and named as a different session', async () => {

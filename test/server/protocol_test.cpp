@@ -80,9 +80,40 @@ TEST(Protocol, SetEncodingNamesTheEncoding) {
   EXPECT_EQ(encoding_message(frame_encoding::compact), R"({"type":"encoding","encoding":"compact"})");
 }
 
+TEST(Protocol, SetRecordedKindsNamesTheKinds) {
+  auto c = parse_command(R"({"command":"set_recorded_kinds","kinds":["lua_callback","engine"]})");
+  EXPECT_EQ(c.kind, command_kind::set_recorded_kinds);
+  EXPECT_EQ(c.kinds, std::uint32_t{zone_kind_engine | zone_kind_lua_callback});
+  c = parse_command(R"({"command":"set_recorded_kinds","kinds":[]})");
+  EXPECT_EQ(c.kind, command_kind::set_recorded_kinds);
+  EXPECT_EQ(c.kinds, 0u);
+  const std::pair<const char*, const char*> bad[] = {
+      {R"({"command":"set_recorded_kinds"})",
+       R"(missing key "kinds" (expected {"command":"set_recorded_kinds","kinds":["engine","lua_code"]}))"},
+      {R"({"command":"set_recorded_kinds","kinds":"engine"})", R"(key "kinds" must be an array of zone kinds, got string)"},
+      {R"({"command":"set_recorded_kinds","kinds":["engine","scripts"]})",
+       R"(kinds[1]: unknown zone kind "scripts" (expected engine, lua_code or lua_callback))"},
+      {R"({"command":"set_recorded_kinds","kinds":[2]})",
+       R"(kinds[0]: unknown zone kind 2 (expected engine, lua_code or lua_callback))"},
+      {R"({"command":"set_recorded_kinds","kinds":["lua_code","lua_code"]})", "kinds[1]: lua_code listed twice"},
+  };
+  for (const auto& [text, error] : bad) {
+    c = parse_command(text);
+    EXPECT_EQ(c.kind, command_kind::invalid) << text;
+    EXPECT_EQ(c.error, error) << text;
+  }
+  const auto hello = nlohmann::json::parse(hello_message({"s", 1.0}, true, 7, false, frame_encoding::json, {},
+                                                         zone_kind_engine | zone_kind_lua_code));
+  EXPECT_EQ(hello["recorded_kinds"], nlohmann::json::parse(R"(["engine","lua_code"])"));
+}
+
 TEST(Protocol, StatusErrorAndInfo) {
   const auto s = nlohmann::json::parse(status_message(false, 42));
-  EXPECT_EQ(s, (nlohmann::json{{"type", "status"}, {"enabled", false}, {"dropped", 42}}));
+  EXPECT_EQ(s, (nlohmann::json{{"type", "status"}, {"enabled", false}, {"dropped", 42},
+                               {"recorded_kinds", {"engine", "lua_code", "lua_callback"}}}));
+  EXPECT_EQ(nlohmann::json::parse(status_message(true, 0, zone_kind_lua_code))["recorded_kinds"],
+            nlohmann::json::parse(R"(["lua_code"])"));
+  EXPECT_EQ(nlohmann::json::parse(status_message(true, 0, 0))["recorded_kinds"], nlohmann::json::array());
   const auto e = nlohmann::json::parse(error_message("bad \"quote\"\n"));
   EXPECT_EQ(e["type"], "error");
   EXPECT_EQ(e["message"], "bad \"quote\"\n");

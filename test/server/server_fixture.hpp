@@ -42,7 +42,10 @@ class ServerTest : public ::testing::Test {
     yams::set_history_size(0);  // each test starts with an empty history of at most 10 frames
     yams::set_history_size(10);
   }
-  void TearDown() override { yams::stop_serving(); }
+  void TearDown() override {
+    yams::stop_serving();
+    yams::set_recorded_kinds(zone_kinds_all);
+  }
   /// Serves `options` on 127.0.0.1 and a free port; returns the port.
   static std::uint16_t start(serve_options options = {}) {
     options.port = 0;

@@ -71,20 +71,47 @@ TEST_F(ServerTest, CommandsToggleProfilingAndOtherPanelsHear) {
   read_greeting(a);
   read_greeting(b);
   a.write(R"({"command":"disable_profiling"})");
-  EXPECT_EQ(a.read_json(), (json{{"type", "status"}, {"enabled", false}, {"dropped", 0}}));
+  EXPECT_EQ(a.read_json(), (json{{"type", "status"}, {"enabled", false}, {"dropped", 0}, {"recorded_kinds", {"engine", "lua_code", "lua_callback"}}}));
   EXPECT_FALSE(yams::enabled());
   EXPECT_EQ(b.read_type("status")["enabled"], false);
   a.write(R"({"command":"enable_profiling"})");
   EXPECT_EQ(a.read_json()["enabled"], true);
   EXPECT_TRUE(yams::enabled());
   a.write(R"({"command":"get_status"})");
-  EXPECT_EQ(a.read_json(), (json{{"type", "status"}, {"enabled", true}, {"dropped", 0}}));
+  EXPECT_EQ(a.read_json(), (json{{"type", "status"}, {"enabled", true}, {"dropped", 0}, {"recorded_kinds", {"engine", "lua_code", "lua_callback"}}}));
   const auto f = record_frame();
   EXPECT_EQ(a.read_json()["data"]["frame"], f.frame);
   a.write(R"({"command":"get_history"})");
   const auto h = a.read_json();
   ASSERT_EQ(h["type"], "history");
   EXPECT_EQ(h["frames"].back()["frame"], f.frame);
+}
+
+// The panel chooses the kinds of zones the game records: the reply and every other panel's status
+// name them, the next frame leaves the others out and says so, and a bad list changes nothing.
+TEST_F(ServerTest, APanelChoosesTheKindsOfZonesRecorded) {
+  const auto port = start();
+  ws_client a(port), b(port);
+  json hello;
+  read_greeting(a, &hello);
+  EXPECT_EQ(hello["recorded_kinds"], json::parse(R"(["engine","lua_code","lua_callback"])"));
+  read_greeting(b);
+  a.write(R"({"command":"set_recorded_kinds","kinds":["lua_code"]})");
+  EXPECT_EQ(a.read_json(), (json{{"type", "status"}, {"enabled", true}, {"dropped", 0}, {"recorded_kinds", {"lua_code"}}}));
+  EXPECT_EQ(yams::recorded_kinds(), std::uint32_t{yams::zone_kind_lua_code});
+  EXPECT_EQ(b.read_type("status")["recorded_kinds"], json::parse(R"(["lua_code"])"));
+  a.write(R"({"command":"set_recorded_kinds","kinds":["lua_code","callbacks"]})");
+  EXPECT_NE(a.read_type("error")["message"].get<std::string>().find(R"(kinds[1]: unknown zone kind "callbacks")"),
+            std::string::npos);
+  EXPECT_EQ(yams::recorded_kinds(), std::uint32_t{yams::zone_kind_lua_code});
+  const auto f = record_frame();  // its zones are engine zones
+  const auto frame = a.read_type("profile_frame")["data"];
+  EXPECT_EQ(frame["frame"], f.frame);
+  EXPECT_EQ(frame["skipped_kinds"], json::parse(R"(["engine","lua_callback"])"));
+  EXPECT_EQ(frame["calls"].size(), 1u) << "the frame root only";
+  a.write(R"({"command":"set_recorded_kinds","kinds":["engine","lua_code","lua_callback"]})");
+  EXPECT_EQ(a.read_type("status")["recorded_kinds"].size(), 3u);
+  EXPECT_EQ(yams::recorded_kinds(), std::uint32_t{yams::zone_kinds_all});
 }
 
 TEST_F(ServerTest, BadMessagesGetErrorsAndTheConnectionStays) {
@@ -338,8 +365,11 @@ TEST_F(ServerTest, ReplayServesASavedSession) {
   EXPECT_EQ(e["type"], "error");
   EXPECT_NE(e["message"].get<std::string>().find("replays a saved session"), std::string::npos);
   record_frame();  // live frames are not part of a replay
+  c.write(R"({"command":"set_recorded_kinds","kinds":["engine"]})");
+  EXPECT_NE(c.read_type("error")["message"].get<std::string>().find("replays a saved session"), std::string::npos);
+  EXPECT_EQ(yams::recorded_kinds(), std::uint32_t{yams::zone_kinds_all});
   c.write(R"({"command":"get_status"})");
-  EXPECT_EQ(c.read_json(), (json{{"type", "status"}, {"enabled", false}, {"dropped", 0}}));
+  EXPECT_EQ(c.read_json(), (json{{"type", "status"}, {"enabled", false}, {"dropped", 0}, {"recorded_kinds", {"engine", "lua_code", "lua_callback"}}}));
 }
 
 // The server's error reporter is silent on the ordinary ends of a connection (a panel closing its

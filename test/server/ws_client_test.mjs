@@ -81,7 +81,8 @@ for (let i = 0; i < 3; ++i) {
 
 // Commands and bad messages; the connection stays open through all of them.
 a.ws.send(JSON.stringify({ command: 'get_status' }));
-assert.deepEqual(await a.next('status'), { type: 'status', enabled: true, dropped: 0 });
+assert.deepEqual(await a.next('status'), { type: 'status', enabled: true, dropped: 0,
+                                           recorded_kinds: ['engine', 'lua_code', 'lua_callback'] });
 a.ws.send('not json');
 assert.match((await a.next('error')).message, /malformed JSON/);
 a.ws.send(JSON.stringify({ command: 'launch' }));

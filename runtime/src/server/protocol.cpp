@@ -38,6 +38,48 @@ void parse_encoding(const nlohmann::json& j, parsed_command& out) {
 
 const char* json_type_name(const nlohmann::json& j) { return j.type_name(); }
 
+/// Fills `out` from the `kinds` key of a set_recorded_kinds command: distinct kind names.
+void parse_kinds(const nlohmann::json& j, parsed_command& out) {
+  constexpr const char* example = R"({"command":"set_recorded_kinds","kinds":["engine","lua_code"]})";
+  const auto it = j.find("kinds");
+  if (it == j.end()) {
+    out.error = std::string(R"(missing key "kinds" (expected )") + example + ")";
+    return;
+  }
+  if (!it->is_array()) {
+    out.error = std::string("key \"kinds\" must be an array of zone kinds, got ") + it->type_name();
+    return;
+  }
+  std::uint32_t bits = 0;
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    const auto& k = (*it)[i];
+    const std::string where = "kinds[" + std::to_string(i) + "]";
+    std::uint32_t bit = 0;
+    if (k.is_string())
+      for (const auto& [b, name] : zone_kind_names)
+        if (k.get_ref<const std::string&>() == name) bit = b;
+    if (bit == 0) {
+      out.error = where + ": unknown zone kind " + k.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+                  " (expected engine, lua_code or lua_callback)";
+      return;
+    }
+    if (bits & bit) {
+      out.error = where + ": " + k.get<std::string>() + " listed twice";
+      return;
+    }
+    bits |= bit;
+  }
+  out.kinds = bits;
+  out.kind = command_kind::set_recorded_kinds;
+}
+
+nlohmann::json kind_names(std::uint32_t kinds) {
+  auto a = nlohmann::json::array();
+  for (const auto& [bit, name] : zone_kind_names)
+    if (kinds & bit) a.push_back(std::string(name));
+  return a;
+}
+
 }  // namespace
 
 std::optional<frame_encoding> encoding_from_name(std::string_view name) noexcept {
@@ -75,9 +117,12 @@ parsed_command parse_command(std::string_view text) noexcept {
       out.kind = command_kind::get_status;
     } else if (name == "set_encoding") {
       parse_encoding(j, out);
+    } else if (name == "set_recorded_kinds") {
+      parse_kinds(j, out);
     } else {
       out.error = "unknown command " + quoted(name) +
-                  " (expected enable_profiling, disable_profiling, get_history, get_status or set_encoding)";
+                  " (expected enable_profiling, disable_profiling, get_history, get_status, set_encoding or "
+                  "set_recorded_kinds)";
     }
   } catch (const nlohmann::json::parse_error& e) {
     out.error = "malformed JSON at byte " + std::to_string(e.byte) + " of the message";
@@ -98,12 +143,13 @@ std::string_view encoding_name(frame_encoding encoding) noexcept {
 }
 
 std::string hello_message(const SessionInfo& session, bool enabled, std::size_t history_size,
-                          bool replay, frame_encoding encoding, std::string_view replay_file) {
+                          bool replay, frame_encoding encoding, std::string_view replay_file,
+                          std::uint32_t recorded_kinds) {
   nlohmann::json j{{"type", "hello"},           {"protocol_version", protocol_version},
                    {"session_id", session.session_id}, {"start_time", session.start_time},
                    {"enabled", enabled},        {"history_size", history_size},
                    {"replay", replay},          {"encodings", nlohmann::json::array({"json", "compact"})},
-                   {"encoding", encoding_name(encoding)}};
+                   {"encoding", encoding_name(encoding)}, {"recorded_kinds", kind_names(recorded_kinds)}};
   if (replay && !replay_file.empty()) j["replay_file"] = std::string(replay_file);
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -115,11 +161,13 @@ std::string encoding_message(frame_encoding encoding) {
   return s;
 }
 
-std::string status_message(bool enabled, std::uint64_t dropped) {
+std::string status_message(bool enabled, std::uint64_t dropped, std::uint32_t recorded_kinds) {
   std::string s = R"({"type":"status","enabled":)";
   s += enabled ? "true" : "false";
   s += R"(,"dropped":)";
   s += std::to_string(dropped);
+  s += R"(,"recorded_kinds":)";
+  s += kind_names(recorded_kinds).dump();
   s += '}';
   return s;
 }

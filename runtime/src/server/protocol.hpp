@@ -21,7 +21,15 @@ inline constexpr std::size_t max_client_message = 64 * 1024;
 /// single frame larger than this is a part alone, whatever its size).
 inline constexpr std::size_t max_history_message = 4 * 1024 * 1024;
 
-enum class command_kind { invalid, enable_profiling, disable_profiling, get_history, get_status, set_encoding };
+enum class command_kind {
+  invalid,
+  enable_profiling,
+  disable_profiling,
+  get_history,
+  get_status,
+  set_encoding,
+  set_recorded_kinds,
+};
 
 /// How frames are written for one client: the frame JSON (the default) or the compact encoding.
 enum class frame_encoding { json, compact };
@@ -37,6 +45,7 @@ struct parsed_command {
   command_kind kind = command_kind::invalid;
   std::string error;
   frame_encoding encoding = frame_encoding::json;  ///< for set_encoding
+  std::uint32_t kinds = 0;                         ///< for set_recorded_kinds: zone_kind bits
 };
 
 /// Parses `{"command": "..."}`. Never throws; bad input yields `invalid` with an error naming what was
@@ -53,10 +62,12 @@ std::optional<history_mode> history_mode_from_name(std::string_view name) noexce
 
 /// The first message on a connection, naming the frame `encoding` the connection starts in; a replay's
 /// names its `replay_file` (when not empty). Any thread.
+/// `recorded_kinds` lists the zone kinds the game records (yams::recorded_kinds()) by name.
 std::string hello_message(const SessionInfo& session, bool enabled, std::size_t history_size,
-                          bool replay, frame_encoding encoding, std::string_view replay_file = {});
-/// `{"type":"status","enabled":..,"dropped":..}`. Any thread.
-std::string status_message(bool enabled, std::uint64_t dropped);
+                          bool replay, frame_encoding encoding, std::string_view replay_file = {},
+                          std::uint32_t recorded_kinds = zone_kinds_all);
+/// `{"type":"status","enabled":..,"dropped":..,"recorded_kinds":[..]}`. Any thread.
+std::string status_message(bool enabled, std::uint64_t dropped, std::uint32_t recorded_kinds = zone_kinds_all);
 /// `{"type":"encoding","encoding":..}`: the reply to set_encoding. Any thread.
 std::string encoding_message(frame_encoding encoding);
 /// `{"type":"error","message":..}` with `message` JSON-escaped. Any thread.

@@ -90,7 +90,7 @@ void websocket_session::on_accept(beast::error_code ec) {
   in_history_.insert(first.frames.begin(), first.frames.end());
   queue_control(std::make_shared<const std::string>(
       hello_message(state_->session(), state_->enabled(), first.total, state_->replay(), encoding_,
-                    state_->options().replay_file)));
+                    state_->options().replay_file, yams::recorded_kinds())));
   start_history(std::move(first));
   do_read();
   watch_for_stall();
@@ -160,6 +160,15 @@ void websocket_session::handle_message() {
       }
       queue_status();          // the reply, before any other session hears of it
       state_->notify_status(this);  // every other panel shows the new state too
+      break;
+    case command_kind::set_recorded_kinds:
+      if (state_->replay()) {
+        queue_control(error_message("this server replays a saved session; it records nothing"));
+        break;
+      }
+      yams::set_recorded_kinds(command.kinds);  // from the next frame on
+      queue_status();
+      state_->notify_status(this);
       break;
     case command_kind::get_history:
       queue_history();
@@ -292,7 +301,7 @@ void websocket_session::do_write() {
   write_started_ = std::chrono::steady_clock::now();
   auto& next = queue_.front();
   if (next.kind == entry_kind::status) {
-    next.text = std::make_shared<const std::string>(status_message(state_->enabled(), dropped_));
+    next.text = std::make_shared<const std::string>(status_message(state_->enabled(), dropped_, yams::recorded_kinds()));
     status_queued_ = false;
   }
   if (next.kind == entry_kind::close) {

@@ -111,7 +111,8 @@ describe('parseServerMessage', () => {
   it('reads each message type', () => {
     expect(parseServerMessage('{"type":"hello","protocol_version":1,"session_id":"s","start_time":1,"enabled":true,"history_size":3,"replay":false}'))
       .toEqual({ type: 'hello', protocol_version: 1, session_id: 's', start_time: 1, enabled: true, history_size: 3, replay: false,
-                 replay_file: '', encodings: ['json'], encoding: 'json' });  // a server without set_encoding: JSON only
+                 replay_file: '', encodings: ['json'], encoding: 'json',  // a server without set_encoding: JSON only
+                 recorded_kinds: ['engine', 'lua_code', 'lua_callback'] });  // nor set_recorded_kinds: every kind
     expect(parseServerMessage('{"type":"hello","protocol_version":1,"session_id":"s","start_time":1,"enabled":true,"history_size":3,"replay":false,"encodings":["json","compact"],"encoding":"compact"}'))
       .toMatchObject({ encodings: ['json', 'compact'], encoding: 'compact' });
     // A replay names its file (servers before the key do not: '').
@@ -120,7 +121,14 @@ describe('parseServerMessage', () => {
     expect(parseServerMessage(JSON.stringify({ type: 'history', frames: [frame(1)] }))).toMatchObject({ type: 'history', frames: [{ frame: 1 }], more: false });
     expect(parseServerMessage(JSON.stringify({ type: 'history', frames: [frame(1)], more: true }))).toMatchObject({ more: true });
     expect(parseServerMessage(JSON.stringify({ type: 'profile_frame', data: frame(2) }))).toMatchObject({ data: { frame: 2 } });
-    expect(parseServerMessage('{"type":"status","enabled":false,"dropped":4}')).toEqual({ type: 'status', enabled: false, dropped: 4 });
+    expect(parseServerMessage('{"type":"status","enabled":false,"dropped":4}'))
+      .toEqual({ type: 'status', enabled: false, dropped: 4, recorded_kinds: ['engine', 'lua_code', 'lua_callback'] });
+    expect(parseServerMessage('{"type":"status","enabled":true,"dropped":0,"recorded_kinds":["lua_code"]}'))
+      .toMatchObject({ recorded_kinds: ['lua_code'] });
+    expect(parseServerMessage('{"type":"status","enabled":true,"dropped":0,"recorded_kinds":[]}'))
+      .toMatchObject({ recorded_kinds: [] });
+    expect(() => parseServerMessage('{"type":"status","enabled":true,"dropped":0,"recorded_kinds":["x"]}'))
+      .toThrow('status message.recorded_kinds[0]: expected engine, lua_code or lua_callback, got "x"');
     expect(parseServerMessage('{"type":"error","message":"no"}')).toEqual({ type: 'error', message: 'no' });
   });
 

@@ -66,6 +66,11 @@ export function skippedKinds(v: unknown, where: string): { skipped_kinds?: ZoneK
   return kinds.length ? { skipped_kinds: kinds } : {};
 }
 
+/** A status or hello's `recorded_kinds`, every kind when absent (servers before it record them all). */
+function recordedKinds(v: unknown, where: string): ZoneKind[] {
+  return v === undefined ? [...ZONE_KINDS] : parseSkippedKinds(v, where);
+}
+
 function parseSkippedKinds(v: unknown, where: string): ZoneKind[] {
   if (v === undefined) return [];
   if (!Array.isArray(v)) fail(where, `expected an array of zone kinds, got ${kind(v)}`);
@@ -302,6 +307,8 @@ export interface HelloMessage {
   encodings: FrameEncoding[];
   /** the encoding this connection starts in (`/ws?encoding=`); `json` from servers that do not say */
   encoding: FrameEncoding;
+  /** the kinds of zones the game records (set_recorded_kinds); every kind from servers that do not say */
+  recorded_kinds: ZoneKind[];
 }
 /** How the server writes frames for this client: the frame JSON, or the compact encoding it negotiated. */
 export type FrameEncoding = 'json' | 'compact';
@@ -309,7 +316,7 @@ export type FrameEncoding = 'json' | 'compact';
  *  marked `more` (absent: false). */
 export interface HistoryMessage { type: 'history'; frames: FrameProfile[]; encoding: FrameEncoding; more: boolean }
 export interface FrameMessage { type: 'profile_frame'; data: FrameProfile; encoding: FrameEncoding }
-export interface StatusMessage { type: 'status'; enabled: boolean; dropped: number }
+export interface StatusMessage { type: 'status'; enabled: boolean; dropped: number; recorded_kinds: ZoneKind[] }
 export interface ErrorMessage { type: 'error'; message: string }
 /** The reply to set_encoding: frames after it come in `encoding`. */
 export interface EncodingMessage { type: 'encoding'; encoding: FrameEncoding }
@@ -348,6 +355,7 @@ export function parseServerMessage(text: string): ServerMessage {
         replay_file: str(o, 'replay_file', where, ''),
         encodings: encodings(o.encodings, where),
         encoding: encodingOf(o, where),
+        recorded_kinds: recordedKinds(o.recorded_kinds, `${where}.recorded_kinds`),
       };
     case 'history': {
       if (!Array.isArray(o.frames)) fail(`${where}.frames`, `expected an array, got ${kind(o.frames)}`);
@@ -364,7 +372,8 @@ export function parseServerMessage(text: string): ServerMessage {
     case 'encoding':
       return { type, encoding: encodingOf(o, where) };
     case 'status':
-      return { type, enabled: bool(o, 'enabled', where), dropped: num(o, 'dropped', where, 0) };
+      return { type, enabled: bool(o, 'enabled', where), dropped: num(o, 'dropped', where, 0),
+               recorded_kinds: recordedKinds(o.recorded_kinds, `${where}.recorded_kinds`) };
     case 'error':
       return { type, message: str(o, 'message', where) };
     default:

@@ -30,8 +30,8 @@ describe('skippedText', () => {
     expect(skippedText(undefined)).toBe('');
     expect(skippedText([])).toBe('');
     expect(skippedText(['lua_callback'])).toBe('API callbacks not recorded');
-    expect(skippedText(['lua_code', 'lua_callback'])).toBe('script calls and API callbacks not recorded');
-    expect(skippedText(['engine', 'lua_code', 'lua_callback'])).toBe('engine zones, script calls and API callbacks not recorded');
+    expect(skippedText(['lua_code', 'lua_callback'])).toBe('script code and API callbacks not recorded');
+    expect(skippedText(['engine', 'lua_code', 'lua_callback'])).toBe('engine zones, script code and API callbacks not recorded');
   });
 });
 

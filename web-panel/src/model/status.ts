@@ -36,7 +36,8 @@ export function lostText(lost: number): string {
   return lost ? `the game lost ${count(lost, 'frame')}` : '';
 }
 
-const KIND_TEXT: Record<ZoneKind, string> = { engine: 'engine zones', lua_code: 'script calls', lua_callback: 'API callbacks' };
+/** How the panel names each kind of zone (the flame graph's legend says `script code`, `script API callback`). */
+export const KIND_TEXT: Record<ZoneKind, string> = { engine: 'engine zones', lua_code: 'script code', lua_callback: 'API callbacks' };
 
 /** What a frame's `skipped_kinds` left out, e.g. `API callbacks not recorded`, or '' for nothing. */
 export function skippedText(kinds: readonly ZoneKind[] | undefined): string {

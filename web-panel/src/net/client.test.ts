@@ -69,10 +69,11 @@ describe('ProfilerClient', () => {
     const errors: string[] = [];
     const hellos: [string, string | null][] = [];
     const statuses: boolean[] = [];
+    const kinds: string[][] = [];
     const client = new ProfilerClient(`ws://127.0.0.1:${port}/ws`, {
       hello: (h, prev) => hellos.push([h.session_id, prev]),
       frame: (f) => frames.push(f.frame),
-      status: (s) => statuses.push(s.enabled),
+      status: (s) => { statuses.push(s.enabled); kinds.push(s.recorded_kinds); },
       error: (m) => errors.push(m),
     }, { minDelayMs: 20, maxDelayMs: 100, socket: (u) => new WebSocket(u) as unknown as SocketLike });
     client.start();
@@ -82,6 +83,10 @@ describe('ProfilerClient', () => {
     expect(client.send('disable_profiling')).toBe(true);
     await until(() => statuses.length === 1);
     expect(commands).toEqual(['{"command":"disable_profiling"}']);
+    expect(kinds).toEqual([['engine', 'lua_code', 'lua_callback']]);  // a server that does not say records every kind
+    expect(client.setRecordedKinds(['lua_code'])).toBe(true);
+    await until(() => statuses.length === 2);
+    expect(commands[1]).toBe('{"command":"set_recorded_kinds","kinds":["lua_code"]}');
 
     await closeServer(wss);
     await until(() => client.state !== 'open');

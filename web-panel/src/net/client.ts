@@ -5,7 +5,7 @@
 // a different session_id.
 import {
   FormatError, PROTOCOL_VERSION, parseServerMessage,
-  type ClientCommand, type FrameEncoding, type FrameProfile, type HelloMessage, type StatusMessage,
+  type ClientCommand, type FrameEncoding, type FrameProfile, type HelloMessage, type StatusMessage, type ZoneKind,
 } from '../model/format';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
@@ -170,6 +170,13 @@ export class ProfilerClient {
   send(command: ClientCommand): boolean {
     if (!this.socket || this.state !== 'open') return false;
     this.socket.send(JSON.stringify({ command }));
+    return true;
+  }
+
+  /** Asks the game to record only these kinds of zones from its next frame on; false when not connected. */
+  setRecordedKinds(kinds: readonly ZoneKind[]): boolean {
+    if (!this.socket || this.state !== 'open') return false;
+    this.socket.send(JSON.stringify({ command: 'set_recorded_kinds', kinds }));
     return true;
   }
 
