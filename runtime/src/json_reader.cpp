@@ -117,10 +117,7 @@ std::uint32_t read_kinds(const json& v) {
   std::uint32_t bits = 0;
   for (std::size_t i = 0; i < v.size(); ++i) {
     const std::string where = "skipped_kinds[" + std::to_string(i) + "]";
-    const std::string name = get_string(v[i], where);
-    std::uint32_t bit = 0;
-    for (const auto& [b, n] : zone_kind_names)
-      if (n == name) bit = b;
+    const std::uint32_t bit = zone_kind_from_name(get_string(v[i], where));
     if (bit == 0) fail(where, "engine, lua_code or lua_callback");
     if (bits & bit) fail(where, "a kind not already listed");
     bits |= bit;

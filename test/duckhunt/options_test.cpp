@@ -1,6 +1,8 @@
 // yams-duckhunt's command line: accepted forms and the message for each kind of mistake.
 #include "options.hpp"
 
+#include <yams/frame.hpp>
+
 #include <gtest/gtest.h>
 
 namespace duckhunt {
@@ -44,11 +46,11 @@ TEST(DuckhuntOptions, EveryOption) {
 }
 
 TEST(DuckhuntOptions, SkipZones) {
-  EXPECT_EQ(parse_options({"--skip-zones", "lua_callback"}).skip_zones, std::uint32_t{skip_lua_callback});
+  EXPECT_EQ(parse_options({"--skip-zones", "lua_callback"}).skip_zones, std::uint32_t{yams::zone_kind_lua_callback});
   const Options o = parse_options({"--skip-zones", "engine,lua_code,lua_callback"});
-  EXPECT_EQ(o.skip_zones, std::uint32_t{skip_engine | skip_lua_code | skip_lua_callback});
+  EXPECT_EQ(o.skip_zones, std::uint32_t{yams::zone_kinds_all});
   EXPECT_EQ(zone_kinds_text(o.skip_zones), "engine,lua_code,lua_callback");
-  EXPECT_EQ(zone_kinds_text(skip_lua_code), "lua_code");
+  EXPECT_EQ(zone_kinds_text(yams::zone_kind_lua_code), "lua_code");
   EXPECT_EQ(zone_kinds_text(0), "");
   EXPECT_EQ(error_of({"--skip-zones", "lua_code,callbacks"}),
             "--skip-zones: expected zone kinds engine, lua_code or lua_callback separated by commas, got "

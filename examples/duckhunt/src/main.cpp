@@ -46,10 +46,6 @@ std::string default_scripts_dir() {
 }
 
 #if DUCKHUNT_WITH_YAMS
-static_assert(duckhunt::skip_engine == yams::zone_kind_engine && duckhunt::skip_lua_code == yams::zone_kind_lua_code &&
-                  duckhunt::skip_lua_callback == yams::zone_kind_lua_callback,
-              "--skip-zones' bits are yams::zone_kind's");
-
 /// Starts what the options ask for; returns false after printing an error.
 bool start_profiling(const duckhunt::Options& o, const std::string& scripts_dir) {
   try {

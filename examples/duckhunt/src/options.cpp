@@ -1,8 +1,12 @@
 // Parsing yams-duckhunt's command line.
 #include "options.hpp"
 
+#include <yams/frame.hpp>  // zone_kind, whose values are constants: nothing of it in the binary
+
 #include <charconv>
 #include <cmath>
+#include <iterator>
+#include <string_view>
 #include <utility>
 
 namespace duckhunt {
@@ -18,23 +22,32 @@ std::uint64_t parse_number(const std::string& option, const std::string& text, s
   return v;
 }
 
-// A comma-separated list of zone kinds, as skip_* bits.
+// The zone kinds' names. A copy of yams::zone_kind_names, checked below at compile time: the plain build
+// must hold no yams symbol, and the table used at run time would be one.
+constexpr std::pair<std::uint32_t, std::string_view> kind_names[] = {
+    {yams::zone_kind_engine, "engine"}, {yams::zone_kind_lua_code, "lua_code"}, {yams::zone_kind_lua_callback, "lua_callback"}};
+static_assert([] {
+  for (std::size_t i = 0; i < std::size(kind_names); ++i)
+    if (kind_names[i].first != yams::zone_kind_names[i].first || kind_names[i].second != yams::zone_kind_names[i].second)
+      return false;
+  return std::size(kind_names) == std::size(yams::zone_kind_names);
+}());
+
+// A comma-separated list of zone kinds, as yams::zone_kind bits.
 std::uint32_t parse_kinds(const std::string& option, const std::string& text) {
   std::uint32_t bits = 0;
   std::size_t from = 0;
   while (true) {
     const std::size_t comma = text.find(',', from);
     const std::string name = text.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
-    if (name == "engine") {
-      bits |= skip_engine;
-    } else if (name == "lua_code") {
-      bits |= skip_lua_code;
-    } else if (name == "lua_callback") {
-      bits |= skip_lua_callback;
-    } else {
+    std::uint32_t bit = 0;
+    for (const auto& [b, n] : kind_names)
+      if (n == name) bit = b;
+    if (bit == 0) {
       throw usage_error(option + ": expected zone kinds engine, lua_code or lua_callback separated by commas, got '" +
                         name + "' in '" + text + "'");
     }
+    bits |= bit;
     if (comma == std::string::npos) return bits;
     from = comma + 1;
   }
@@ -114,8 +127,7 @@ Options parse_options(const std::vector<std::string>& args) {
 
 std::string zone_kinds_text(std::uint32_t bits) {
   std::string out;
-  for (const auto& [bit, name] : {std::pair{skip_engine, "engine"}, std::pair{skip_lua_code, "lua_code"},
-                                  std::pair{skip_lua_callback, "lua_callback"}}) {
+  for (const auto& [bit, name] : kind_names) {
     if ((bits & bit) == 0) continue;
     if (!out.empty()) out += ',';
     out += name;

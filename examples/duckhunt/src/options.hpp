@@ -29,15 +29,13 @@ struct Options {
   bool reload_scripts = false;  ///< reload behaviour scripts when their files change
   std::string scripts;       ///< empty: next to the executable, else the source tree's
   std::uint64_t ring_slots = 0;  ///< each thread's profiling ring, in slots; 0: the runtime's default
-  /// Kinds of zones not to record (--skip-zones), as `skip_*` bits; 0: record every kind.
+  /// Kinds of zones not to record (--skip-zones), as yams::zone_kind bits; 0: record every kind.
   std::uint32_t skip_zones = 0;
   bool help = false;
 };
 
-/// Bits of Options::skip_zones, one per kind a site can be (the values of yams::zone_kind).
-enum : std::uint32_t { skip_engine = 1, skip_lua_code = 2, skip_lua_callback = 4 };
-
-/// The kinds named by skip_* `bits`, as --skip-zones takes them ("lua_code,lua_callback"; "" for none).
+/// The kinds named by yams::zone_kind `bits`, as --skip-zones takes them ("lua_code,lua_callback"; ""
+/// for none).
 std::string zone_kinds_text(std::uint32_t bits);
 
 /// Largest --latency-ms: a late hit must still find its frame in the 120-frame snapshot history.

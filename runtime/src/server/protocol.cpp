@@ -54,10 +54,7 @@ void parse_kinds(const nlohmann::json& j, parsed_command& out) {
   for (std::size_t i = 0; i < it->size(); ++i) {
     const auto& k = (*it)[i];
     const std::string where = "kinds[" + std::to_string(i) + "]";
-    std::uint32_t bit = 0;
-    if (k.is_string())
-      for (const auto& [b, name] : zone_kind_names)
-        if (k.get_ref<const std::string&>() == name) bit = b;
+    const std::uint32_t bit = k.is_string() ? zone_kind_from_name(k.get_ref<const std::string&>()) : 0;
     if (bit == 0) {
       out.error = where + ": unknown zone kind " + k.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
                   " (expected engine, lua_code or lua_callback)";
