@@ -1,6 +1,8 @@
 """`yams report FILE --json` against figures computed here from the session file: nearest-rank
 percentiles, self and total time per site, entities, rollback statistics, worst frames and their
-heaviest paths; then the text report shows the same percentiles."""
+heaviest paths, the kinds of zones frames left out; then the text report shows the same percentiles
+and kinds. An optional third argument names the kinds every frame of the session left out.
+  check_report.py <yams> <session> [kind,kind]"""
 import json
 import math
 import subprocess
@@ -38,6 +40,14 @@ check("frames", report["frames"], len(frames))
 check("calls", report["calls"], sum(len(f["calls"]) for f in frames))
 check("calls_not_recorded", report["calls_not_recorded"], sum(f.get("overflow", 0) for f in frames))
 check("frames_lost", report["frames_lost"], sum(f.get("frames_lost", 0) for f in frames))
+skipping = {}
+for f in frames:
+    for kind in f.get("skipped_kinds", []):
+        skipping[kind] = skipping.get(kind, 0) + 1
+check("kinds_not_recorded", report["kinds_not_recorded"], skipping)
+if len(sys.argv) > 3:  # the kinds this session is known to have left out, in every frame
+    check("kinds left out", sorted(report["kinds_not_recorded"]), sorted(sys.argv[3].split(",")))
+    check("frames leaving them out", set(report["kinds_not_recorded"].values()), {len(frames)})
 
 # Sites: self = duration minus direct children; total counts a call only when no ancestor is the same site.
 sites, entities = {}, {}
@@ -110,6 +120,9 @@ for p in (50, 90, 99):
     want = f"p{p} {percentile(durations, p):.3f}"
     if want not in text.stdout:
         failures.append(f"text report lacks '{want}'")
+for kind, n in skipping.items():
+    if f"{kind} zones not recorded in {n} frames" not in text.stdout:
+        failures.append(f"text report does not say that {kind} zones were not recorded in {n} frames")
 
 if failures:
     print("\n".join(failures))

@@ -5,6 +5,7 @@
 #include "call_tree.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <tuple>
 #include <unordered_map>
@@ -221,6 +222,7 @@ ordered_json make_report(session_reader& in, const std::string& file, const repo
   std::size_t calls = 0;
   std::uint64_t overflow = 0;
   std::uint64_t frames_lost = 0;
+  std::uint64_t skipping[std::size(zone_kind_names)] = {};  // frames that left each kind out
   for (FrameProfile f; in.next(f);) {
     const call_tree t = build_call_tree(f);
     add_frame(f, t, sites, entities);
@@ -230,14 +232,20 @@ ordered_json make_report(session_reader& in, const std::string& file, const repo
     calls += f.calls.size();
     overflow += f.overflow;
     frames_lost += f.frames_lost;
+    for (std::size_t k = 0; k < std::size(zone_kind_names); ++k)
+      if (f.skipped_kinds & zone_kind_names[k].first) ++skipping[k];
   }
   frames_lost += in.frames_lost_at_end();  // after the last frame in the file
+  ordered_json kinds_not_recorded = ordered_json::object();
+  for (std::size_t k = 0; k < std::size(zone_kind_names); ++k)
+    if (skipping[k] != 0) kinds_not_recorded[std::string(zone_kind_names[k].second)] = skipping[k];
   return {{"file", file},
           {"session_id", in.info().session_id},
           {"frames", in.frames_read()},
           {"calls", calls},
           {"calls_not_recorded", overflow},
           {"frames_lost", frames_lost},
+          {"kinds_not_recorded", kinds_not_recorded},
           {"budget_ms", opt.budget_ms},
           {"frame_time_ms", times.json()},
           {"top_self", top_sites(sites, &site_stats::self_ms, opt.top)},
