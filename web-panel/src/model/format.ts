@@ -58,20 +58,21 @@ export const ZONE_KINDS = ['engine', 'lua_code', 'lua_callback'] as const;
 export type ZoneKind = (typeof ZONE_KINDS)[number];
 
 /**
- * Reads a frame's optional `skipped_kinds`: distinct names of ZONE_KINDS, as the C++ reader takes them; the
- * frame's key only when there are some (as the C++ writer writes it). Throws FormatError naming the element.
+ * Reads a frame's optional `skipped_kinds` as the C++ reader takes them; the frame's key only when there are
+ * some (as the C++ writer writes it).
  */
 export function skippedKinds(v: unknown, where: string): { skipped_kinds?: ZoneKind[] } {
-  const kinds = parseSkippedKinds(v, where);
+  const kinds = parseKinds(v, where);
   return kinds.length ? { skipped_kinds: kinds } : {};
 }
 
 /** A status or hello's `recorded_kinds`, every kind when absent (servers before it record them all). */
 function recordedKinds(v: unknown, where: string): ZoneKind[] {
-  return v === undefined ? [...ZONE_KINDS] : parseSkippedKinds(v, where);
+  return v === undefined ? [...ZONE_KINDS] : parseKinds(v, where);
 }
 
-function parseSkippedKinds(v: unknown, where: string): ZoneKind[] {
+/** An array of distinct ZONE_KINDS names (none when absent). Throws FormatError naming the element at fault. */
+function parseKinds(v: unknown, where: string): ZoneKind[] {
   if (v === undefined) return [];
   if (!Array.isArray(v)) fail(where, `expected an array of zone kinds, got ${kind(v)}`);
   const out: ZoneKind[] = [];
