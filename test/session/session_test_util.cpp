@@ -4,9 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <system_error>
 #include <unistd.h>
+#include <vector>
 
 namespace yams::test {
 
@@ -46,10 +50,32 @@ FrameProfile sample_frame(std::uint64_t number, bool with_rollback) {
   return f;
 }
 
+namespace {
+// The paths temp_path() handed out, removed when the test process exits (each test runs in a process
+// of its own under ctest), so that runs leave nothing behind.
+struct temp_paths {
+  std::mutex mu;
+  std::vector<std::string> paths;
+  ~temp_paths() {
+    for (const auto& p : paths) {
+      std::error_code ec;
+      std::filesystem::remove_all(p, ec);
+    }
+  }
+};
+temp_paths g_temp_paths;
+}  // namespace
+
 std::string temp_path(const std::string& name) {
   static std::atomic<int> counter{0};
-  return ::testing::TempDir() + "yams_session_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) +
-         "_" + name;
+  std::string path = ::testing::TempDir() + "yams_session_" + std::to_string(::getpid()) + "_" +
+                     std::to_string(counter++) + "_" + name;
+  // Fresh even when an earlier run, killed before its clean-up, left one of the same name (pids recur).
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+  std::lock_guard lk(g_temp_paths.mu);
+  g_temp_paths.paths.push_back(path);
+  return path;
 }
 
 std::string read_text(const std::string& path) {
