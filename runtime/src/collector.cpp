@@ -640,6 +640,10 @@ void collector::take_prefix(thread_ring& r, const pending_frame& p, FrameProfile
     out->calls.reserve(used + k);
     for (std::size_t i = 0; i < k; ++i) {
       const node_rec& n = r.nodes[i];
+      // A zone that began and ended between the previous frame's end and this one's begin (on another
+      // thread, which saw g_recording just before the frame ended) belongs to no frame: it is left out
+      // rather than shown as a zero-length call at this frame's start. Its children ended before it.
+      if (!n.open && static_cast<std::int64_t>(n.end - p.begin_tsc) < 0) continue;
       CallNode& c = next_call(*out, used, spare_calls_);
       c.id = first_id + i;
       if (n.parent >= r.base) c.parent_id = first_id + static_cast<std::uint64_t>(n.parent - r.base);

@@ -87,6 +87,55 @@ TEST_F(Collector, OtherThreadsAreSeparateRootsWithThreadIds) {
   expect_preorder(*f);
 }
 
+constexpr yams::site between_site{"Between", "worker", "between", __FILE__, __LINE__, 0, nullptr, 0};
+constexpr yams::site spanning_site{"Spanning", "worker", "spanning", __FILE__, __LINE__, 0, nullptr, 0};
+
+// Another thread can record a zone just after a frame ended (it read g_recording before the end).
+// Written here by the recording path itself, which does not test g_recording again: a zone that also
+// ended before the next frame began belongs to no frame and is not in the next one; a zone still
+// open when the next frame begins is in it, from that frame's start.
+TEST_F(Collector, AZoneBetweenTwoFramesIsInNeitherUnlessStillOpen) {
+  yams::begin_frame(1);
+  frame_body();
+  ASSERT_TRUE(yams::end_frame());
+  std::mutex mu;
+  std::condition_variable cv;
+  int step = 0;
+  auto wait_for = [&](int s) {
+    std::unique_lock lk(mu);
+    cv.wait(lk, [&] { return step >= s; });
+  };
+  auto advance = [&] {
+    std::lock_guard lk(mu);
+    ++step;
+    cv.notify_all();
+  };
+  std::thread worker([&] {
+    ASSERT_TRUE(yams::detail::enter_args_recording(&between_site, 1));  // between frames 1 and 2
+    yams::detail::leave();
+    ASSERT_TRUE(yams::detail::enter_args_recording(&spanning_site, 2));
+    advance();   // step 1: frame 2 may begin
+    wait_for(2);  // frame 2 has begun
+    yams::detail::leave();
+    advance();  // step 3
+  });
+  wait_for(1);
+  yams::begin_frame(2);
+  advance();  // step 2
+  wait_for(3);
+  worker.join();
+  frame_body();
+  auto f = yams::end_frame();
+  ASSERT_TRUE(f);
+  std::vector<std::string> labels;
+  for (const auto& c : f->calls) labels.push_back(c.label);
+  EXPECT_EQ(labels, (std::vector<std::string>{"Update", "Leaf", "Spanning"}));
+  ASSERT_EQ(f->calls.size(), 3u);
+  EXPECT_EQ(f->calls[2].start, 0.0) << "clamped to the frame's start";
+  EXPECT_FALSE(f->calls[2].parent_id);
+  EXPECT_EQ(f->overflow, 0u);
+}
+
 // The call cap counts each thread's calls per frame. Another thread's calls are counted from the
 // begin of the frame they fall in even when the collector reads several frames at once.
 TEST_F(Collector, TheCallCapRestartsEveryFrameOnOtherThreadsWhenTheCollectorLags) {

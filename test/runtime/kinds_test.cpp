@@ -46,9 +46,9 @@ int update_all() {
 
 constexpr yams::site frame_site{"Frame", "engine", "frame", __FILE__, __LINE__, yams::site_frame, nullptr, 0};
 
-// Plays one frame through a frame root and returns the labels of this thread's calls in order (a
-// thread of an earlier test may have left a zone it began between two frames, which the next frame
-// takes); the game's result must not depend on what is recorded.
+// Plays one frame through a frame root and returns the labels of this thread's calls in order (other
+// threads' are not this test's: a thread of an earlier test may still be ending); the game's result
+// must not depend on what is recorded.
 std::vector<std::string> frame_labels(std::uint64_t number) {
   {
     yams::frame_zone fz(&frame_site, number);
