@@ -70,15 +70,18 @@ TEST_F(ServerTest, CommandsToggleProfilingAndOtherPanelsHear) {
   ws_client a(port), b(port);
   read_greeting(a);
   read_greeting(b);
+  const json every_kind = {"engine", "lua_code", "lua_callback"};
   a.write(R"({"command":"disable_profiling"})");
-  EXPECT_EQ(a.read_json(), (json{{"type", "status"}, {"enabled", false}, {"dropped", 0}, {"recorded_kinds", {"engine", "lua_code", "lua_callback"}}}));
+  EXPECT_EQ(a.read_json(),
+            (json{{"type", "status"}, {"enabled", false}, {"dropped", 0}, {"recorded_kinds", every_kind}}));
   EXPECT_FALSE(yams::enabled());
   EXPECT_EQ(b.read_type("status")["enabled"], false);
   a.write(R"({"command":"enable_profiling"})");
   EXPECT_EQ(a.read_json()["enabled"], true);
   EXPECT_TRUE(yams::enabled());
   a.write(R"({"command":"get_status"})");
-  EXPECT_EQ(a.read_json(), (json{{"type", "status"}, {"enabled", true}, {"dropped", 0}, {"recorded_kinds", {"engine", "lua_code", "lua_callback"}}}));
+  EXPECT_EQ(a.read_json(),
+            (json{{"type", "status"}, {"enabled", true}, {"dropped", 0}, {"recorded_kinds", every_kind}}));
   const auto f = record_frame();
   EXPECT_EQ(a.read_json()["data"]["frame"], f.frame);
   a.write(R"({"command":"get_history"})");
@@ -97,7 +100,8 @@ TEST_F(ServerTest, APanelChoosesTheKindsOfZonesRecorded) {
   EXPECT_EQ(hello["recorded_kinds"], json::parse(R"(["engine","lua_code","lua_callback"])"));
   read_greeting(b);
   a.write(R"({"command":"set_recorded_kinds","kinds":["lua_code"]})");
-  EXPECT_EQ(a.read_json(), (json{{"type", "status"}, {"enabled", true}, {"dropped", 0}, {"recorded_kinds", {"lua_code"}}}));
+  EXPECT_EQ(a.read_json(),
+            (json{{"type", "status"}, {"enabled", true}, {"dropped", 0}, {"recorded_kinds", {"lua_code"}}}));
   EXPECT_EQ(yams::recorded_kinds(), std::uint32_t{yams::zone_kind_lua_code});
   EXPECT_EQ(b.read_type("status")["recorded_kinds"], json::parse(R"(["lua_code"])"));
   a.write(R"({"command":"set_recorded_kinds","kinds":["lua_code","callbacks"]})");
@@ -369,7 +373,8 @@ TEST_F(ServerTest, ReplayServesASavedSession) {
   EXPECT_NE(c.read_type("error")["message"].get<std::string>().find("replays a saved session"), std::string::npos);
   EXPECT_EQ(yams::recorded_kinds(), std::uint32_t{yams::zone_kinds_all});
   c.write(R"({"command":"get_status"})");
-  EXPECT_EQ(c.read_json(), (json{{"type", "status"}, {"enabled", false}, {"dropped", 0}, {"recorded_kinds", {"engine", "lua_code", "lua_callback"}}}));
+  EXPECT_EQ(c.read_json(), (json{{"type", "status"}, {"enabled", false}, {"dropped", 0},
+                                 {"recorded_kinds", {"engine", "lua_code", "lua_callback"}}}));
 }
 
 // The server's error reporter is silent on the ordinary ends of a connection (a panel closing its

@@ -24,11 +24,13 @@ std::uint64_t parse_number(const std::string& option, const std::string& text, s
 
 // The zone kinds' names. A copy of yams::zone_kind_names, checked below at compile time: the plain build
 // must hold no yams symbol, and the table used at run time would be one.
-constexpr std::pair<std::uint32_t, std::string_view> kind_names[] = {
-    {yams::zone_kind_engine, "engine"}, {yams::zone_kind_lua_code, "lua_code"}, {yams::zone_kind_lua_callback, "lua_callback"}};
+constexpr std::pair<std::uint32_t, std::string_view> kind_names[] = {{yams::zone_kind_engine, "engine"},
+                                                                     {yams::zone_kind_lua_code, "lua_code"},
+                                                                     {yams::zone_kind_lua_callback, "lua_callback"}};
 static_assert([] {
   for (std::size_t i = 0; i < std::size(kind_names); ++i)
-    if (kind_names[i].first != yams::zone_kind_names[i].first || kind_names[i].second != yams::zone_kind_names[i].second)
+    if (kind_names[i].first != yams::zone_kind_names[i].first ||
+        kind_names[i].second != yams::zone_kind_names[i].second)
       return false;
   return std::size(kind_names) == std::size(yams::zone_kind_names);
 }());

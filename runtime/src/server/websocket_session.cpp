@@ -301,7 +301,8 @@ void websocket_session::do_write() {
   write_started_ = std::chrono::steady_clock::now();
   auto& next = queue_.front();
   if (next.kind == entry_kind::status) {
-    next.text = std::make_shared<const std::string>(status_message(state_->enabled(), dropped_, yams::recorded_kinds()));
+    next.text =
+        std::make_shared<const std::string>(status_message(state_->enabled(), dropped_, yams::recorded_kinds()));
     status_queued_ = false;
   }
   if (next.kind == entry_kind::close) {
