@@ -168,15 +168,17 @@ export class ProfilerClient {
 
   /** Sends a command; returns false when not connected. */
   send(command: ClientCommand): boolean {
-    if (!this.socket || this.state !== 'open') return false;
-    this.socket.send(JSON.stringify({ command }));
-    return true;
+    return this.sendMessage({ command });
   }
 
   /** Asks the game to record only these kinds of zones from its next frame on; false when not connected. */
   setRecordedKinds(kinds: readonly ZoneKind[]): boolean {
+    return this.sendMessage({ command: 'set_recorded_kinds', kinds });
+  }
+
+  private sendMessage(message: object): boolean {
     if (!this.socket || this.state !== 'open') return false;
-    this.socket.send(JSON.stringify({ command: 'set_recorded_kinds', kinds }));
+    this.socket.send(JSON.stringify(message));
     return true;
   }
 
