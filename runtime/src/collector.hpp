@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace yams::detail {
 
@@ -29,6 +30,14 @@ void set_collector_drain_hook(void (*hook)()) noexcept;
 /// Frames begun since the last recorded frame that could not be recorded: the count the next recorded
 /// frame will report in `frames_lost` (stop_recording writes it in the session's end line). Any thread.
 std::uint64_t frames_lost_pending() noexcept;
+
+/// What the environment variable `YAMS_PROFILE` says: 1 for on (`1`, `true`, `yes`, `on`, any case),
+/// 0 for off (unset, empty, `0`, `false`, `no`, `off`), -1 for anything else.
+int profile_switch_from_env(const char* value) noexcept;
+/// The zone kinds a `YAMS_PROFILE_SKIP_KINDS` value leaves out: kind names separated by commas
+/// (spaces around them ignored), e.g. `lua_callback,engine`; empty for none. On an unknown or empty
+/// name, returns -1 and sets `error` to a message naming it. Any thread.
+std::int64_t skipped_kinds_from_env(std::string_view value, std::string& error);
 
 /// Hands a finished frame to the history ring and the frame listeners. Collector thread.
 void publish_frame(std::shared_ptr<const FrameProfile> frame);

@@ -118,7 +118,7 @@ std::uint32_t read_kinds(const json& v) {
   for (std::size_t i = 0; i < v.size(); ++i) {
     const std::string where = "skipped_kinds[" + std::to_string(i) + "]";
     const std::uint32_t bit = zone_kind_from_name(get_string(v[i], where));
-    if (bit == 0) fail(where, "engine, lua_code or lua_callback");
+    if (bit == 0) fail(where, std::string(zone_kind_choices).c_str());
     if (bits & bit) fail(where, "a kind not already listed");
     bits |= bit;
   }

@@ -14,6 +14,8 @@
 #include <ctime>
 #include <limits>
 #include <random>
+#include <string>
+#include <string_view>
 #include <utility>
 
 namespace yams::detail {
@@ -430,6 +432,47 @@ std::uint64_t next_frame_number() noexcept {
   return g_next_frame_number.fetch_add(1, std::memory_order_relaxed);
 }
 
+int profile_switch_from_env(const char* value) noexcept {
+  if (value == nullptr) return 0;
+  std::string_view v(value);
+  const auto is = [v](std::string_view word) {
+    return v.size() == word.size() && std::equal(v.begin(), v.end(), word.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) == b;
+           });
+  };
+  if (is("1") || is("true") || is("yes") || is("on")) return 1;
+  if (v.empty() || is("0") || is("false") || is("no") || is("off")) return 0;
+  return -1;
+}
+
+std::int64_t skipped_kinds_from_env(std::string_view value, std::string& error) {
+  std::uint32_t kinds = 0;
+  const auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  std::size_t item = 0;
+  while (true) {
+    const std::size_t comma = value.find(',');
+    std::string_view name = value.substr(0, comma);
+    while (!name.empty() && blank(name.front())) name.remove_prefix(1);
+    while (!name.empty() && blank(name.back())) name.remove_suffix(1);
+    ++item;
+    const bool only = item == 1 && comma == std::string_view::npos;
+    if (name.empty() && !only) {
+      error = "name " + std::to_string(item) + " is empty";
+      return -1;
+    }
+    if (!name.empty()) {
+      const std::uint32_t bit = zone_kind_from_name(name);
+      if (bit == 0) {
+        error = "unknown zone kind \"" + std::string(name) + "\" (expected " + std::string(zone_kind_choices) + ")";
+        return -1;
+      }
+      kinds |= bit;
+    }
+    if (comma == std::string_view::npos) return kinds;
+    value.remove_prefix(comma + 1);
+  }
+}
+
 }  // namespace yams::detail
 
 namespace yams {
@@ -515,18 +558,31 @@ SessionInfo make_session() {
   return SessionInfo{id, std::chrono::duration<double>(now.time_since_epoch()).count()};
 }
 
-bool env_says_on(const char* v) {
-  if (v == nullptr) return false;
-  std::string s(v);
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s == "1" || s == "true" || s == "yes";
+// Reads YAMS_PROFILE and YAMS_PROFILE_SKIP_KINDS; a value it cannot read is named on stderr and
+// changes nothing (profiling off, every kind recorded).
+void apply_environment() {
+  const char* on = std::getenv("YAMS_PROFILE");
+  const int sw = profile_switch_from_env(on);
+  if (sw == 1) g_enabled.store(true, std::memory_order_relaxed);
+  if (sw < 0)
+    std::fprintf(stderr,
+                 "yams: YAMS_PROFILE=%s is not one of 1, true, yes, on, 0, false, no, off; profiling stays off\n", on);
+  if (const char* skip = std::getenv("YAMS_PROFILE_SKIP_KINDS"); skip != nullptr) {
+    std::string error;
+    const std::int64_t kinds = skipped_kinds_from_env(skip, error);
+    if (kinds < 0) {
+      std::fprintf(stderr, "yams: YAMS_PROFILE_SKIP_KINDS=%s: %s; recording every kind\n", skip, error.c_str());
+    } else {
+      g_recorded_kinds.store(zone_kinds_all & ~static_cast<std::uint32_t>(kinds), std::memory_order_relaxed);
+    }
+  }
 }
 
 // Runs at process start in the TU every probe references (g_recording), so static linking keeps it.
 const bool g_started = [] {
   (void)detail::origin();
   (void)session();
-  if (env_says_on(std::getenv("YAMS_PROFILE"))) g_enabled.store(true, std::memory_order_relaxed);
+  apply_environment();
   return true;
 }();
 

@@ -256,8 +256,8 @@ TEST(DuckhuntSkipZones, LeavesOutTheApiCallbacksAndNothingElse) {
     std::uint64_t calls = 0, callbacks = 0, script_calls = 0, overflow = 0;
     std::set<std::uint32_t> skipped;  // the frames' skipped_kinds
   };
-  auto play = [&](const std::string& extra, const std::string& path) {
-    auto [out, status] = run(std::string(DUCKHUNT_EXE) + args + path + extra);
+  auto play = [&](const std::string& extra, const std::string& path, const std::string& env = "") {
+    auto [out, status] = run(env + std::string(DUCKHUNT_EXE) + args + path + extra);
     EXPECT_EQ(status, 0) << out;
     result r;
     const std::size_t at = out.find("hash");
@@ -287,6 +287,15 @@ TEST(DuckhuntSkipZones, LeavesOutTheApiCallbacksAndNothingElse) {
   EXPECT_EQ(skipped.skipped, std::set<std::uint32_t>{yams::zone_kind_lua_callback}) << "every frame says so";
   EXPECT_EQ(skipped.script_calls, all.script_calls);
   EXPECT_EQ(skipped.calls, all.calls - all.callbacks);
+
+  // The same from the environment; --skip-zones, when given, wins over it.
+  const result from_env = play("", temp_file("duckhunt_env_kinds"), "YAMS_PROFILE_SKIP_KINDS=lua_callback ");
+  EXPECT_EQ(from_env.skipped, std::set<std::uint32_t>{yams::zone_kind_lua_callback});
+  EXPECT_EQ(from_env.calls, skipped.calls);
+  const result flag_wins =
+      play(" --skip-zones lua_callback", temp_file("duckhunt_flag_kinds"), "YAMS_PROFILE_SKIP_KINDS=lua_code ");
+  EXPECT_EQ(flag_wins.skipped, std::set<std::uint32_t>{yams::zone_kind_lua_callback});
+  EXPECT_EQ(flag_wins.calls, skipped.calls);
 }
 
 // Runs the demo recording to `path` and sends it `sig` after 0.8 s; returns its wait status (-1 if

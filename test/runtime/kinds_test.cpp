@@ -2,6 +2,7 @@
 // record, through every probe shape (a zone, a zone capturing values, a reentry probe written out as
 // the plugin writes it), while the other kinds and the frame root still do; a frame keeps the kinds
 // it began with.
+#include "collector.hpp"  // the environment's parsers
 #include "test_support.hpp"
 
 #include <yams/yams.hpp>
@@ -139,6 +140,39 @@ TEST_F(Kinds, BitsBeyondTheKindsAreIgnored) {
   EXPECT_EQ(yams::recorded_kinds(), std::uint32_t{yams::zone_kinds_all});
   yams::set_recorded_kinds(yams::detail::recording_frame_root | yams::zone_kind_lua_code);
   EXPECT_EQ(yams::recorded_kinds(), std::uint32_t{yams::zone_kind_lua_code});
+}
+
+// The environment's switches (read once at start; test/runtime/env_test.cpp runs the whole process).
+TEST(KindsFromEnvironment, NamesSeparatedByCommasAreLeftOut) {
+  std::string error;
+  EXPECT_EQ(yams::detail::skipped_kinds_from_env("lua_callback", error), yams::zone_kind_lua_callback);
+  EXPECT_EQ(yams::detail::skipped_kinds_from_env(" lua_code , engine ", error),
+            yams::zone_kind_lua_code | yams::zone_kind_engine);
+  EXPECT_EQ(yams::detail::skipped_kinds_from_env("engine,engine", error), yams::zone_kind_engine);
+  EXPECT_EQ(yams::detail::skipped_kinds_from_env("", error), 0);
+  EXPECT_EQ(yams::detail::skipped_kinds_from_env("  ", error), 0);
+  EXPECT_EQ(error, "");
+}
+
+TEST(KindsFromEnvironment, AnUnknownOrEmptyNameIsNamed) {
+  std::string error;
+  EXPECT_EQ(yams::detail::skipped_kinds_from_env("lua_callback,scripts", error), -1);
+  EXPECT_EQ(error, "unknown zone kind \"scripts\" (expected engine, lua_code or lua_callback)");
+  EXPECT_EQ(yams::detail::skipped_kinds_from_env("LUA_CODE", error), -1);
+  EXPECT_EQ(error, "unknown zone kind \"LUA_CODE\" (expected engine, lua_code or lua_callback)");
+  EXPECT_EQ(yams::detail::skipped_kinds_from_env("engine,,lua_code", error), -1);
+  EXPECT_EQ(error, "name 2 is empty");
+  EXPECT_EQ(yams::detail::skipped_kinds_from_env("engine,", error), -1);
+  EXPECT_EQ(error, "name 2 is empty");
+}
+
+TEST(KindsFromEnvironment, TheProfileSwitchTakesEightSpellingsAndNamesTheRest) {
+  for (const char* on : {"1", "true", "TRUE", "Yes", "on", "ON"})
+    EXPECT_EQ(yams::detail::profile_switch_from_env(on), 1) << on;
+  for (const char* off : {static_cast<const char*>(nullptr), "", "0", "false", "No", "OFF"})
+    EXPECT_EQ(yams::detail::profile_switch_from_env(off), 0) << (off ? off : "(unset)");
+  for (const char* bad : {"2", "enabled", "on ", "tru"})
+    EXPECT_EQ(yams::detail::profile_switch_from_env(bad), -1) << bad;
 }
 
 // The kind test sits where the recording test was: a site's bit is a constant, so the probe's fast

@@ -31,6 +31,9 @@ enum zone_kind : std::uint32_t {
 inline constexpr std::pair<zone_kind, std::string_view> zone_kind_names[] = {
     {zone_kind_engine, "engine"}, {zone_kind_lua_code, "lua_code"}, {zone_kind_lua_callback, "lua_callback"}};
 
+/// The kinds' names as error messages list them.
+inline constexpr std::string_view zone_kind_choices = "engine, lua_code or lua_callback";
+
 /// The kind called `name` (`engine`, `lua_code`, `lua_callback`), or 0 for none.
 constexpr std::uint32_t zone_kind_from_name(std::string_view name) noexcept {
   for (const auto& [bit, n] : zone_kind_names)

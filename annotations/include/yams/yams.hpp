@@ -40,7 +40,8 @@
 namespace yams {
 
 /// Turns recording on. Any thread. Profiling starts enabled when the environment variable
-/// YAMS_PROFILE is 1, true or yes (any case).
+/// YAMS_PROFILE is 1, true, yes or on (any case; a value that is neither those nor 0, false, no or
+/// off is named on stderr).
 void enable() noexcept;
 /// Turns recording off; an open frame is discarded. Any thread.
 /// After fork() only the calling thread exists in the child, the collector not among them: a child that
@@ -51,12 +52,14 @@ void disable() noexcept;
 bool enabled() noexcept;
 
 /// Records, from the next frame begun on, only the zones of these kinds (`zone_kind` bits or-ed
-/// together; frame roots always record). The default is `zone_kinds_all`. A kind left out costs its
-/// probes what profiling off costs them, so dense kinds can be dropped to make recording cheaper:
-/// `zone_kinds_all & ~zone_kind_lua_callback` keeps the scripts' calls but not the API callbacks they
-/// make (docs/attributes.md, "What a zone costs"). Bits beyond `zone_kinds_all` are ignored. A frame
-/// keeps the kinds it began with, so each frame's tree is consistent, and lists those it left out
-/// (FrameProfile::skipped_kinds). Any thread.
+/// together; frame roots always record). The default is `zone_kinds_all`, or at start what the
+/// environment variable YAMS_PROFILE_SKIP_KINDS leaves out (names separated by commas, e.g.
+/// `lua_callback`; a name it does not know is named on stderr and every kind is recorded). A kind
+/// left out costs its probes what profiling off costs them, so dense kinds can be dropped to make
+/// recording cheaper: `zone_kinds_all & ~zone_kind_lua_callback` keeps the scripts' calls but not
+/// the API callbacks they make (docs/attributes.md, "What a zone costs"). Bits beyond
+/// `zone_kinds_all` are ignored. A frame keeps the kinds it began with, so each frame's tree is
+/// consistent, and lists those it left out (FrameProfile::skipped_kinds). Any thread.
 void set_recorded_kinds(std::uint32_t kinds) noexcept;
 /// The kinds set_recorded_kinds() chose (`zone_kinds_all` by default). Any thread.
 std::uint32_t recorded_kinds() noexcept;

@@ -50,7 +50,8 @@ std::string default_scripts_dir() {
 bool start_profiling(const duckhunt::Options& o, const std::string& scripts_dir) {
   try {
     if (o.ring_slots != 0) yams::set_thread_ring_size(o.ring_slots);
-    yams::set_recorded_kinds(yams::zone_kinds_all & ~o.skip_zones);
+    // Without --skip-zones, the runtime's default: every kind, or what YAMS_PROFILE_SKIP_KINDS says.
+    if (o.skip_zones != 0) yams::set_recorded_kinds(yams::zone_kinds_all & ~o.skip_zones);
     if (o.profile || o.serve || !o.record.empty()) yams::enable();
     if (!o.record.empty()) yams::start_recording(o.record);
     if (o.serve) {

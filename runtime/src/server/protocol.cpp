@@ -57,7 +57,7 @@ void parse_kinds(const nlohmann::json& j, parsed_command& out) {
     const std::uint32_t bit = k.is_string() ? zone_kind_from_name(k.get_ref<const std::string&>()) : 0;
     if (bit == 0) {
       out.error = where + ": unknown zone kind " + k.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
-                  " (expected engine, lua_code or lua_callback)";
+                  " (expected " + std::string(zone_kind_choices) + ")";
       return;
     }
     if (bits & bit) {
