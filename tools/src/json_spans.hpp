@@ -10,10 +10,6 @@
 
 namespace yams::tool {
 
-/// Index of the first byte after the JSON value that starts at `pos` of `text` (after any space). `text`
-/// must be valid JSON there (check it first, e.g. with nlohmann::json::accept). Any thread.
-std::size_t json_value_end(std::string_view text, std::size_t pos);
-
 /// The members of the JSON object `text` (valid JSON, an object after any space): each key, decoded,
 /// and the text of its value, in the order written (a repeated key appears each time). Any thread.
 std::vector<std::pair<std::string, std::string_view>> json_object_members(std::string_view text);

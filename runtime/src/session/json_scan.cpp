@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace yams::detail {
 
 text_position position_of(std::string_view text, std::size_t offset) {
@@ -24,6 +26,41 @@ std::size_t skip_space(std::string_view text, std::size_t pos) {
          (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n' || text[pos] == '\r'))
     ++pos;
   return pos;
+}
+
+std::size_t json_value_end_finder::scan(std::string_view piece) noexcept {
+  std::size_t i = 0;
+  while (i < piece.size() && !done_) {
+    const char c = piece[i++];
+    if (in_string_) {
+      if (escaped_) escaped_ = false;
+      else if (c == '\\') escaped_ = true;
+      else if (c == '"') in_string_ = false, done_ = depth_ == 0;
+      continue;
+    }
+    switch (c) {
+      case '"': in_string_ = true; break;
+      case '{': case '[': ++depth_; break;
+      case '}': case ']':
+        done_ = --depth_ <= 0;
+        if (depth_ < 0) --i;  // closes the enclosing value: not part of this one
+        break;
+      case ',': case ' ': case '\t': case '\n': case '\r': case ':':
+        if (depth_ == 0) {
+          done_ = true;
+          --i;  // ends a number or literal: not part of it
+        }
+        break;
+      default: break;
+    }
+  }
+  return i;
+}
+
+std::size_t json_value_end(std::string_view text, std::size_t pos) noexcept {
+  pos = skip_space(text, pos);
+  json_value_end_finder finder;
+  return pos + finder.scan(text.substr(std::min(pos, text.size())));
 }
 
 namespace {

@@ -1,6 +1,8 @@
 // The bytes of a session file, a cursor over them and a stream buffer of them (see session_input.hpp).
 #include "session_input.hpp"
 
+#include "json_scan.hpp"
+
 #include <yams/frame.hpp>
 
 #include <fcntl.h>
@@ -88,39 +90,12 @@ void byte_cursor::skip_space() {
 
 void byte_cursor::skip_value(std::string* text) {
   skip_space();
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  while (load()) {
+  json_value_end_finder finder;
+  while (!finder.done() && load()) {
     const std::string_view v = view_.substr(static_cast<std::size_t>(offset_ - view_start_));
-    std::size_t i = 0;
-    bool done = false;
-    for (; i < v.size() && !done; ++i) {
-      const char c = v[i];
-      if (in_string) {
-        if (escaped) escaped = false;
-        else if (c == '\\') escaped = true;
-        else if (c == '"') in_string = false, done = depth == 0;
-        continue;
-      }
-      switch (c) {
-        case '"': in_string = true; break;
-        case '{': case '[': ++depth; break;
-        case '}': case ']':
-          done = --depth <= 0;
-          if (depth < 0) --i;  // closes the enclosing value: not part of this one
-          break;
-        case ',': case ' ': case '\t': case '\n': case '\r': case ':':
-          if (depth == 0) {
-            done = true;
-            --i;  // not part of the value
-          }
-          break;
-        default: break;
-      }
-    }
-    if (text != nullptr) text->append(v.substr(0, i));
-    offset_ += i;
-    if (done) return;
+    const std::size_t n = finder.scan(v);
+    if (text != nullptr) text->append(v.substr(0, n));
+    offset_ += n;
   }
 }
 
