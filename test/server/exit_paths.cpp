@@ -5,6 +5,11 @@
 //   exit_paths record-to FILE        records 5 frames and returns from main without stop_recording.
 //   exit_paths check FILE            FILE must read back whole: 5 frames, an end line, no warning.
 //   exit_paths check-closed FILE     FILE must read back whole: frames, an end line, no warning.
+//   exit_paths serve-with-env-port   run with YAMS_PROFILE_PORT set: the game's own serve() must
+//                                    return (it hung: the collector it starts tried to start the
+//                                    environment's server inside it) and serve where it asked.
+//   exit_paths env-then-serve        run with YAMS_PROFILE_PORT set: frames start the environment's
+//                                    server, then the game's serve() replaces it.
 //   exit_paths exit-while-busy [FILE] std::exit while another thread ends frames without pause: the
 //                                    exit must finish (it hung, the collector chasing new frames),
 //                                    and FILE, recorded meanwhile, must end with its end line.
@@ -55,6 +60,23 @@ int main(int argc, char** argv) {
       frames(3);
       return 0;  // the server is stopped at exit
     }
+    if (mode == "serve-with-env-port" || mode == "env-then-serve") {
+      if (mode == "env-then-serve") {
+        yams::enable();  // starts the collector, and with it the environment's server
+        frames(2);
+        if (!yams::serving()) {
+          std::fprintf(stderr, "exit_paths: YAMS_PROFILE_PORT did not start a server\n");
+          return 1;
+        }
+      }
+      yams::serve_options o;
+      o.port = 0;
+      const yams::server_info info = yams::serve(o);  // first thing, as a game's start-up would
+      yams::enable();
+      frames(3);
+      std::fprintf(stderr, "exit_paths: serving at %s\n", info.url.c_str());
+      return yams::serving() && info.port != 0 ? 0 : 1;
+    }
     if (mode == "record-to" && argc == 3) {
       std::remove(argv[2]);  // a previous run's
       yams::enable();
@@ -91,6 +113,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "exit_paths: %s\n", e.what());
     return 1;
   }
-  std::fprintf(stderr, "usage: exit_paths serve-before-main | record-to FILE | check[-closed] FILE | exit-while-busy [FILE]\n");
+  std::fprintf(stderr,
+               "usage: exit_paths serve-before-main | serve-with-env-port | env-then-serve | record-to FILE | "
+               "check[-closed] FILE | exit-while-busy [FILE]\n");
   return 2;
 }

@@ -43,7 +43,9 @@ struct server_info {
 
 /// Starts the server on its own thread (stopping a running one first). Returns where it listens;
 /// throws std::system_error when it cannot bind. Any thread but the collector's (not from inside the
-/// broadcast callback: std::logic_error). Also before main (a game object's constructor).
+/// broadcast callback: std::logic_error). Also before main (a game object's constructor). The game's
+/// own call wins over YAMS_PROFILE_PORT: called before the variable's server started, it stops that
+/// one from starting (and says so on stderr); called after, it replaces it.
 server_info serve(const serve_options& options);
 /// Closes every connection with a close frame and joins the server's threads. Called at exit. Any
 /// thread but the collector's (from inside the broadcast callback it says so on stderr and does nothing).

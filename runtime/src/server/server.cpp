@@ -126,7 +126,31 @@ std::string url_host(const net::ip::address& a) {
 
 }  // namespace
 
+namespace {
+
+// Whether the server from YAMS_PROFILE_PORT was started or given up (start_server_from_environment):
+// set once, by it or by the game's own first serve(), which wins.
+std::atomic<bool> g_environment_start_settled{false};
+
+// Starts the server: serve(), and start_server_from_environment() without settling it again.
+server_info serve_now(const serve_options& options);
+
+}  // namespace
+
 server_info serve(const serve_options& options) {
+  // The game chose its server: YAMS_PROFILE_PORT no longer starts one. Settled here, before the lock
+  // below, because registering the frame listener starts the collector, which would otherwise start
+  // the environment's server from inside this call and wait for the lock this call holds.
+  if (!g_environment_start_settled.exchange(true)) {
+    if (const char* port = std::getenv("YAMS_PROFILE_PORT"); port && *port)
+      std::fprintf(stderr, "yams: YAMS_PROFILE_PORT=%s ignored: the game calls yams::serve() itself\n", port);
+  }
+  return serve_now(options);
+}
+
+namespace {
+
+server_info serve_now(const serve_options& options) {
   if (detail::on_collector_thread())
     throw std::logic_error("yams::serve: not from the broadcast callback (it runs on the collector thread, which "
                            "this would wait for)");
@@ -181,6 +205,8 @@ server_info serve(const serve_options& options) {
   return info;
 }
 
+}  // namespace
+
 void stop_serving() noexcept {
   if (detail::on_collector_thread()) {  // it would wait for the collector to remove its frame listener
     std::fprintf(stderr, "yams::stop_serving: not from the broadcast callback (the collector thread); ignored\n");
@@ -206,9 +232,9 @@ void fail(beast::error_code ec, const char* what) {
 }
 
 void start_server_from_environment() noexcept {
-  // Not std::call_once: serve() registers a frame listener, which calls back in here.
-  static std::atomic<bool> tried{false};
-  if (tried.load(std::memory_order_relaxed) || tried.exchange(true)) return;
+  // Not std::call_once: serving registers a frame listener, which calls back in here.
+  if (g_environment_start_settled.load(std::memory_order_relaxed) || g_environment_start_settled.exchange(true))
+    return;
   [] {
     const char* port = std::getenv("YAMS_PROFILE_PORT");
     if (!port || !*port) return;
@@ -230,7 +256,7 @@ void start_server_from_environment() noexcept {
       begin = colon + 1;
     }
     try {
-      const auto info = serve(options);
+      const auto info = serve_now(options);
       std::fprintf(stderr, "yams: live panel at %s\n", info.url.c_str());
     } catch (const std::exception& e) {
       std::fprintf(stderr, "yams: no live server (YAMS_PROFILE_PORT=%s): %s\n", port, e.what());
