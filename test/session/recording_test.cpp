@@ -94,6 +94,36 @@ TEST(recording, writes_every_finished_frame_and_stops) {
   EXPECT_EQ(stop_recording(), 0u);
 }
 
+// A recording that closes without frames says why on stderr: profiling off (the usual mistake), or
+// no frame ended. One with frames says nothing.
+TEST(recording, a_recording_without_frames_says_why) {
+  const std::string path = temp_path("empty.jsonl");
+  disable();
+  testing::internal::CaptureStderr();
+  start_recording(path);
+  run_frame(201);  // not recorded: profiling is off
+  EXPECT_EQ(stop_recording(), 0u);
+  EXPECT_EQ(testing::internal::GetCapturedStderr(),
+            "yams: the recording " + path + " holds no frames: profiling is off (call yams::enable() or run with "
+            "YAMS_PROFILE=1)\n");
+
+  enable();
+  testing::internal::CaptureStderr();
+  start_recording(path);
+  EXPECT_EQ(stop_recording(), 0u);
+  EXPECT_EQ(testing::internal::GetCapturedStderr(),
+            "yams: the recording " + path + " holds no frames: no frame ended while it was open "
+            "(yams::begin_frame/end_frame or a [[yams::frame]] function)\n");
+
+  testing::internal::CaptureStderr();
+  start_recording(path);
+  run_frame(202);
+  EXPECT_EQ(stop_recording(), 1u);
+  EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
+  disable();
+  EXPECT_EQ(read_session(path).frames.size(), 1u);
+}
+
 // A write error on the collector thread stops the recording; stop_recording() throws it. The file is a
 // FIFO whose reader goes away after the header (SIGPIPE ignored: the write fails with EPIPE).
 TEST(recording, a_write_error_stops_the_recording_and_stop_recording_throws_it) {

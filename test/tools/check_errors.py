@@ -64,6 +64,17 @@ else:
     if f"{truncated}:{len(complete) + 1}: truncated last line ignored" not in r.stderr:
         failures.append(f"truncated: no warning naming line {len(complete) + 1}: {r.stderr!r}")
 
+# A session without frames (recorded with profiling off): the text report says so instead of showing
+# zeros and empty tables; the JSON report still has its keys.
+empty = write("empty.jsonl", lines[0] + "\n")
+r = run("report", empty)
+if r.returncode != 0 or "no frames to report: the game ended no frame while it recorded, or profiling was off" \
+        not in r.stdout or "frame time" in r.stdout:
+    failures.append(f"empty session: exit {r.returncode}, report {r.stdout!r}")
+r = run("report", empty, "--json")
+if r.returncode != 0 or json.loads(r.stdout)["frames"] != 0:
+    failures.append(f"empty session --json: exit {r.returncode}: {r.stdout!r} {r.stderr!r}")
+
 # The document form reads like the streaming form it was converted from.
 doc = os.path.join(work, "document.json")
 r = run("convert", session, "--to", "document", "-o", doc)

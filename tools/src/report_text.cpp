@@ -77,6 +77,12 @@ void render_report_text(const ordered_json& r, std::ostream& out) {
     out << ", " << r["frames_lost"].get<std::uint64_t>() << " frames lost (not recorded at all)";
   for (const auto& [kind, frames] : r["kinds_not_recorded"].items())
     out << ", " << kind << " zones not recorded in " << frames.get<std::uint64_t>() << " frames";
+  if (r["frames"].get<std::size_t>() == 0 && r["frames_lost"].get<std::uint64_t>() == 0) {
+    // Zeros and empty tables would only look like a report.
+    out << "\n\nno frames to report: the game ended no frame while it recorded, or profiling was off (yams::enable(),"
+           " YAMS_PROFILE=1, or yams record --enable)\n";
+    return;
+  }
   out << "\n\nframe time (ms), budget " << fmt("%.1f", r["budget_ms"].get<double>()) << " ms:\n"
       << fmt("  p50 %.3f   p90 %.3f   p99 %.3f   max %.3f   mean %.3f\n", t["p50"].get<double>(),
              t["p90"].get<double>(), t["p99"].get<double>(), t["max"].get<double>(), t["mean"].get<double>())

@@ -27,6 +27,7 @@ struct recording_failure {
 };
 
 struct recording {
+  std::string path;  // as start_recording() was given it, for messages
   std::shared_ptr<session_writer> writer;
   std::shared_ptr<recording_failure> failure;
   std::uint64_t listener = 0;
@@ -71,6 +72,15 @@ void write_frame(session_writer& w, const detail::published_frame& f) {
   }
 }
 
+// Says why a recording closed without frames, which a game that forgot to enable profiling would
+// otherwise find out only from the empty file.
+void say_why_empty(const std::string& path) {
+  const char* why = enabled()
+                        ? "no frame ended while it was open (yams::begin_frame/end_frame or a [[yams::frame]] function)"
+                        : "profiling is off (call yams::enable() or run with YAMS_PROFILE=1)";
+  std::fprintf(stderr, "yams: the recording %s holds no frames: %s\n", path.c_str(), why);
+}
+
 // Stops the current recording, if any: waits for the frames already ended, closes the file. Returns
 // the frames written and, when a write error had stopped the recording, what failed.
 std::size_t stop(std::string& failed) {
@@ -86,6 +96,7 @@ std::size_t stop(std::string& failed) {
   r.writer->set_frames_lost_at_end(detail::frames_lost_pending());
   if (!r.failure->failed) {
     r.writer->close();
+    if (r.writer->frames_written() == 0) say_why_empty(r.path);
     return r.writer->frames_written();
   }
   failed = r.failure->what;
@@ -130,7 +141,7 @@ void start_recording(const std::string& path) {
     }
   });
   std::lock_guard lock(slot().mutex);
-  slot().state = recording{std::move(writer), std::move(failure), id};
+  slot().state = recording{path, std::move(writer), std::move(failure), id};
 }
 
 std::size_t stop_recording() {
