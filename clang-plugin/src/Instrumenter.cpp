@@ -25,6 +25,11 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
+#include <string>
+#include <tuple>
+#include <vector>
+
 using namespace clang;
 using namespace llvm;
 
@@ -246,6 +251,20 @@ public:
       processFunction(FD);
   }
 
+  // -fplugin-arg-yams-list prints its lines here, in source order (functions
+  // are instrumented in another: inline members after their class, template
+  // instantiations when they are needed).
+  void HandleTranslationUnit(ASTContext &) override {
+    std::stable_sort(Listed.begin(), Listed.end(),
+                     [](const ListedSite &A, const ListedSite &B) {
+                       return std::tie(A.File, A.Line) <
+                              std::tie(B.File, B.Line);
+                     });
+    for (const ListedSite &L : Listed)
+      llvm::errs() << L.Text;
+    Listed.clear();
+  }
+
 private:
   /// Whether a marker can be on some declaration: an attribute was parsed in
   /// this compile, or declarations were read from a precompiled header or a
@@ -288,8 +307,16 @@ private:
                  const PresumedLoc &Where, ArrayRef<Capture> Captures,
                  bool Reentry);
 
+  /// A line of -fplugin-arg-yams-list, printed at the end of the file.
+  struct ListedSite {
+    std::string File;
+    unsigned Line;
+    std::string Text;
+  };
+
   CompilerInstance &CI;
   PluginOptions Options;
+  std::vector<ListedSite> Listed;
   Sema *SemaRef = nullptr;
   ProbeDecls Decls;
   bool DeclsFound = false;
@@ -840,7 +867,8 @@ void Instrumenter::insertProbe(FunctionDecl *FD, const ProbeSpec &Spec,
 void Instrumenter::printSite(const FunctionDecl *FD, const ProbeSpec &Spec,
                              const PresumedLoc &Where,
                              ArrayRef<Capture> Captures, bool Reentry) {
-  raw_ostream &OS = llvm::errs();
+  std::string Text;
+  raw_string_ostream OS(Text);
   std::string Name;
   raw_string_ostream NameOS(Name);
   FD->getNameForDiagnostic(NameOS, CI.getASTContext().getPrintingPolicy(),
@@ -866,6 +894,8 @@ void Instrumenter::printSite(const FunctionDecl *FD, const ProbeSpec &Spec,
       OS << ":label";
   }
   OS << "] probe " << (Reentry ? "reentry" : "zone") << '\n';
+  Listed.push_back({Where.isValid() ? Where.getFilename() : "",
+                    Where.isValid() ? Where.getLine() : 0, std::move(Text)});
 }
 
 } // namespace
