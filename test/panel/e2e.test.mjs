@@ -62,6 +62,19 @@ test('F9 opens the panel and frames arrive', async () => {
   await shot('01-live-flame');
 });
 
+test('leaving the call tree while live frames arrive leaves no page error', async () => {
+  // With a call selected, each new frame scrolled the tree after the next render, which threw once the
+  // tree had been replaced by another view.
+  await page.click('[data-testid=tab-tree]');
+  await page.locator('[data-testid=call-tree] [role=treeitem]').nth(3).click();
+  for (const tab of ['flame', 'tree', 'timeline', 'tree', 'aggregate', 'tree', 'flame']) {
+    await page.click(`[data-testid=tab-${tab}]`);
+    await page.waitForTimeout(150);
+  }
+  assert.equal(await page.locator('[data-testid=resume]').count(), 0, 'still live');
+  assert.deepEqual(pageErrors(), []);
+});
+
 test('pausing holds the frame while the game runs on', async () => {
   const box = await page.locator(STRIP).boundingBox();
   await page.mouse.click(box.x + box.width - 30, box.y + box.height / 2);
@@ -281,7 +294,9 @@ test('selecting a behaviour call in the call tree shows its Lua script at on_upd
   assert.match(expected, /^function (duck|falling)\.on_update\(/, `line ${line} of ${file}`);
   await page.waitForFunction((text) => [...document.querySelectorAll('.view-line')]
     .some((l) => l.textContent.replace(/\u00a0/g, ' ').trim() === text), expected);
-  assert.equal(await page.getAttribute('[data-testid=open-in-editor]', 'href'), `vscode://file/${file}:${line}`);
+  // VS Code's link: the absolute path right after `file` (`file//...` would read as a network path).
+  assert.ok(file.startsWith('/'), file);
+  assert.equal(await page.getAttribute('[data-testid=open-in-editor]', 'href'), `vscode://file${file}:${line}`);
   await shot('03-call-tree-source');
   // Beside the source: the selected call's function and entity, and for an API callback its args.
   assert.match(await page.locator('[data-testid=source-call]').innerText(),

@@ -2,7 +2,7 @@
 // lost frames are counted, and a lost connection says which server, since when, and that it keeps trying
 // (or, for a replay whose server ended it with an error, why, what is kept, and that it waits to be asked).
 import { describe, expect, it } from 'vitest';
-import { disconnectedText, disconnection, lostText, modeText, skippedText, type ModeState } from './status';
+import { count, disconnectedText, disconnection, lostText, modeText, skippedText, type ModeState } from './status';
 
 const live: ModeState = { paused: false, sincePause: 0, disconnected: false, profilingOff: false, replay: null };
 
@@ -83,5 +83,13 @@ describe('disconnectedText', () => {
     expect(disconnectedText({ host: 'h:1', since, attempts: 2, replay: false, fault: 'out of memory', halted: false }))
       .toBe('The game\'s server at h:1 ended the connection with an error at 04:05:06: out of memory. Showing the ' +
             'last frames received and reconnecting by itself (2 attempts so far).');
+  });
+});
+
+describe('count', () => {
+  it('says one in the singular and the rest in the plural, with thousands separated', () => {
+    expect(count(1, 'call')).toBe('1 call');
+    expect(count(0, 'call')).toBe('0 calls');
+    expect(count(1200, 'matching bar')).toBe('1,200 matching bars');
   });
 });

@@ -20,7 +20,9 @@ export interface ModeState {
   replay: ReplayInfo | null;
 }
 
-const count = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+/** `n` and the noun, singular for 1: `1 call`, `1,200 calls`. */
+export const count = (n: number, one: string, many = `${one}s`) =>
+  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 /** The frame strip's mode: `paused · 12 newer frames`, `disconnected · …`, `replay · run.jsonl · 300 frames`,
  *  `live · profiling is off in the game` (never for a replay) or `live`. */

@@ -23,3 +23,10 @@ export async function fetchSource(path: string): Promise<SourceResult> {
     return { ok: false, message: `${path}: the server could not be reached (${(e as Error).message}).` };
   }
 }
+
+/** The `vscode://file` link that opens `file` at `line` in VS Code: the absolute path follows `file`
+ *  directly (`vscode://file/home/me/a.lua:4`, not `file//home`, which reads as a network path); a drive
+ *  path gets its slash (`vscode://file/c:/game/a.lua:4`). Characters a URL cannot hold are escaped. */
+export function editorLink(file: string, line: number): string {
+  return `vscode://file${file.startsWith('/') ? '' : '/'}${encodeURI(file)}:${line}`;
+}
