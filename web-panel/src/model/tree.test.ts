@@ -1,7 +1,7 @@
 // Trees from flat calls: parents by id, self time, thread bands, the collapsible rows.
 import { describe, expect, it } from 'vitest';
 import { parseFrame, type FrameProfile } from './format';
-import { ancestry, buildTree, defaultExpanded, pathOf, percentOfFrame, searchMatches, stepMatch, visibleRows } from './tree';
+import { ancestry, buildTree, defaultExpanded, pathOf, percentOfFrame, searchMatches, stepMatch, visibleRows, withDefaults } from './tree';
 
 function frameOf(calls: [number, number | null, number, number, number?][]): FrameProfile {
   return parseFrame({
@@ -58,6 +58,27 @@ describe('visibleRows', () => {
 
   it('opens the heaviest chain by default, by path so the next frame keeps it', () => {
     expect([...defaultExpanded(tree, 2)]).toEqual(['c1', pathOf(tree.byId.get(3)!)]);
+  });
+});
+
+describe('withDefaults', () => {
+  // A frame c1 > c2 > c4, then one where c1 also has a heavy c3 > c5 (a rollback's subtree).
+  const plain = buildTree(frameOf([[1, null, 0, 10], [2, 1, 1, 2], [4, 2, 1, 1]]));
+  const heavy = buildTree(frameOf([[1, null, 0, 10], [2, 1, 1, 2], [4, 2, 1, 1], [3, 1, 4, 5], [5, 3, 4, 1]]));
+  const c3 = pathOf(heavy.byId.get(3)!);
+
+  it('opens the default paths of a frame that has new ones, and keeps the set when none is new', () => {
+    const first = withDefaults(new Set(), plain, new Set());
+    expect([...first]).toEqual([...defaultExpanded(plain)]);
+    expect(withDefaults(first, plain, new Set())).toBe(first);
+    const next = withDefaults(first, heavy, new Set());
+    expect(next.has(c3)).toBe(true);
+    expect(visibleRows(heavy, next).map((r) => r.node.call.id)).toEqual([1, 3, 5, 2, 4]);
+  });
+
+  it('does not open again what the user closed', () => {
+    const next = withDefaults(new Set(['c1']), heavy, new Set([c3]));
+    expect(next.has(c3)).toBe(false);
   });
 });
 

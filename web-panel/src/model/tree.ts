@@ -136,6 +136,14 @@ export function defaultExpanded(tree: FrameTree, levels = 3): Set<string> {
   return open;
 }
 
+/** The open paths once `tree` is shown: `open` plus the tree's default paths that the user has not
+ *  closed, so that a frame with a subtree the earlier ones lacked (a rollback's) shows it open;
+ *  `open` itself when nothing is added. */
+export function withDefaults(open: ReadonlySet<string>, tree: FrameTree, closed: ReadonlySet<string>): ReadonlySet<string> {
+  const added = [...defaultExpanded(tree)].filter((p) => !open.has(p) && !closed.has(p));
+  return added.length ? new Set([...open, ...added]) : open;
+}
+
 /** The ids of a node and its ancestors, root first (to reveal a node in the tree). */
 export function ancestry(node: TreeNode): number[] {
   const ids: number[] = [];
