@@ -354,6 +354,15 @@ test('the call tree of a rollback frame shows its Rollback open', async () => {
   // A row's text is its twist (▾ or ▸), its label, then its figures.
   await rows.filter({ hasText: /^[▾▸]?\s*Re-simulation\s/ }).first().waitFor({ timeout: 5_000 });
   assert.equal(await rows.filter({ hasText: /^[▾▸]?\s*Rollback\s/ }).first().getAttribute('aria-expanded'), 'true');
+  // Its re-simulated frames, listed by time, say the order they ran in.
+  const resim = rows.filter({ hasText: /^[▾▸]?\s*Re-simulation\s/ }).first();
+  if (await resim.getAttribute('aria-expanded') === 'false') await resim.locator('button.twist').click();
+  const steps = rows.filter({ hasText: /^[▾▸]?\s*Frame Update\s\(\d+ of \d+\)/ });
+  await steps.first().waitFor({ timeout: 5_000 });
+  const counts = new Set((await steps.allInnerTexts()).map((t) => t.match(/\(\d+ of (\d+)\)/)[1]));
+  assert.equal(counts.size, 1, `one count of re-simulated frames: ${[...counts]}`);
+  const resimulated = (await page.locator('[data-testid=strip-rollback]').innerText()).match(/(\d+) frames? resimulated/)[1];
+  assert.equal([...counts][0], resimulated, 'as many Frame Updates as the rollback says it re-simulated');
   await shot('04b-call-tree-rollback');
 });
 

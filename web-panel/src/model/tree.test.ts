@@ -1,7 +1,7 @@
 // Trees from flat calls: parents by id, self time, thread bands, the collapsible rows.
 import { describe, expect, it } from 'vitest';
 import { parseFrame, type FrameProfile } from './format';
-import { ancestry, buildTree, defaultExpanded, pathOf, percentOfFrame, searchMatches, stepMatch, visibleRows, withDefaults } from './tree';
+import { ancestry, buildTree, defaultExpanded, pathOf, percentOfFrame, repeatOf, searchMatches, stepMatch, visibleRows, withDefaults } from './tree';
 
 function frameOf(calls: [number, number | null, number, number, number?][]): FrameProfile {
   return parseFrame({
@@ -103,5 +103,19 @@ describe('searchMatches and stepMatch', () => {
     expect(stepMatch(tree, matches, 3, 1)?.call.id).toBe(1);    // after the last match: wraps
     expect(stepMatch(tree, matches, 3, -1)?.call.id).toBe(12);
     expect(stepMatch(tree, [], 1, 1)).toBeNull();
+  });
+});
+
+describe('repeatOf', () => {
+  it('numbers siblings of the same label in start order, and nothing else', () => {
+    const frame = frameOf([[1, null, 0, 20], [4, 1, 9, 1], [2, 1, 1, 5], [3, 1, 6, 2], [5, 1, 12, 1]]);
+    frame.calls.find((c) => c.id === 3)!.label = 'c2';  // c2 at 1 and at 6 (the shorter, second)
+    const tree = buildTree(frame);
+    expect(repeatOf(tree.byId.get(2)!)).toEqual({ index: 1, count: 2 });
+    expect(repeatOf(tree.byId.get(3)!)).toEqual({ index: 2, count: 2 });
+    expect(repeatOf(tree.byId.get(4)!)).toBeNull();
+    expect(repeatOf(tree.byId.get(1)!)).toBeNull();  // a root
+    // The call tree lists them by time: the numbers keep the order they ran in.
+    expect(visibleRows(tree, new Set(['c1'])).map((r) => r.node.call.id)).toEqual([1, 2, 3, 4, 5]);
   });
 });

@@ -14,6 +14,14 @@ export interface TreeNode {
   self: number;
   /** children by total time, largest first (computed on first use) */
   byTime?: TreeNode[];
+  /** see repeatOf (computed on first use) */
+  repeat?: Repeat | null;
+}
+
+/** A call's place among its siblings of the same label, in start order: `index` from 1 of `count`. */
+export interface Repeat {
+  index: number;
+  count: number;
 }
 
 export interface FrameTree {
@@ -118,6 +126,24 @@ export function visibleRows(tree: FrameTree, expanded: ReadonlySet<string>): Tre
   };
   walk(tree.roots.slice().sort((a, b) => b.call.duration - a.call.duration), 0, '');
   return out;
+}
+
+/** Where a call comes among its parent's children of the same label, in start order (the 3rd of six
+ *  re-simulated `Frame Update`s, which the call tree lists by time), or null when no sibling shares its
+ *  label. */
+export function repeatOf(node: TreeNode): Repeat | null {
+  if (node.repeat === undefined) {
+    const siblings = node.parent ? node.parent.children : [node];  // in start order (buildTree)
+    const byLabel = new Map<string, TreeNode[]>();
+    for (const s of siblings) {
+      const same = byLabel.get(s.call.label);
+      if (same) same.push(s);
+      else byLabel.set(s.call.label, [s]);
+    }
+    for (const same of byLabel.values())
+      same.forEach((s, i) => (s.repeat = same.length > 1 ? { index: i + 1, count: same.length } : null));
+  }
+  return node.repeat ?? null;
 }
 
 /** Paths to open by default: down `levels` deep, following at most the three heaviest children. */
