@@ -644,6 +644,20 @@ test('after a script edit, the source view shows the new text at the call\'s new
   assert.deepEqual(pageErrors(), []);
 });
 
+test('a frame strip bar under the mouse names its frame, duration and calls', async () => {
+  await page.click('[data-testid=pause]');
+  await page.waitForSelector('[data-testid=resume]');
+  const box = await page.locator(STRIP).boundingBox();
+  await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
+  const tip = page.locator('[data-testid=strip-tip]');
+  await tip.waitFor();
+  const newest = await attr(STRIP, 'data-newest-frame');
+  assert.match(await tip.innerText(), new RegExp(`^Frame ${newest} · [\\d.]+ (ms|µs|ns) · \\d+ calls?`));
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height + 60);
+  await tip.waitFor({ state: 'detached' });
+  await page.click('[data-testid=resume]');
+});
+
 test('leaving the call tree while live frames arrive leaves no page error', async () => {
   // With a call selected, each new frame scrolled the tree after the next render, which threw once the
   // tree had been replaced by another view.
