@@ -61,6 +61,11 @@ test('a saved session loads; a malformed one gives a clear message', async () =>
   await download.saveAs(saved);
   const session = JSON.parse(readFileSync(saved, 'utf8'));
   assert.ok(session.frames.length > 10);
+  // The panel says what the file holds: its frames are the buffer's, the newest ones.
+  const saidSaved = await page.locator('[data-testid=notice]').innerText();
+  assert.ok(saidSaved.startsWith(`Saved ${session.frames.length} frames (${session.frames[0].frame}–${session.frames.at(-1).frame}) ` +
+                                 `as ${download.suggestedFilename()}: the frames the panel holds.`), saidSaved);
+  await page.click('[data-testid=notice] button');
   await loadFile(saved, session.frames.length, session.frames.at(-1).frame);
   assert.equal(Number(await attr(STRIP, 'data-selected-frame')), session.frames.at(-1).frame);
   await page.click('[data-testid=tab-flame]');
