@@ -124,32 +124,11 @@ std::string url_host(const net::ip::address& a) {
   return a.is_v6() ? "[" + a.to_string() + "]" : a.to_string();
 }
 
-}  // namespace
-
-namespace {
-
 // Whether the server from YAMS_PROFILE_PORT was started or given up (start_server_from_environment):
 // set once, by it or by the game's own first serve(), which wins.
 std::atomic<bool> g_environment_start_settled{false};
 
 // Starts the server: serve(), and start_server_from_environment() without settling it again.
-server_info serve_now(const serve_options& options);
-
-}  // namespace
-
-server_info serve(const serve_options& options) {
-  // The game chose its server: YAMS_PROFILE_PORT no longer starts one. Settled here, before the lock
-  // below, because registering the frame listener starts the collector, which would otherwise start
-  // the environment's server from inside this call and wait for the lock this call holds.
-  if (!g_environment_start_settled.exchange(true)) {
-    if (const char* port = std::getenv("YAMS_PROFILE_PORT"); port && *port)
-      std::fprintf(stderr, "yams: YAMS_PROFILE_PORT=%s ignored: the game calls yams::serve() itself\n", port);
-  }
-  return serve_now(options);
-}
-
-namespace {
-
 server_info serve_now(const serve_options& options) {
   if (detail::on_collector_thread())
     throw std::logic_error("yams::serve: not from the broadcast callback (it runs on the collector thread, which "
@@ -206,6 +185,18 @@ server_info serve_now(const serve_options& options) {
 }
 
 }  // namespace
+
+server_info serve(const serve_options& options) {
+  // The game chose its server: YAMS_PROFILE_PORT no longer starts one. Settled here, before the lock
+  // below, because registering the frame listener starts the collector, which would otherwise start
+  // the environment's server from inside this call and wait for the lock this call holds.
+  if (!g_environment_start_settled.exchange(true)) {
+    if (const char* port = std::getenv("YAMS_PROFILE_PORT"); port && *port)
+      std::fprintf(stderr, "yams: YAMS_PROFILE_PORT=%s ignored: the game calls yams::serve() itself\n", port);
+  }
+  return serve_now(options);
+}
+
 
 void stop_serving() noexcept {
   if (detail::on_collector_thread()) {  // it would wait for the collector to remove its frame listener
