@@ -2,7 +2,7 @@
 // lost frames are counted, and a lost connection says which server, since when, and that it keeps trying
 // (or, for a replay whose server ended it with an error, why, what is kept, and that it waits to be asked).
 import { describe, expect, it } from 'vitest';
-import { count, disconnectedText, disconnection, lostText, modeText, skippedText, type ModeState } from './status';
+import { count, disconnectedText, resimulatedText, disconnection, lostText, modeText, skippedText, type ModeState } from './status';
 
 const live: ModeState = { paused: false, sincePause: 0, disconnected: false, profilingOff: false, replay: null };
 
@@ -91,5 +91,9 @@ describe('count', () => {
     expect(count(1, 'call')).toBe('1 call');
     expect(count(0, 'call')).toBe('0 calls');
     expect(count(1200, 'matching bar')).toBe('1,200 matching bars');
+  });
+  it('says how many frames a rollback re-simulated', () => {
+    expect(resimulatedText(1)).toBe('1 frame resimulated');
+    expect(resimulatedText(38)).toBe('38 frames resimulated');
   });
 });

@@ -33,6 +33,12 @@ export function modeText(s: ModeState): string {
   return s.profilingOff ? 'live · profiling is off in the game' : 'live';
 }
 
+/** A rollback's re-simulated frames, e.g. `6 frames resimulated` (the strip's caption and tooltip, the
+ *  timeline's bands). */
+export function resimulatedText(frames: number): string {
+  return `${count(frames, 'frame')} resimulated`;
+}
+
 /** The frames the game began but could not record (the `frames_lost` of the frames received), or '' for none. */
 export function lostText(lost: number): string {
   return lost ? `the game lost ${count(lost, 'frame')}` : '';
